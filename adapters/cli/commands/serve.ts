@@ -1,0 +1,56 @@
+import { startOutboxWorker } from '../../../core/mail/outbox-worker.ts';
+import { recordNotificationSent } from '../../../core/messages/record-notified.ts';
+import { compose } from '../../compose.ts';
+import { startGateway } from '../../gateway/start-gateway.ts';
+import { createPortal } from '../../http/portal.ts';
+import { startServer } from '../../http/server.ts';
+import { startJobScheduler } from '../../jobs/scheduler.ts';
+import { parseFlags } from '../args.ts';
+import type { CommandContext } from '../main.ts';
+
+/**
+ * `sealpost serve`: migrates, then serves the portal until SIGTERM or SIGINT, when it
+ * stops accepting, lets in-flight requests finish, and closes the database.
+ */
+export async function runServe(ctx: CommandContext, argv: string[]): Promise<number> {
+  parseFlags('serve', argv, {});
+  const app = await compose(ctx.config);
+  const http = createPortal(app);
+  const server = await startServer({
+    app: http,
+    host: ctx.config.host,
+    port: ctx.config.port,
+    logger: app.logger,
+  });
+  app.logger.info(`Sealpost is serving ${ctx.config.publicUrl} on ${app.storage.dialect}`);
+  // Every node runs an outbox worker (the leases of claimDue keep several apart). It
+  // polls every two seconds, so a notification leaves moments after its message.
+  const outbox = startOutboxWorker({
+    storage: app.storage,
+    cipher: app.cipher,
+    mailer: app.mailer,
+    clock: app.clock,
+    logger: app.logger,
+    limit: 20,
+    leaseMs: 5 * 60_000,
+    intervalMs: 2_000,
+    afterSent: (mail) => recordNotificationSent(app, mail),
+  });
+  // GATEWAY=on runs the SMTP gateway in this process too (`sealpost gateway` runs it alone).
+  const gateway = ctx.config.gateway ? await startGateway(app) : null;
+  // JOBS=on (the default) runs the lifecycle jobs here; with several nodes each runs the
+  // timers and a cluster-wide lock lets one of them run each job.
+  const jobs = ctx.config.jobs ? startJobScheduler({ app }) : null;
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  app.logger.info({ signal }, 'shutting down');
+  await server.stop();
+  await gateway?.close();
+  await jobs?.stop();
+  await outbox.stop();
+  await app.close();
+  app.logger.info('stopped');
+  return 0;
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PasswordHasher } from '../core/accounts/ports.ts';
+import type { BlobStore } from '../core/blobs/ports.ts';
+import type { Cipher } from '../core/crypto/ports.ts';
+import type { Scanner } from '../core/gateway/ports.ts';
+import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
+import type { Clock, Ids, Secrets } from '../core/shared/ports.ts';
+import type { Storage } from '../core/storage/ports.ts';
+import { clamdScanner } from '../plugins/clamav/clamd-scanner.ts';
+import { englishMailTemplates } from '../views/mail/templates.ts';
+import { databaseBlobStore } from './blobs/database/index.ts';
+import { fsBlobStore } from './blobs/fs/index.ts';
+import type { Config } from './config/config.ts';
+import { openpgpCipher } from './crypto/openpgp/index.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import { outboxFolderMailer, smtpMailer } from './mail/index.ts';
+import { argon2Hasher } from './security/argon2-hasher.ts';
+import { nodeSecrets, randomIds } from './security/secrets.ts';
+import {
+  type SettingsService,
+  settingsFromConfig,
+  settingsService,
+} from './settings/settings-service.ts';
+import { postgresBlobChunks } from './storage/postgres/blob-chunks.ts';
+import { postgresStorage } from './storage/postgres/index.ts';
+import { sqliteBlobChunks } from './storage/sqlite/blob-chunks.ts';
+import { sqliteStorage } from './storage/sqlite/index.ts';
+
+/** Every adapter the application runs with, chosen from the config. */
+export type Sealpost = {
+  config: Config;
+  logger: Logger;
+  storage: Storage;
+  cipher: Cipher;
+  blobs: BlobStore;
+  hasher: PasswordHasher;
+  secrets: Secrets;
+  ids: Ids;
+  clock: Clock;
+  templates: MailTemplates;
+  /** The transport the outbox worker hands mail to (`.eml` folder or SMTP). */
+  mailer: Mailer;
+  /** Scans attachments before they are kept (ClamAV), or null when none is configured. */
+  scanner: Scanner | null;
+  /** Admin-editable settings over the configured defaults. */
+  settings: SettingsService;
+  /**
+   * INTERNAL_DELIVERY: with `smtp`, `sendMessage` also mails replies to staff through
+   * the council's server (it reads this from its deps, so `{ ...app }` carries it).
+   */
+  internalDelivery?: Config['internalDelivery'];
+  /** Closes what was opened, in reverse order. */
+  close(): Promise<void>;
+};
+
+/** Builds the database adapter named by the config. */
+export function chooseStorage(config: Config): Storage {
+  return config.database.kind === 'postgres'
+    ? postgresStorage({ url: config.database.url })
+    : sqliteStorage({ path: config.database.path });
+}
+
+/**
+ * The blob store named by BLOB_STORE, and what closes it: files under DATA_DIR/blobs,
+ * or chunks in the configured database (its own connection; the tables come with the
+ * storage migrations, so migrate the storage first).
+ */
+export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Promise<void> } {
+  if (config.blobStore === 'database') {
+    const store = databaseBlobStore({
+      chunks:
+        config.database.kind === 'postgres'
+          ? postgresBlobChunks({ url: config.database.url })
+          : sqliteBlobChunks({ path: config.database.path }),
+    });
+    return { blobs: store, close: () => store.close() };
+  }
+  return { blobs: fsBlobStore({ dir: path.join(config.dataDir, 'blobs') }), close: async () => {} };
+}
+
+/**
+ * The mail transport named by the config. The outbox folder also prints each mail's
+ * link, so a new install with no mail server can follow its first registration link;
+ * with SMTP nothing of the kind is logged.
+ */
+export function chooseMailer(config: Config, logger: Logger): Mailer {
+  const from = `${config.orgName} <${config.mailFrom}>`;
+  if (config.mailTransport === 'smtp' && config.smtpUrl) {
+    return smtpMailer({ url: config.smtpUrl, requireTls: config.smtpRequireTls, from, logger });
+  }
+  return outboxFolderMailer({
+    dir: path.join(config.dataDir, 'outbox'),
+    from,
+    logger,
+    logLinks: true,
+  });
+}
+
+/**
+ * The HMAC key for CSRF tokens and device cookies: `DATA_DIR/keys/signing.key`,
+ * made on first start. Several app nodes must share the same file.
+ */
+function loadSigningKey(dataDir: string): Uint8Array {
+  const dir = path.join(dataDir, 'keys');
+  const file = path.join(dir, 'signing.key');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const read = () => Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // Several processes may start on a new DATA_DIR at once (a CLI command beside the
+  // server). The key is written whole to a private temporary file and then linked into
+  // place, which fails if another process got there first; either way every process
+  // then reads the one key that won, never a half-written file.
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(temporary, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  return read();
+}
+
+/**
+ * The composition root: turns config into adapters. The only place that knows which
+ * adapter is in use. `migrate` applies pending migrations before anything else runs.
+ */
+export async function compose(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean } = {},
+): Promise<Sealpost> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const storage = chooseStorage(config);
+  if (options.migrate ?? true) await storage.migrate();
+  const cipher = openpgpCipher({
+    keysDir: path.join(config.dataDir, 'keys'),
+    passphrase: config.keyPassphrase ?? undefined,
+    logger,
+  });
+  const mailer = chooseMailer(config, logger);
+  const { blobs, close: closeBlobs } = chooseBlobStore(config);
+  return {
+    config,
+    logger,
+    storage,
+    cipher,
+    blobs,
+    hasher: argon2Hasher(),
+    secrets: nodeSecrets({ signingKey: loadSigningKey(config.dataDir) }),
+    ids: randomIds(),
+    clock: { now: () => new Date() },
+    templates: englishMailTemplates,
+    mailer,
+    scanner: config.clamd ? clamdScanner(config.clamd) : null,
+    settings: settingsService({ storage, defaults: settingsFromConfig(config) }),
+    internalDelivery: config.internalDelivery,
+    async close() {
+      await mailer.close();
+      await closeBlobs();
+      await storage.close();
+    },
+  };
+}

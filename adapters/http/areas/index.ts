@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import type { AccountDeps } from '../../../core/accounts/deps.ts';
+import { RateLimiter } from '../../../core/auth/rate-limit.ts';
+import type { SessionPolicy } from '../../../core/auth/sessions.ts';
+import { MINUTE_MS } from '../../../core/shared/time.ts';
+import type { Sealpost } from '../../compose.ts';
+import type { AppEnv } from '../env.ts';
+import { csrfProtection } from '../middleware/csrf.ts';
+import { sessionMiddleware } from '../middleware/session.ts';
+import { compressHtml, staticAssets } from '../static.ts';
+import { adminArea } from './admin.ts';
+import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
+import { recipientComposeArea } from './recipient-compose.ts';
+import { recipientExportArea } from './recipient-export.ts';
+import { recipientMailboxArea } from './recipient-mailbox.ts';
+import { staffArea } from './staff.ts';
+
+/** What `buildAreas` may be told besides the composed app (tests inject limits). */
+export type AreaOptions = {
+  /** Sign-in attempts allowed per client address in `signInWindowMs`. */
+  signInLimit?: number;
+  signInWindowMs?: number;
+  /** Reset emails asked for per client address in `resetWindowMs`. */
+  resetLimit?: number;
+  resetWindowMs?: number;
+};
+
+/** The session lifetimes from the config. */
+export function sessionPolicyFrom(config: Sealpost['config']): SessionPolicy {
+  return {
+    recipientIdleMinutes: config.sessionIdleMinutes,
+    staffIdleMinutes: config.staffIdleMinutes,
+    maxHours: config.sessionMaxHours,
+    rememberMeDays: config.rememberMeDays,
+  };
+}
+
+/** The account use cases' dependencies, from the composed app. */
+export function accountDepsFrom(app: Sealpost): AccountDeps {
+  return {
+    storage: app.storage,
+    hasher: app.hasher,
+    secrets: app.secrets,
+    ids: app.ids,
+    clock: app.clock,
+    cipher: app.cipher,
+    templates: app.templates,
+    settings: app.settings,
+    policy: sessionPolicyFrom(app.config),
+    publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
+  };
+}
+
+/**
+ * Every area of the web app, in the order `createApp` mounts them: static files first
+ * (no session lookup, no `no-store`), then the session and CSRF middleware that every
+ * later area relies on, then the areas themselves.
+ */
+export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono<AppEnv>> {
+  const https = app.config.publicUrl.startsWith('https:');
+  const accounts = accountDepsFrom(app);
+  const org = async () => {
+    const settings = await app.settings.get();
+    return { name: settings.orgName, colour: settings.orgColour };
+  };
+
+  const foundation = new Hono<AppEnv>();
+  foundation.use(compressHtml());
+  foundation.use(sessionMiddleware({ sessions: accounts, https }));
+  foundation.use(
+    csrfProtection({
+      secrets: app.secrets,
+      clock: app.clock,
+      publicUrl: app.config.publicUrl,
+      isAnonymousForm,
+      renderForbidden: async (c) => renderFormRefused(c, await org()),
+    }),
+  );
+
+  return [
+    staticAssets({ brandColour: async () => (await org()).colour }),
+    foundation,
+    staffArea(app, { accounts, https }),
+    adminArea(app, { accounts }),
+    publicArea({
+      accounts,
+      https,
+      // Generous enough for a library or council office behind one address; the
+      // account lockout, not this, is what stops guessing.
+      signInLimiter: new RateLimiter({
+        limit: options.signInLimit ?? 30,
+        windowMs: options.signInWindowMs ?? 15 * MINUTE_MS,
+        clock: app.clock,
+      }),
+      resetLimiter: new RateLimiter({
+        limit: options.resetLimit ?? 10,
+        windowMs: options.resetWindowMs ?? 60 * MINUTE_MS,
+        clock: app.clock,
+      }),
+    }),
+    recipientMailboxArea(app),
+    recipientComposeArea({ app, https, policy: accounts.policy }),
+    recipientExportArea(app),
+  ];
+}

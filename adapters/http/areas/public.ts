@@ -1,0 +1,391 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { AccountDeps } from '../../../core/accounts/deps.ts';
+import { normaliseEmail } from '../../../core/accounts/email.ts';
+import type { Account } from '../../../core/accounts/model.ts';
+import { findRegistrationLink, register } from '../../../core/accounts/register.ts';
+import {
+  completePasswordReset,
+  findResetLink,
+  requestPasswordReset,
+} from '../../../core/accounts/reset-password.ts';
+import { completeSetPassword, findSetPasswordLink } from '../../../core/accounts/set-password.ts';
+import { signIn } from '../../../core/accounts/sign-in.ts';
+import { buildDeviceToken } from '../../../core/auth/device-cookie.ts';
+import type { Session } from '../../../core/auth/model.ts';
+import type { RateLimiter } from '../../../core/auth/rate-limit.ts';
+import { invalidateSession, signOut } from '../../../core/auth/sessions.ts';
+import { FormRefusedPage } from '../../../views/pages/auth/forbidden.tsx';
+import { LinkInvalidPage, LinkStartPage } from '../../../views/pages/auth/link.tsx';
+import { type NewPasswordKind, NewPasswordPage } from '../../../views/pages/auth/new-password.tsx';
+import { ResetRequestPage, ResetSentPage } from '../../../views/pages/auth/reset-request.tsx';
+import { type SignInNotice, SignInPage } from '../../../views/pages/auth/sign-in.tsx';
+import { type Lang, pickLanguage, type Strings, stringsFor } from '../../../views/strings/index.ts';
+import type { AppEnv } from '../env.ts';
+import { anonymousCsrfToken } from '../middleware/csrf.ts';
+import {
+  clearSessionCookie,
+  readDeviceCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../middleware/session.ts';
+
+/** Where a signed-in person lands by default. */
+export const HOME_PATH = '/inbox';
+/** Where staff land after signing in. */
+export const STAFF_HOME_PATH = '/staff';
+/** The page a staff member with a second factor goes to after the password (the staff area answers it). */
+export const TWO_FACTOR_PATH = '/sign-in/two-factor';
+/** The page of one delivered message (the recipient area answers it). */
+export const messagePath = (deliveryId: string) => `/inbox/${encodeURIComponent(deliveryId)}`;
+
+/**
+ * Paths of the forms a signed-out person posts. The CSRF middleware accepts their
+ * signed-out token from a signed-in browser too (a tab opened before signing in).
+ */
+export function isAnonymousForm(path: string): boolean {
+  return (
+    path === '/sign-in' ||
+    path === '/reset' ||
+    /^\/(r|open|register|reset|set-password)\/[^/]+$/.test(path)
+  );
+}
+
+/** What the public area needs: the account use cases' dependencies and its limits. */
+export type PublicAreaDeps = {
+  accounts: AccountDeps;
+  /** True when the public URL is https (cookie names and `Secure`). */
+  https: boolean;
+  /** Sign-in attempts per client address. */
+  signInLimiter: RateLimiter;
+  /** Reset requests per client address (each may send an email). */
+  resetLimiter: RateLimiter;
+};
+
+type Ctx = Context<AppEnv>;
+
+/**
+ * Everything a signed-out person can do: sign in and out, follow an emailed link,
+ * register, reset a password, set a first password. Every route reads top to bottom:
+ * limit, validate, call the use case, render. GET never changes anything; every form
+ * is a POST with the CSRF token (checked by the middleware before these handlers run).
+ */
+export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
+  const area = new Hono<AppEnv>();
+  const { accounts, https } = deps;
+
+  /** Props every page of this area passes to the layout. */
+  const pageProps = async (c: Ctx) => {
+    const settings = await accounts.settings.get();
+    const lang: Lang = pickLanguage({
+      query: c.req.query('lang'),
+      acceptLanguage: c.req.header('accept-language'),
+    });
+    const strings: Strings = stringsFor(lang);
+    return {
+      strings,
+      lang,
+      org: { name: settings.orgName, colour: settings.orgColour },
+      csrfToken: c.get('csrfToken'),
+    };
+  };
+  const render = (c: Ctx, page: JSX.Element, status: 200 | 400 | 403 | 404 | 429 = 200) =>
+    c.html(page, status);
+
+  /**
+   * Signs the browser in: ends whatever session it had (a new id at every sign-in),
+   * sets the session cookie and a fresh device cookie.
+   */
+  const startSession = async (
+    c: Ctx,
+    args: { account: Account; session: Session; sessionToken: string; deviceToken?: string },
+  ) => {
+    const previous = c.get('session');
+    if (previous && previous.id !== args.session.id) {
+      await invalidateSession(accounts, { sessionId: previous.id });
+    }
+    const now = accounts.clock.now();
+    setSessionCookie(c, { https, token: args.sessionToken, session: args.session, now });
+    setDeviceCookie(c, {
+      https,
+      token:
+        args.deviceToken ?? buildDeviceToken(accounts.secrets, { emailKey: args.account.emailKey }),
+    });
+  };
+  // Staff land on their own side; recipients on their inbox.
+  const homeFor = (account: Pick<Account, 'kind'>) =>
+    account.kind === 'staff' ? STAFF_HOME_PATH : HOME_PATH;
+  const afterSignIn = (args: { session: Session; account: Account }, next: string | null) =>
+    args.session.twoFactorPending
+      ? `${TWO_FACTOR_PATH}${next ? `?next=${encodeURIComponent(next)}` : ''}`
+      : (next ?? homeFor(args.account));
+  const ip = (c: Ctx) => c.get('clientIp');
+  const userAgent = (c: Ctx) => c.req.header('user-agent') ?? null;
+
+  // ---- Sign in and out -----------------------------------------------------------
+
+  // The address people type: their mailbox when signed in, else the sign-in page.
+  area.get('/', (c) => {
+    const account = c.get('account');
+    if (!account) return c.redirect('/sign-in', 303);
+    return c.redirect(homeFor(account), 303);
+  });
+
+  area.get('/sign-in', async (c) => {
+    const next = safeNextPath(c.req.query('next'));
+    const signedIn = c.get('account');
+    if (signedIn) return c.redirect(next ?? homeFor(signedIn), 303);
+    const notice = c.req.query('notice');
+    return render(
+      c,
+      SignInPage({
+        ...(await pageProps(c)),
+        email: '',
+        next,
+        rememberMeDays: accounts.policy.rememberMeDays,
+        notice: isNotice(notice) ? notice : null,
+      }),
+    );
+  });
+
+  area.post('/sign-in', async (c) => {
+    const body = await formOf(c);
+    const email = body.get('email').slice(0, 320);
+    const next = safeNextPath(body.get('next'));
+    const rememberMe = body.get('remember') === 'yes';
+    const page = async (extra: { failed?: boolean; waitMinutes?: number }) =>
+      SignInPage({
+        ...(await pageProps(c)),
+        email,
+        next,
+        rememberMe,
+        rememberMeDays: accounts.policy.rememberMeDays,
+        ...extra,
+      });
+
+    const limit = deps.signInLimiter.hit(ip(c));
+    if (!limit.allowed) {
+      c.header('Retry-After', String(Math.ceil(limit.retryAfterMs / 1000)));
+      return render(c, await page({ waitMinutes: Math.ceil(limit.retryAfterMs / 60_000) }), 429);
+    }
+    const result = await signIn(accounts, {
+      email,
+      password: body.get('password'),
+      rememberMe,
+      deviceToken: readDeviceCookie(c, { https }),
+      ip: ip(c),
+      userAgent: userAgent(c),
+    });
+    if (!result.ok) return render(c, await page({ failed: true }), 400);
+    await startSession(c, result);
+    return c.redirect(afterSignIn(result, next), 303);
+  });
+
+  area.post('/sign-out', async (c) => {
+    const session = c.get('session');
+    if (session) await signOut(accounts, { session, everywhere: false, ip: ip(c) });
+    clearSessionCookie(c, { https });
+    return c.redirect('/sign-in?notice=signed-out', 303);
+  });
+
+  area.post('/sign-out-everywhere', async (c) => {
+    const session = c.get('session');
+    if (session) await signOut(accounts, { session, everywhere: true, ip: ip(c) });
+    clearSessionCookie(c, { https });
+    return c.redirect('/sign-in?notice=signed-out-everywhere', 303);
+  });
+
+  // ---- Links in notification emails ------------------------------------------------
+
+  // A GET only shows a button: mail scanners that follow links must not get further.
+  // `/open/<token>` is the same link under the name core/messages/new-delivery.ts uses.
+  for (const linkPath of ['/r/:token', '/open/:token']) {
+    area.get(linkPath, async (c) =>
+      render(c, LinkStartPage({ ...(await pageProps(c)), action: c.req.path })),
+    );
+
+    area.post(linkPath, async (c) => {
+      const token = c.req.param('token') ?? '';
+      const link = await findRegistrationLink(accounts, { token });
+      if (!link) return render(c, await invalidLink(c, 'message'), 404);
+      if (link.state === 'sign-in') {
+        const target = link.deliveryId ? messagePath(link.deliveryId) : HOME_PATH;
+        if (c.get('account')) return c.redirect(target, 303);
+        return c.redirect(`/sign-in?next=${encodeURIComponent(target)}`, 303);
+      }
+      // The registration form posts to /register/<token>; its CSRF token is for that path.
+      const action = `/register/${token}`;
+      return render(c, await newPasswordPage(c, 'register', link.email, action));
+    });
+  }
+
+  area.get('/register/:token', async (c) => {
+    const token = c.req.param('token');
+    const link = await findRegistrationLink(accounts, { token });
+    if (!link) return render(c, await invalidLink(c, 'message'), 404);
+    if (link.state === 'sign-in') return c.redirect(`/r/${token}`, 303);
+    return render(c, await newPasswordPage(c, 'register', link.email, c.req.path));
+  });
+
+  area.post('/register/:token', async (c) => {
+    const token = c.req.param('token');
+    const body = await formOf(c);
+    const result = await register(accounts, {
+      token,
+      password: body.get('password'),
+      ip: ip(c),
+      userAgent: userAgent(c),
+    });
+    if (result.ok) {
+      await startSession(c, result);
+      const target = result.deliveryId ? messagePath(result.deliveryId) : HOME_PATH;
+      return c.redirect(target, 303);
+    }
+    if (result.reason === 'already-registered') {
+      const target = result.deliveryId ? messagePath(result.deliveryId) : HOME_PATH;
+      return c.redirect(`/sign-in?next=${encodeURIComponent(target)}`, 303);
+    }
+    if (result.reason === 'invalid-link') return render(c, await invalidLink(c, 'message'), 404);
+    const link = await findRegistrationLink(accounts, { token });
+    const email = link?.state === 'register' ? link.email : '';
+    return render(c, await newPasswordPage(c, 'register', email, c.req.path, result.problems), 400);
+  });
+
+  // ---- Forgotten password ------------------------------------------------------------
+
+  area.get('/reset', async (c) =>
+    render(c, ResetRequestPage({ ...(await pageProps(c)), email: '' })),
+  );
+
+  area.post('/reset', async (c) => {
+    const body = await formOf(c);
+    const email = body.get('email').trim().slice(0, 320);
+    const props = await pageProps(c);
+    const s = props.strings.auth.reset;
+    const problem =
+      email === '' ? s.emailMissing : normaliseEmail(email).ok ? undefined : s.emailInvalid;
+    if (problem) return render(c, ResetRequestPage({ ...props, email, error: problem }), 400);
+    // Over the limit, the page is the same but nothing is sent: the answer must not
+    // differ from the one for an unknown address.
+    if (deps.resetLimiter.hit(ip(c)).allowed) {
+      await requestPasswordReset(accounts, { email, ip: ip(c) });
+    }
+    return render(c, ResetSentPage({ ...props, email }));
+  });
+
+  area.get('/reset/:token', async (c) => {
+    const link = await findResetLink(accounts, { token: c.req.param('token') });
+    if (!link) return render(c, await invalidLink(c, 'reset'), 404);
+    return render(c, await newPasswordPage(c, 'reset', link.email, c.req.path));
+  });
+
+  area.post('/reset/:token', async (c) => {
+    const token = c.req.param('token');
+    const body = await formOf(c);
+    const input = { token, password: body.get('password'), ip: ip(c), userAgent: userAgent(c) };
+    const result = await completePasswordReset(accounts, input);
+    return passwordLinkOutcome(c, 'reset', token, result);
+  });
+
+  // ---- A new staff member's first password ---------------------------------------------
+
+  area.get('/set-password/:token', async (c) => {
+    const link = await findSetPasswordLink(accounts, { token: c.req.param('token') });
+    if (!link) return render(c, await invalidLink(c, 'set-password'), 404);
+    return render(c, await newPasswordPage(c, 'set-password', link.email, c.req.path));
+  });
+
+  area.post('/set-password/:token', async (c) => {
+    const token = c.req.param('token');
+    const body = await formOf(c);
+    const input = { token, password: body.get('password'), ip: ip(c), userAgent: userAgent(c) };
+    const result = await completeSetPassword(accounts, input);
+    return passwordLinkOutcome(c, 'set-password', token, result);
+  });
+
+  // ---- Shared pieces -------------------------------------------------------------
+
+  async function newPasswordPage(
+    c: Ctx,
+    kind: NewPasswordKind,
+    email: string,
+    action: string,
+    problems: readonly string[] = [],
+  ) {
+    const props = await pageProps(c);
+    // The CSRF token must be for the path the form posts to, which may not be this one.
+    const csrfToken = c.get('session')
+      ? props.csrfToken
+      : anonymousCsrfToken(accounts.secrets, accounts.clock, action);
+    return NewPasswordPage({ ...props, csrfToken, kind, email, action, problems });
+  }
+
+  async function invalidLink(c: Ctx, kind: 'message' | 'reset' | 'set-password') {
+    return LinkInvalidPage({ ...(await pageProps(c)), kind });
+  }
+
+  async function passwordLinkOutcome(
+    c: Ctx,
+    kind: 'reset' | 'set-password',
+    token: string,
+    result: Awaited<ReturnType<typeof completePasswordReset>>,
+  ) {
+    if (result.ok) {
+      await startSession(c, result);
+      return c.redirect(afterSignIn(result, null), 303);
+    }
+    if (result.reason === 'invalid-link') return render(c, await invalidLink(c, kind), 404);
+    const find = kind === 'reset' ? findResetLink : findSetPasswordLink;
+    const link = await find(accounts, { token });
+    return render(
+      c,
+      await newPasswordPage(c, kind, link?.email ?? '', c.req.path, result.problems),
+      400,
+    );
+  }
+
+  return area;
+}
+
+/** The page shown when a form fails the CSRF check (see `csrfProtection`). */
+export async function renderFormRefused(
+  c: Ctx,
+  org: { name: string; colour: string },
+): Promise<Response> {
+  const lang = pickLanguage({
+    query: c.req.query('lang'),
+    acceptLanguage: c.req.header('accept-language'),
+  });
+  return c.html(FormRefusedPage({ strings: stringsFor(lang), lang, org }), 403);
+}
+
+/**
+ * `next` when it is a path on this site, else null: it must start with exactly one
+ * '/' (so `//evil.example` and `/\evil.example`, which browsers treat as another
+ * host, are refused) and hold no backslash, control character or space.
+ */
+export function safeNextPath(next: string | undefined | null): string | null {
+  if (!next || next.length > 2_000) return null;
+  if (!next.startsWith('/') || next.startsWith('//')) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point.
+  if (/[\\\s\u0000-\u001f\u007f]/.test(next)) return null;
+  return next;
+}
+
+function isNotice(value: string | undefined): value is SignInNotice {
+  return (
+    value === 'signed-out' || value === 'signed-out-everywhere' || value === 'password-changed'
+  );
+}
+
+/** The urlencoded form fields as strings ('' when missing or a file). */
+async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  return {
+    get(name: string) {
+      const value = (body as Record<string, unknown>)[name];
+      return typeof value === 'string' ? value : '';
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import type { AccountDeps } from '../../../core/accounts/deps.ts';
+import { RateLimiter } from '../../../core/auth/rate-limit.ts';
+import type { TotpCodes } from '../../../core/auth/totp.ts';
+import { MINUTE_MS } from '../../../core/shared/time.ts';
+import { STAFF_PATHS } from '../../../views/pages/staff/shared.tsx';
+import type { Sealpost } from '../../compose.ts';
+import { oslojsTotp } from '../../security/totp.ts';
+import type { AppEnv } from '../env.ts';
+import { mailboxDepsFrom } from './mailbox-deps.ts';
+import { composeRoutes } from './staff/compose.ts';
+import { requireStaff, type StaffAreaDeps } from './staff/context.ts';
+import { inboxRoutes } from './staff/inbox.ts';
+import { requestRoutes } from './staff/requests.ts';
+import { sentRoutes } from './staff/sent.ts';
+import { twoFactorGate, twoFactorRoutes } from './staff/two-factor.ts';
+
+/** What the staff area may be told besides the composed app (tests inject these). */
+export type StaffAreaOptions = {
+  accounts: AccountDeps;
+  https: boolean;
+  totp?: TotpCodes;
+  /** Wrong second-factor codes per account in `twoFactorWindowMs` (default 5 in 15 minutes). */
+  twoFactorLimit?: number;
+  twoFactorWindowMs?: number;
+};
+
+/**
+ * The staff area: the second step of signing in and setting up an authenticator app,
+ * writing secure messages, sent items with tracking and control, access requests, and
+ * the staff inbox of replies. Sign-in itself is the shared `/sign-in` (one form, one
+ * lockout and rate limit for everyone); a staff member with a second factor goes on to
+ * `/sign-in/two-factor`, and `/staff/sign-in` is a bookmarkable way in that lands here.
+ *
+ * Mount it straight after the session and CSRF middleware: its two-step gate keeps an
+ * admin without a second factor away from every other page, including other areas'.
+ * Every /staff route needs a staff session: signed out goes to sign in, anyone else
+ * (recipients) gets the 404 page.
+ */
+export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv> {
+  const area = new Hono<AppEnv>();
+  const deps: StaffAreaDeps = {
+    accounts: options.accounts,
+    https: options.https,
+    totp: options.totp ?? oslojsTotp(),
+    twoFactorLimiter: new RateLimiter({
+      limit: options.twoFactorLimit ?? 5,
+      windowMs: options.twoFactorWindowMs ?? 15 * MINUTE_MS,
+      clock: app.clock,
+    }),
+    mailbox: mailboxDepsFrom(app),
+  };
+
+  area.use('*', twoFactorGate());
+
+  area.get('/staff/sign-in', (c) =>
+    c.redirect(`/sign-in?next=${encodeURIComponent(STAFF_PATHS.home)}`, 303),
+  );
+  area.use(STAFF_PATHS.home, requireStaff(deps));
+  area.use(`${STAFF_PATHS.home}/*`, requireStaff(deps));
+  twoFactorRoutes(area, deps);
+  area.get(STAFF_PATHS.home, (c) => c.redirect(STAFF_PATHS.inbox, 303));
+  inboxRoutes(area, deps);
+  composeRoutes(area, deps);
+  sentRoutes(area, deps);
+  requestRoutes(area, deps);
+  return area;
+}

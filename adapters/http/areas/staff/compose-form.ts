@@ -1,0 +1,149 @@
+import { isAllowedAddress } from '../../../../core/access/allowed-domains.ts';
+import { emailKey, normaliseEmail } from '../../../../core/accounts/email.ts';
+import type { Classification } from '../../../../core/messages/model.ts';
+import type { Settings } from '../../../../core/settings/model.ts';
+import { addDays } from '../../../../core/shared/time.ts';
+import type { ComposeValues, PreviewFacts } from '../../../../views/pages/staff/compose.tsx';
+import type { Strings } from '../../../../views/strings/index.ts';
+import { endOfDayFrom } from './params.ts';
+
+/** The longest subject `sendMessage` accepts. */
+const MAX_SUBJECT = 300;
+/** Access periods a person may type, in days (as the CLI allows). */
+const MAX_DAYS = 3650;
+
+/** Reads the compose form's fields, from any source of named text values. */
+export function readComposeValues(get: (name: string) => string): ComposeValues {
+  const classification = get('classification');
+  return {
+    to: get('to').slice(0, 20_000),
+    cc: get('cc').slice(0, 20_000),
+    subject: get('subject').slice(0, 2_000),
+    body: get('body'),
+    readOnly: get('readOnly') === 'yes',
+    accessDays: get('accessDays').trim().slice(0, 10),
+    accessDate: {
+      day: get('accessDate-day').trim().slice(0, 10),
+      month: get('accessDate-month').trim().slice(0, 10),
+      year: get('accessDate-year').trim().slice(0, 10),
+    },
+    classification:
+      classification === 'OFFICIAL' || classification === 'OFFICIAL-SENSITIVE'
+        ? classification
+        : '',
+    replyTo: get('replyTo').slice(0, 128),
+  };
+}
+
+/** The form as `sendMessage` wants it, once every field is right. */
+export type CheckedCompose = {
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  readOnly: boolean;
+  accessEndsAt: Date;
+  classification: Classification | null;
+  facts: PreviewFacts;
+};
+
+/**
+ * Checks the compose form before the preview (and again before sending, since the
+ * hidden fields come back from the browser): every problem at once, by field, in the
+ * person's language. Addresses are split on commas, semicolons and line breaks.
+ */
+export function checkCompose(
+  values: ComposeValues,
+  settings: Settings,
+  strings: Strings,
+  now: Date,
+): { ok: true; checked: CheckedCompose } | { ok: false; errors: Record<string, string> } {
+  const s = strings.staff.compose.errors;
+  const errors: Record<string, string> = {};
+  const seen = new Set<string>();
+  const addresses = (field: 'to' | 'cc'): string[] => {
+    const out: string[] = [];
+    for (const raw of values[field].split(/[,;\n\r]+/)) {
+      const typed = raw.trim();
+      if (typed === '') continue;
+      const result = normaliseEmail(typed);
+      if (!result.ok) {
+        errors[field] ??= s.invalidAddress(typed);
+        continue;
+      }
+      const key = emailKey(result.email);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(result.email);
+    }
+    return out;
+  };
+  const to = addresses('to');
+  const cc = addresses('cc');
+  if (to.length === 0 && !errors.to) errors.to = s.to;
+  if (to.length + cc.length > 100) errors.to = s.tooManyRecipients;
+
+  const subject = values.subject.trim();
+  if (subject === '') errors.subject = s.subject;
+  else if (subject.length > MAX_SUBJECT) errors.subject = s.subjectTooLong(MAX_SUBJECT);
+  else if (/[\r\n]/.test(subject)) errors.subject = s.subjectLines;
+
+  if (values.body.trim() === '') errors.body = s.body;
+  else if (new TextEncoder().encode(values.body).byteLength > settings.maxTotalBytes)
+    errors.body = s.bodyTooLong;
+
+  let accessEndsAt: Date | null = null;
+  const dateTyped = Object.values(values.accessDate).some((part) => part !== '');
+  if (dateTyped) {
+    const date = endOfDayFrom(values.accessDate);
+    if (!date || date.getTime() <= now.getTime()) errors.accessDate = s.accessDate;
+    else accessEndsAt = date;
+  } else {
+    const days = values.accessDays === '' ? settings.accessDays : Number(values.accessDays);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) errors.accessDays = s.accessDays;
+    else accessEndsAt = addDays(now, days);
+  }
+
+  if (Object.keys(errors).length > 0 || !accessEndsAt) return { ok: false, errors };
+  const isInternal = (email: string) =>
+    isAllowedAddress({
+      email,
+      allowedDomains: settings.internalDomains,
+      allowSubdomains: settings.allowSubdomains,
+    });
+  return {
+    ok: true,
+    checked: {
+      to,
+      cc,
+      subject,
+      body: values.body,
+      readOnly: values.readOnly,
+      accessEndsAt,
+      classification: values.classification === '' ? null : values.classification,
+      facts: {
+        to,
+        cc,
+        accessEndsAt,
+        external: [...to, ...cc].filter((email) => !isInternal(email)).length,
+        maxAttachments: settings.maxAttachments,
+        maxMegabytes: Math.round(settings.maxTotalBytes / (1024 * 1024)),
+      },
+    },
+  };
+}
+
+/** The compose form empty, with the settings' default access period. */
+export function emptyComposeValues(settings: Settings): ComposeValues {
+  return {
+    to: '',
+    cc: '',
+    subject: '',
+    body: '',
+    readOnly: false,
+    accessDays: String(settings.accessDays),
+    accessDate: { day: '', month: '', year: '' },
+    classification: '',
+    replyTo: '',
+  };
+}

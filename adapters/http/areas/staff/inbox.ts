@@ -1,0 +1,98 @@
+import type { Hono } from 'hono';
+import { downloadAttachment } from '../../../../core/messages/download-attachment.ts';
+import { listInbox } from '../../../../core/messages/mailbox.ts';
+import { openMessage } from '../../../../core/messages/open-message.ts';
+import {
+  StaffInboxPage,
+  StaffMessageGonePage,
+  StaffMessagePage,
+} from '../../../../views/pages/staff/inbox.tsx';
+import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
+import type { AppEnv } from '../../env.ts';
+import { attachmentHeaders, MAX_BODY_BYTES } from '../recipient-mailbox.ts';
+import { notFound, type StaffAreaDeps, staffOf, staffPageProps } from './context.ts';
+import { idParam, pageParam, readText } from './params.ts';
+
+/**
+ * The staff inbox: replies (and anything else sent to a staff member through the
+ * portal), opened with core's `openMessage`, so opening is tracked and audited as for
+ * any recipient, and a withdrawn or expired message says so.
+ */
+export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
+  area.get(STAFF_PATHS.inbox, async (c) => {
+    const account = staffOf(c);
+    let list = await listInbox(deps.mailbox, { account, page: pageParam(c) });
+    if (list.rows.length === 0 && list.page > list.pages) {
+      list = await listInbox(deps.mailbox, { account, page: list.pages });
+    }
+    return c.html(
+      StaffInboxPage({
+        ...(await staffPageProps(deps, c)),
+        page: list.page,
+        pages: list.pages,
+        rows: list.rows.map((row) => ({
+          deliveryId: row.delivery.id,
+          from: row.senderName || row.senderEmail,
+          subject: row.subject,
+          receivedAt: row.message.createdAt,
+          isUnread: row.isUnread,
+          state: row.state,
+          attachmentCount: row.attachmentCount,
+        })),
+      }),
+    );
+  });
+
+  area.get(`${STAFF_PATHS.inbox}/:deliveryId`, async (c) => {
+    const id = idParam(c, 'deliveryId');
+    if (!id) return notFound(deps, c);
+    const account = staffOf(c);
+    const result = await openMessage(deps.mailbox, {
+      account,
+      deliveryId: id,
+      ip: c.get('clientIp'),
+    });
+    if (!result.ok && result.reason === 'not-found') return notFound(deps, c);
+    const props = await staffPageProps(deps, c);
+    if (!result.ok) {
+      return c.html(
+        StaffMessageGonePage({ ...props, state: result.reason, subject: result.subject }),
+      );
+    }
+    const opened = result.opened;
+    const body = await readText(await opened.body(), MAX_BODY_BYTES);
+    const from = opened.participants.find((p) => p.kind === 'from');
+    return c.html(
+      StaffMessagePage({
+        ...props,
+        message: {
+          deliveryId: opened.delivery.id,
+          subject: opened.subject,
+          from: { name: from?.name ?? '', email: from?.email ?? '' },
+          to: opened.participants.filter((p) => p.kind === 'to').map((p) => p.email),
+          cc: opened.participants.filter((p) => p.kind === 'cc').map((p) => p.email),
+          receivedAt: opened.message.createdAt,
+          accessEndsAt: opened.delivery.accessEndsAt,
+          classification: opened.message.classification,
+          readOnly: opened.message.readOnly,
+          body: { format: opened.message.bodyFormat, content: body.text },
+          attachments: opened.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size })),
+        },
+      }),
+    );
+  });
+
+  area.get(`${STAFF_PATHS.inbox}/:deliveryId/attachments/:attachmentId`, async (c) => {
+    const deliveryId = idParam(c, 'deliveryId');
+    const attachmentId = idParam(c, 'attachmentId');
+    if (!deliveryId || !attachmentId) return notFound(deps, c);
+    const download = await downloadAttachment(deps.mailbox, {
+      account: staffOf(c),
+      deliveryId,
+      attachmentId,
+      ip: c.get('clientIp'),
+    });
+    if (!download) return notFound(deps, c);
+    return new Response(download.content, { status: 200, headers: attachmentHeaders(download) });
+  });
+}

@@ -1,0 +1,184 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import { invalidateSession } from '../../../../core/auth/sessions.ts';
+import {
+  canEnrolTotp,
+  confirmTotpEnrolment,
+  mustEnrolTotp,
+  resumeTotpEnrolment,
+  startTotpEnrolment,
+  type TotpDeps,
+  verifySecondFactor,
+} from '../../../../core/auth/totp.ts';
+import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
+import {
+  RecoveryCodesPage,
+  TotpSetupPage,
+  TwoFactorEndedPage,
+  TwoFactorPage,
+} from '../../../../views/pages/staff/two-factor.tsx';
+import { stringsFor } from '../../../../views/strings/index.ts';
+import type { AppEnv } from '../../env.ts';
+import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts';
+import { safeNextPath } from '../public.ts';
+import {
+  type Ctx,
+  formOf,
+  isStaff,
+  langOf,
+  notFound,
+  type StaffAreaDeps,
+  staffPageProps,
+} from './context.ts';
+
+/** Where staff land when nothing else was asked for. */
+const STAFF_HOME = STAFF_PATHS.home;
+
+/**
+ * The second step of signing in (`/sign-in/two-factor`, where the shared sign-in sends
+ * a session that is `twoFactorPending`) and setting up an authenticator app
+ * (`/staff/two-factor`). Admins without one are sent to set it up by `twoFactorGate`.
+ */
+export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
+  const totpDeps: TotpDeps = { ...deps.accounts, totp: deps.totp };
+  const issuer = async () => (await deps.accounts.settings.get()).orgName;
+
+  /** Props for the signed-out look of the code page. */
+  const signedOutProps = async (c: Ctx) => {
+    const settings = await deps.accounts.settings.get();
+    const lang = langOf(c);
+    return {
+      strings: stringsFor(lang),
+      lang,
+      org: { name: settings.orgName, colour: settings.orgColour },
+      csrfToken: c.get('csrfToken'),
+    };
+  };
+
+  area.get(STAFF_PATHS.signIn2fa, async (c) => {
+    const next = safeNextPath(c.req.query('next'));
+    const session = c.get('session');
+    if (!session) return c.redirect('/sign-in', 303);
+    if (!session.twoFactorPending) return c.redirect(next ?? STAFF_HOME, 303);
+    return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next }));
+  });
+
+  area.post(STAFF_PATHS.signIn2fa, async (c) => {
+    const body = await formOf(c);
+    const next = safeNextPath(body.get('next'));
+    const session = c.get('session');
+    if (!session) return c.redirect('/sign-in', 303);
+    if (!session.twoFactorPending) return c.redirect(next ?? STAFF_HOME, 303);
+    const code = body.get('code').trim().slice(0, 64);
+    if (code === '') {
+      return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'missing' }), 400);
+    }
+    // Six digits are a million guesses: after a few wrong ones the half-signed-in
+    // session ends, and the password (with its own lockout) must be typed again.
+    const key = session.accountId;
+    if (!deps.twoFactorLimiter.peek(key).allowed) {
+      await invalidateSession(deps.accounts, { sessionId: session.id });
+      clearSessionCookie(c, { https: deps.https });
+      return c.html(TwoFactorEndedPage(await signedOutProps(c)), 429);
+    }
+    const result = await verifySecondFactor(totpDeps, { session, code, ip: c.get('clientIp') });
+    if (!result.ok) {
+      deps.twoFactorLimiter.hit(key);
+      return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'failed' }), 400);
+    }
+    deps.twoFactorLimiter.reset(key);
+    setSessionCookie(c, {
+      https: deps.https,
+      token: result.sessionToken,
+      session: result.session,
+      now: deps.accounts.clock.now(),
+    });
+    // A recovery code means a lost phone: offer a new app (and new codes) straight away.
+    if (result.method === 'recovery-code') {
+      return c.redirect(`${STAFF_PATHS.twoFactor}?codesLeft=${result.recoveryCodesLeft}`, 303);
+    }
+    return c.redirect(next ?? STAFF_HOME, 303);
+  });
+
+  area.get(STAFF_PATHS.twoFactor, async (c) => {
+    const account = c.get('account');
+    if (!isStaff(account) || !canEnrolTotp(account)) return notFound(deps, c);
+    const session = c.get('session');
+    if (!session) return notFound(deps, c);
+    const pending = startTotpEnrolment(totpDeps, {
+      account,
+      sessionId: session.id,
+      issuer: await issuer(),
+    });
+    return c.html(
+      TotpSetupPage({
+        ...(await staffPageProps(deps, c)),
+        required: mustEnrolTotp(account),
+        alreadyEnrolled: account.totpKeyEnc !== null,
+        codesLeft: codesLeftOf(c.req.query('codesLeft')),
+        ...pending,
+      }),
+    );
+  });
+
+  area.post(STAFF_PATHS.twoFactor, async (c) => {
+    const account = c.get('account');
+    const session = c.get('session');
+    if (!isStaff(account) || !canEnrolTotp(account) || !session) return notFound(deps, c);
+    const body = await formOf(c);
+    const props = await staffPageProps(deps, c);
+    const common = {
+      ...props,
+      required: mustEnrolTotp(account),
+      alreadyEnrolled: account.totpKeyEnc !== null,
+    };
+    const input = { account, sessionId: session.id, issuer: await issuer() };
+    const token = body.get('token');
+    const code = body.get('code').trim().slice(0, 64);
+    const pending = resumeTotpEnrolment(totpDeps, { ...input, token });
+    if (!pending) {
+      // A page from another session (or a tampered one): start again with a new key.
+      const fresh = startTotpEnrolment(totpDeps, input);
+      return c.html(TotpSetupPage({ ...common, ...fresh, expired: true }), 400);
+    }
+    if (code === '') return c.html(TotpSetupPage({ ...common, ...pending, error: 'missing' }), 400);
+    const result = await confirmTotpEnrolment(totpDeps, {
+      ...input,
+      token,
+      code,
+      ip: c.get('clientIp'),
+    });
+    if (!result.ok) {
+      // The same key again: the app already has it, so nothing needs scanning twice.
+      return c.html(TotpSetupPage({ ...common, ...pending, error: 'wrongCode' }), 400);
+    }
+    // Shown once, in this response only (signed-in pages are `no-store`).
+    return c.html(RecoveryCodesPage({ ...props, codes: result.recoveryCodes }));
+  });
+}
+
+/** The recovery codes left, from the query after signing in with one, or null. */
+function codesLeftOf(value: string | undefined): number | null {
+  if (value === undefined || !/^\d{1,2}$/.test(value)) return null;
+  return Number(value);
+}
+
+/**
+ * Admins must use two-step verification (the councils' guides require it): an admin
+ * signed in without one is sent to set it up from every page but that one and signing
+ * out, so they can do nothing else first. Mounted for the whole app (before the other
+ * areas), since "nothing else" includes their pages.
+ */
+export function twoFactorGate(): MiddlewareHandler<AppEnv> {
+  const allowed = new Set<string>([
+    STAFF_PATHS.twoFactor,
+    STAFF_PATHS.signOut,
+    '/sign-out-everywhere',
+  ]);
+  return async (c, next) => {
+    const account = c.get('account');
+    if (account && mustEnrolTotp(account) && !allowed.has(c.req.path)) {
+      return c.redirect(STAFF_PATHS.twoFactor, 303);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,78 @@
+import { and, asc, count, desc, eq, gt, lte, or } from 'drizzle-orm';
+import type { MessageRepository } from '../../../../core/storage/ports.ts';
+import { checkPage, toMessage } from '../../shared/mappers.ts';
+import type { PgContext } from '../context.ts';
+import { accessRequests, attachments, deliveries, messages } from '../schema.ts';
+
+/** Messages in PostgreSQL. */
+export function pgMessages(ctx: PgContext): MessageRepository {
+  return {
+    insert: ({ message }) =>
+      ctx.run(async (db) => {
+        await db.insert(messages).values(toMessage(message));
+      }),
+    findById: ({ id }) =>
+      ctx.run(async (db) => {
+        const [row] = await db.select().from(messages).where(eq(messages.id, id));
+        return row ? toMessage(row) : null;
+      }),
+    findByDedupeKey: ({ dedupeKey }) =>
+      ctx.run(async (db) => {
+        const [row] = await db.select().from(messages).where(eq(messages.dedupeKey, dedupeKey));
+        return row ? toMessage(row) : null;
+      }),
+    setLegalHold: ({ id, legalHold }) =>
+      ctx.run(async (db) => {
+        await db.update(messages).set({ legalHold }).where(eq(messages.id, id));
+      }),
+    listSent: ({ senderId, ...page }) =>
+      ctx.run(async (db) => {
+        const { limit, offset } = checkPage(page);
+        const rows = await db
+          .select()
+          .from(messages)
+          .where(eq(messages.senderId, senderId))
+          .orderBy(desc(messages.createdAt), desc(messages.id))
+          .limit(limit)
+          .offset(offset);
+        return rows.map(toMessage);
+      }),
+    countSent: ({ senderId }) =>
+      ctx.run(async (db) => {
+        const [row] = await db
+          .select({ n: count() })
+          .from(messages)
+          .where(eq(messages.senderId, senderId));
+        return row?.n ?? 0;
+      }),
+    listPastRetention: ({ now, limit, after }) =>
+      ctx.run(async (db) => {
+        const rows = await db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(
+            and(
+              lte(messages.retainUntil, now),
+              eq(messages.legalHold, false),
+              after === undefined
+                ? undefined
+                : or(
+                    gt(messages.retainUntil, after.retainUntil),
+                    and(eq(messages.retainUntil, after.retainUntil), gt(messages.id, after.id)),
+                  ),
+            ),
+          )
+          .orderBy(asc(messages.retainUntil), asc(messages.id))
+          .limit(checkPage({ limit }).limit);
+        return rows.map((row) => row.id);
+      }),
+    // The foreign keys cascade too; deleting the children by name keeps the order plain.
+    delete: ({ id }) =>
+      ctx.atomic(async (db) => {
+        await db.delete(accessRequests).where(eq(accessRequests.messageId, id));
+        await db.delete(attachments).where(eq(attachments.messageId, id));
+        await db.delete(deliveries).where(eq(deliveries.messageId, id));
+        await db.delete(messages).where(eq(messages.id, id));
+      }),
+  };
+}

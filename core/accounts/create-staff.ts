@@ -1,0 +1,98 @@
+import { recordAudit } from '../audit/record.ts';
+import type { OneTimeToken } from '../auth/model.ts';
+import type { Clock, Ids, Secrets } from '../shared/ports.ts';
+import { addDays } from '../shared/time.ts';
+import type { Storage } from '../storage/ports.ts';
+import { emailKey, normaliseEmail } from './email.ts';
+import type { Account, Role } from './model.ts';
+
+/** How long a staff member's set-password link works. */
+export const SET_PASSWORD_DAYS = 7;
+
+/** What creating a staff account needs. */
+export type CreateStaffDeps = { storage: Storage; ids: Ids; clock: Clock; secrets: Secrets };
+
+/** The outcome: the account and its one-time link secret, or why not. */
+export type CreateStaffResult =
+  | { ok: true; account: Account; setPasswordToken: string }
+  | { ok: false; issues: Record<string, string> };
+
+/**
+ * Creates a staff account without a password and a one-time token to set one.
+ * The caller shows or emails `<publicUrl>/set-password/<setPasswordToken>`.
+ */
+export async function createStaffAccount(
+  deps: CreateStaffDeps,
+  input: {
+    email: string;
+    name: string;
+    role: Exclude<Role, 'recipient'>;
+    actorId: string | null;
+    ip?: string | null;
+  },
+): Promise<CreateStaffResult> {
+  const issues: Record<string, string> = {};
+  const normalised = normaliseEmail(input.email);
+  if (!normalised.ok) issues.email = `Enter a valid email address: ${normalised.reason}`;
+  const name = input.name.trim();
+  if (name === '') issues.name = 'Enter a name.';
+  else if (name.length > 100 || /[\r\n<>]/.test(name))
+    issues.name = 'The name must be one line of at most 100 characters, without < or >.';
+  if (!normalised.ok || Object.keys(issues).length > 0) return { ok: false, issues };
+
+  const now = deps.clock.now();
+  const key = emailKey(normalised.email);
+  const secret = deps.secrets.randomToken({ bytes: 16 });
+  const tokenId = deps.ids.newId();
+  return deps.storage.transaction(async (repos) => {
+    if (await repos.accounts.findByEmailKey({ emailKey: key })) {
+      return {
+        ok: false,
+        issues: { email: 'An account with this email address already exists.' },
+      } as const;
+    }
+    const account: Account = {
+      id: deps.ids.newId(),
+      email: normalised.email,
+      emailKey: key,
+      displayName: name,
+      kind: 'staff',
+      role: input.role,
+      passwordHash: null,
+      status: 'active',
+      failedSignIns: 0,
+      failureWindowStartedAt: null,
+      lockedUntil: null,
+      totpKeyEnc: null,
+      recoveryCodeHashes: [],
+      legalHold: false,
+      createdAt: now,
+      updatedAt: now,
+      lastSignInAt: null,
+      passwordChangedAt: null,
+    };
+    await repos.accounts.insert({ account });
+    const token: OneTimeToken = {
+      id: tokenId,
+      purpose: 'set-password',
+      secretHash: deps.secrets.hashToken({ value: secret }),
+      accountId: account.id,
+      email: account.email,
+      deliveryId: null,
+      createdAt: now,
+      expiresAt: addDays(now, SET_PASSWORD_DAYS),
+      usedAt: null,
+    };
+    await repos.tokens.insert({ token });
+    await recordAudit(deps, repos, {
+      action: 'account.create',
+      actorId: input.actorId,
+      actorLabel: input.actorId === null ? 'cli' : null,
+      ip: input.ip ?? null,
+      targetType: 'account',
+      targetId: account.id,
+      details: { role: account.role, kind: 'staff' },
+    });
+    return { ok: true, account, setPasswordToken: `${tokenId}.${secret}` } as const;
+  });
+}

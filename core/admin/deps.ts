@@ -1,0 +1,40 @@
+import type { SettingsReader } from '../accounts/deps.ts';
+import type { BlobStore } from '../blobs/ports.ts';
+import type { Cipher } from '../crypto/ports.ts';
+import type { MailTemplates } from '../mail/ports.ts';
+import type { Settings } from '../settings/model.ts';
+import type { Clock, Ids, Secrets } from '../shared/ports.ts';
+import type { Storage } from '../storage/ports.ts';
+
+/** Reads and changes the settings in force (validated as config is). */
+export type SettingsStore = SettingsReader & {
+  /** Validates and stores changes; problems by key, or an empty object when saved. */
+  update(changes: Partial<Record<keyof Settings, unknown>>): Promise<Record<string, string>>;
+};
+
+/** What the admin use cases need from the world. */
+export type AdminDeps = {
+  storage: Storage;
+  /** Encrypts queued emails; lists and rotates the organisation's keys. */
+  cipher: Cipher;
+  /** Where a deleted account's draft attachments are removed from. */
+  blobs: BlobStore;
+  ids: Ids;
+  clock: Clock;
+  secrets: Secrets;
+  templates: MailTemplates;
+  settings: SettingsStore;
+  /** The portal's address without a trailing slash, for links in emails. */
+  publicUrl: string;
+};
+
+/**
+ * Who did an admin action, as the audit trail records it: the account, its address
+ * (kept so the trail still reads after the account is deleted) and the client address.
+ */
+export type AdminActor = { id: string; label: string; ip: string | null };
+
+/** The actor fields of an audit entry for `actor`. */
+export function auditActor(actor: AdminActor) {
+  return { actorId: actor.id, actorLabel: actor.label, ip: actor.ip };
+}

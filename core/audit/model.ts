@@ -1,0 +1,66 @@
+/** Security-relevant acts that leave a trace. Never content, only who, what and when. */
+export type AuditAction =
+  | 'message.send'
+  | 'message.notify'
+  | 'message.open'
+  | 'message.download'
+  | 'message.reply'
+  | 'message.forward'
+  | 'message.delete'
+  | 'message.purge'
+  | 'delivery.revoke'
+  | 'delivery.restore'
+  | 'delivery.expiry-change'
+  /** The sender was told a delivery was never opened (and, per the setting, it was deleted). */
+  | 'delivery.unretrieved'
+  | 'access.request'
+  | 'access.grant'
+  | 'access.deny'
+  | 'account.create'
+  | 'account.register'
+  | 'account.signin'
+  | 'account.signin-failed'
+  | 'account.lockout'
+  | 'account.unlock'
+  | 'account.reset-request'
+  | 'account.password-reset'
+  | 'account.signout'
+  | 'account.disable'
+  | 'account.enable'
+  | 'account.delete'
+  | 'account.totp-enrol'
+  | 'settings.change'
+  | 'key.rotate'
+  /** An admin put a mail that had given up back in the outbox queue. */
+  | 'mail.retry'
+  | 'gateway.decision'
+  | 'subject.export'
+  | 'subject.erase'
+  | 'job.run';
+
+/** Plain values only, so an event can never carry a blob of content by accident. */
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+/** What a caller says happened; the chain fields are added when it is appended. */
+export type AuditEntry = {
+  action: AuditAction;
+  actorId: string | null;
+  /** The actor's address or a job name, kept so the trail reads after an account is erased. */
+  actorLabel: string | null;
+  ip: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  details: AuditDetails;
+};
+
+/**
+ * One event of the append-only trail. `hash` covers every field and `prevHash`, so
+ * editing or removing a row breaks the chain from there on.
+ */
+export type AuditEvent = AuditEntry & {
+  seq: number;
+  id: string;
+  at: Date;
+  prevHash: string;
+  hash: string;
+};

@@ -1,0 +1,60 @@
+/**
+ * A signed-in browser. The cookie holds `<id>.<secret>`; only a SHA-256 hash of the
+ * secret is stored, so a copy of the sessions table cannot be replayed (Lucia's design).
+ */
+export type Session = {
+  id: string;
+  accountId: string;
+  secretHash: string;
+  createdAt: Date;
+  /** Last request seen: the inactivity timeout counts from here. */
+  lastSeenAt: Date;
+  /** The absolute end of this session, whatever the activity. */
+  expiresAt: Date;
+  /** Set by "Remember me": the cookie is persistent and the absolute lifetime is longer. */
+  rememberMe: boolean;
+  /** True until a staff member who has a second factor has entered it. */
+  twoFactorPending: boolean;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+/**
+ * What a one-time token is for. `resume` is not a link: it is left behind when a session
+ * ends by inactivity (see `core/auth/sessions.ts`), under the session's own id and
+ * secret hash, so the browser's cookie can still save what was being typed as a draft.
+ */
+export type TokenPurpose = 'notify' | 'register' | 'reset' | 'set-password' | 'unlock' | 'resume';
+
+/**
+ * A one-time secret sent by email: `<id>.<secret>` in the link, only the hash stored,
+ * bound to one address. Spent by a POST, never by a GET (mail scanners follow links).
+ */
+export type OneTimeToken = {
+  id: string;
+  purpose: TokenPurpose;
+  secretHash: string;
+  /** The account it acts on, when one exists. */
+  accountId: string | null;
+  /** The address it was sent to. */
+  email: string;
+  /** For `notify` links: the delivery the link opens. */
+  deliveryId: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+};
+
+/**
+ * OWASP's device-cookie lockout: failures from a browser that once signed in
+ * successfully are counted for that browser alone, so strangers who lock an account
+ * do not lock its owner out.
+ */
+export type DeviceLockout = {
+  accountId: string;
+  /** Hash of the device cookie's nonce. */
+  deviceHash: string;
+  failures: number;
+  windowStartedAt: Date | null;
+  lockedUntil: Date | null;
+};

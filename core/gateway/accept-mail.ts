@@ -1,0 +1,346 @@
+import { isAllowedAddress } from '../access/allowed-domains.ts';
+import { createStaffAccount } from '../accounts/create-staff.ts';
+import { emailKey, emailLocalPart, normaliseEmail } from '../accounts/email.ts';
+import type { Account } from '../accounts/model.ts';
+import { recordAudit } from '../audit/record.ts';
+import {
+  type SendLimits,
+  type SendMessageDeps,
+  type SendMessageResult,
+  sendMessage,
+} from '../messages/send-message.ts';
+import type { Settings } from '../settings/model.ts';
+import { gatewayDedupeKey } from './dedupe.ts';
+import type { Policy, PolicyDecision, ReceivedMail, Relay } from './ports.ts';
+
+/** What accepting inbound mail needs: everything sending needs, the policy and the relay. */
+export type AcceptMailDeps = SendMessageDeps & {
+  /** Decides encrypt, relay or reject (the plugins behind core's Policy port). */
+  policy: Policy;
+  /** Where mail that needs no protection goes; null when no relay is configured. */
+  relay: Relay | null;
+};
+
+/** The settings in force for one mail. */
+export type GatewaySettings = SendLimits & Pick<Settings, 'internalDomains' | 'allowSubdomains'>;
+
+/**
+ * What became of a mail, for the SMTP adapter to answer with. `accepted` is given
+ * only once everything is durable; `deferred` asks the client to try again later
+ * (SMTP 4xx); `rejected` is final (SMTP 5xx) with a sentence for the sender.
+ */
+export type AcceptOutcome =
+  | {
+      kind: 'accepted';
+      action: 'encrypt' | 'relay';
+      /** Ids of the secure messages stored now. */
+      stored: string[];
+      /** Secure messages that an earlier copy of this mail had already stored. */
+      duplicates: number;
+      /** Recipients the mail was relayed to. */
+      relayed: number;
+    }
+  | { kind: 'deferred'; code: 451; message: string }
+  | { kind: 'rejected'; code: 550 | 552 | 554; message: string };
+
+const MAX_SUBJECT = 300;
+const MAX_NAME = 100;
+
+/** The policy's verdict, with `abstain` (no plugin had an opinion) meaning relay. */
+async function decide(policy: Policy, mail: ReceivedMail): Promise<PolicyDecision> {
+  const decision = await policy.evaluate({ mail: mail.inbound });
+  return decision.action === 'abstain' ? { action: 'relay', reasons: decision.reasons } : decision;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+const CONTROL = /[\x00-\x1f\x7f]+/g;
+
+/** One line of plain text, at most `max` characters, control characters removed. */
+function oneLine(value: string, max: number): string {
+  const line = value.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+/** The subject of the secure message: the policy's rewrite, or the mail's own. */
+function secureSubject(decision: PolicyDecision, mail: ReceivedMail): string {
+  const subject =
+    decision.action === 'encrypt' && decision.subject !== undefined
+      ? decision.subject
+      : mail.inbound.subject;
+  return oneLine(subject, MAX_SUBJECT) || '(no subject)';
+}
+
+type SenderResult = { ok: true; account: Account } | { ok: false; message: string };
+
+/**
+ * The staff account the secure message comes from: the envelope sender (or, for the
+ * null sender, the From header), which must be in the council's domains. On first use
+ * the account is created without a password, as a sender only: it can send through the
+ * gateway at once, and signs in to the portal only after an admin sends a set-password
+ * link.
+ */
+async function findOrCreateSender(
+  deps: AcceptMailDeps,
+  settings: GatewaySettings,
+  mail: ReceivedMail,
+): Promise<SenderResult> {
+  const refusal = {
+    ok: false,
+    message: `A secure message needs a sender address in the council's domains.`,
+  } as const;
+  const raw = mail.envelopeFrom !== '' ? mail.envelopeFrom : (mail.fromHeader?.address ?? '');
+  const address = normaliseEmail(raw);
+  if (!address.ok) return refusal;
+  const internal = isAllowedAddress({
+    email: address.email,
+    allowedDomains: settings.internalDomains,
+    allowSubdomains: settings.allowSubdomains,
+  });
+  if (!internal) return refusal;
+
+  const key = emailKey(address.email);
+  let account = await deps.storage.repos.accounts.findByEmailKey({ emailKey: key });
+  if (!account) {
+    const header = mail.fromHeader;
+    const headerName =
+      header && emailKey(header.address) === key
+        ? oneLine(header.name.replace(/[<>]/g, ''), MAX_NAME)
+        : '';
+    const created = await createStaffAccount(deps, {
+      email: address.email,
+      name: headerName || emailLocalPart(address.email),
+      role: 'sender',
+      actorId: null,
+      ip: mail.ip,
+    });
+    // Another mail from the same new sender may have created it a moment ago.
+    account = created.ok
+      ? created.account
+      : await deps.storage.repos.accounts.findByEmailKey({ emailKey: key });
+    if (!account) return refusal;
+  }
+  const canSend =
+    account.kind === 'staff' &&
+    account.status === 'active' &&
+    (account.role === 'sender' || account.role === 'admin');
+  if (!canSend) {
+    return {
+      ok: false,
+      message:
+        'Your Sealpost account cannot send secure messages (it is disabled or not a sender account). Ask your IT team.',
+    };
+  }
+  return { ok: true, account };
+}
+
+/** One secure message to make of the mail: the visible recipients, or one blind copy. */
+type Part = { label: string; to: string[]; cc: string[] };
+
+/**
+ * Splits the external recipients into messages. Those named in the To or Cc header
+ * share one message (they can see each other anyway); every other envelope recipient
+ * (a Bcc, or a member of an expanded list) gets a message of their own, because a
+ * secure message shows all its recipients to each of them.
+ */
+function splitParts(mail: ReceivedMail, external: string[]): Part[] {
+  const inTo = new Set(mail.toHeader.map(emailKey));
+  const inCc = new Set(mail.ccHeader.map(emailKey));
+  const visible: Part = { label: '', to: [], cc: [] };
+  const parts: Part[] = [];
+  for (const address of external) {
+    const key = emailKey(address);
+    if (inTo.has(key)) visible.to.push(address);
+    else if (inCc.has(key)) visible.cc.push(address);
+    else parts.push({ label: `bcc:${key}`, to: [address], cc: [] });
+  }
+  return visible.to.length + visible.cc.length > 0 ? [visible, ...parts] : parts;
+}
+
+/** Turns sendMessage's problems into a refusal the sender can act on. */
+function refusalFor(issues: Record<string, string>): AcceptOutcome {
+  const sentences = Object.values(issues).join(' ');
+  const tooBig = issues.attachments !== undefined || issues.body !== undefined;
+  return {
+    kind: 'rejected',
+    code: tooBig ? 552 : 550,
+    message: `This mail could not be sent as a secure message: ${sentences}`,
+  };
+}
+
+/** Stores one part as a secure message; a copy stored by an earlier attempt counts as done. */
+async function storePart(
+  deps: AcceptMailDeps,
+  settings: GatewaySettings,
+  args: {
+    mail: ReceivedMail;
+    sender: Account;
+    subject: string;
+    part: Part;
+    dedupeKey: string;
+  },
+): Promise<{ ok: true; messageId: string | null } | { ok: false; outcome: AcceptOutcome }> {
+  const { mail, part } = args;
+  const repos = deps.storage.repos;
+  if (await repos.messages.findByDedupeKey({ dedupeKey: args.dedupeKey })) {
+    return { ok: true, messageId: null };
+  }
+  const opened = mail.openAttachments();
+  let result: SendMessageResult;
+  try {
+    result = await sendMessage(deps, settings, {
+      senderId: args.sender.id,
+      to: part.to,
+      cc: part.cc,
+      subject: args.subject,
+      body: mail.html ?? mail.inbound.text,
+      bodyFormat: mail.html === null ? 'text' : 'html',
+      attachments: mail.attachments.map((a, i) => ({
+        name: a.name,
+        contentType: a.contentType,
+        content: opened.streams[i] as ReadableStream<Uint8Array>,
+      })),
+      readOnly: false,
+      classification: null,
+      source: 'gateway',
+      dedupeKey: args.dedupeKey,
+      ip: mail.ip,
+    });
+  } catch (error) {
+    // Two copies of one mail raced and the other committed first: the unique index on
+    // the dedupe key refused ours, and the mail is stored once, as it should be.
+    if (await repos.messages.findByDedupeKey({ dedupeKey: args.dedupeKey })) {
+      return { ok: true, messageId: null };
+    }
+    throw error;
+  } finally {
+    opened.cancel();
+  }
+  if (!result.ok) return { ok: false, outcome: refusalFor(result.issues) };
+  return { ok: true, messageId: result.messageId };
+}
+
+/** Relays the mail to `to`, mapping the relay's answer to an outcome. */
+async function relayMail(
+  deps: AcceptMailDeps,
+  mail: ReceivedMail,
+  to: string[],
+  afterSecure: boolean,
+): Promise<AcceptOutcome | null> {
+  if (!deps.relay) {
+    return {
+      kind: 'rejected',
+      code: 550,
+      message:
+        'The secure mail gateway is not set up to pass on ordinary mail (no onward mail server). Ask your IT team.',
+    };
+  }
+  const result = await deps.relay.send({ from: mail.envelopeFrom, to, raw: mail.raw });
+  if (result.ok) return null;
+  if (!result.permanent) {
+    return {
+      kind: 'deferred',
+      code: 451,
+      message: `The council mail server could not take the mail just now; it will be tried again. ${result.reason}`,
+    };
+  }
+  const prefix = afterSecure
+    ? 'The secure message to recipients outside the council was sent, but the council mail server refused the copy for recipients inside it:'
+    : 'The council mail server refused the mail:';
+  return { kind: 'rejected', code: 550, message: `${prefix} ${result.reason}` };
+}
+
+/**
+ * The gateway's use case: asks the policy what to do with an inbound mail and does it.
+ *
+ * - `reject`: refused with the policy's sentence.
+ * - `relay` (or no opinion): passed on unchanged to the council's mail server.
+ * - `encrypt`: each recipient outside the council's domains gets a secure message from
+ *   the staff sender, attachments included, notification queued in the outbox; those
+ *   inside receive the mail through the relay as normal.
+ *
+ * `accepted` means durable: sendMessage resolves only after its transaction committed
+ * and its blobs are on disk, and the relay only after the council server's 250. Any
+ * thrown error (database, disk, cipher) must become a 4xx, so the client retries;
+ * a retry finds what the first attempt stored by its dedupe key and does not store it
+ * twice. Secure messages are stored before relaying because storing is idempotent and
+ * relaying is not: a failure in between repeats only the (de-duplicated) store.
+ */
+export async function acceptMail(
+  deps: AcceptMailDeps,
+  settings: GatewaySettings,
+  mail: ReceivedMail,
+): Promise<AcceptOutcome> {
+  const decision = await decide(deps.policy, mail);
+  const recipients = [...new Map(mail.envelopeTo.map((a) => [emailKey(a), a])).values()];
+  const isInternal = (email: string) =>
+    isAllowedAddress({
+      email,
+      allowedDomains: settings.internalDomains,
+      allowSubdomains: settings.allowSubdomains,
+    });
+  const internal = recipients.filter(isInternal);
+  const external = recipients.filter((a) => !isInternal(a));
+
+  await recordAudit(deps, deps.storage.repos, {
+    action: 'gateway.decision',
+    actorId: null,
+    actorLabel: 'gateway',
+    ip: mail.ip,
+    targetType: null,
+    targetId: null,
+    details: {
+      action: decision.action,
+      reasons: oneLine(decision.reasons.join('; '), 500),
+      internalRecipients: internal.length,
+      externalRecipients: external.length,
+      attachments: mail.attachments.length,
+    },
+  });
+
+  if (decision.action === 'reject') {
+    return {
+      kind: 'rejected',
+      code: 550,
+      message: oneLine(decision.message, 300) || 'The council does not allow this mail to be sent.',
+    };
+  }
+  if (decision.action !== 'encrypt' || external.length === 0) {
+    // The envelope exactly as the client gave it.
+    const failed = await relayMail(deps, mail, mail.envelopeTo, false);
+    return (
+      failed ?? {
+        kind: 'accepted',
+        action: 'relay',
+        stored: [],
+        duplicates: 0,
+        relayed: mail.envelopeTo.length,
+      }
+    );
+  }
+
+  const sender = await findOrCreateSender(deps, settings, mail);
+  if (!sender.ok) return { kind: 'rejected', code: 550, message: sender.message };
+  const subject = secureSubject(decision, mail);
+  const stored: string[] = [];
+  let duplicates = 0;
+  for (const part of splitParts(mail, external)) {
+    const dedupeKey = gatewayDedupeKey(mail, part.label, (value) =>
+      deps.secrets.hashToken({ value }),
+    );
+    const result = await storePart(deps, settings, {
+      mail,
+      sender: sender.account,
+      subject,
+      part,
+      dedupeKey,
+    });
+    if (!result.ok) return result.outcome;
+    if (result.messageId === null) duplicates++;
+    else stored.push(result.messageId);
+  }
+  if (internal.length > 0) {
+    const failed = await relayMail(deps, mail, internal, true);
+    if (failed) return failed;
+  }
+  return { kind: 'accepted', action: 'encrypt', stored, duplicates, relayed: internal.length };
+}

@@ -1,0 +1,117 @@
+import { runOutboxOnce } from '../mail/outbox-worker.ts';
+import { addDays } from '../shared/time.ts';
+import { batchOptions, type JobOptions, type LifecycleDeps, pause } from './deps.ts';
+import type { JobCounts } from './model.ts';
+import { drainBlobDeletions, finishBlobDeletions } from './purge-message.ts';
+import { isDraftStale, staleDraftCutoff } from './rules.ts';
+
+/**
+ * Used and expired one-time links are kept this long after they stop working, so a
+ * second click still says "this link has been used" rather than "not recognised".
+ */
+export const TOKEN_GRACE_DAYS = 7;
+/** Sent mails are kept this long (for an admin looking into "I never got it"), then deleted. */
+export const SENT_MAIL_DAYS = 30;
+/** An outbox lease: far longer than one send can take (see `OutboxWorkerDeps.leaseMs`). */
+const OUTBOX_LEASE_MS = 5 * 60_000;
+/** At most this many outbox passes per run; the outbox worker, not this job, is the fast path. */
+const OUTBOX_PASSES = 20;
+
+/** Calls `step` until it deletes fewer than `batchSize`; returns the total. */
+async function inBatches(
+  batchSize: number,
+  pauseMs: number,
+  step: () => Promise<number>,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await step();
+    total += n;
+    if (n < batchSize) return total;
+    await pause(pauseMs);
+  }
+}
+
+/**
+ * Housekeeping: deletes expired sessions, spent and expired link tokens (after
+ * `TOKEN_GRACE_DAYS`), drafts nobody touched for `staleDraftDays` with their files,
+ * sent mail older than `SENT_MAIL_DAYS`, and blobs left queued by an interrupted purge;
+ * and, when it has a mailer, retries the outbox (mail whose retry time has come, and
+ * mail whose sending node died, once its lease has run out).
+ *
+ * Every step deletes in bounded batches and is idempotent, so a crash loses nothing
+ * and a rerun finishes the work. A draft goes in one transaction with its attachment
+ * rows, its blobs queued in the same transaction and deleted after it commits.
+ */
+export async function runHousekeeping(
+  deps: LifecycleDeps,
+  options: JobOptions = {},
+): Promise<JobCounts> {
+  const { batchSize, pauseMs } = batchOptions(options);
+  const now = options.now ?? deps.clock.now();
+  const repos = deps.storage.repos;
+  const counts: JobCounts = {};
+  const progress = () => options.onProgress?.({ ...counts });
+
+  counts.sessions = await inBatches(batchSize, pauseMs, () =>
+    repos.sessions.deleteExpired({ now, limit: batchSize }),
+  );
+  counts.tokens = await inBatches(batchSize, pauseMs, () =>
+    repos.tokens.deleteExpired({ before: addDays(now, -TOKEN_GRACE_DAYS), limit: batchSize }),
+  );
+  progress();
+
+  const staleDraftDays = options.staleDraftDays;
+  const before = staleDraftCutoff({ now, staleDraftDays });
+  counts.drafts = 0;
+  for (;;) {
+    const ids = await repos.drafts.listStale({ before, limit: batchSize });
+    for (const id of ids) {
+      const blobIds = await deps.storage.transaction(async (tx) => {
+        // Saved again since the listing: no longer stale, so it stays.
+        const draft = await tx.drafts.findById({ id });
+        if (!draft || !isDraftStale({ draft, now, staleDraftDays })) return null;
+        const files = await tx.attachments.listForDraft({ draftId: id });
+        const queued = files.map((f) => f.blobId);
+        await tx.blobDeletions.add({ blobIds: queued, at: now });
+        for (const file of files) await tx.attachments.delete({ id: file.id });
+        await tx.drafts.delete({ id });
+        return queued;
+      });
+      if (blobIds === null) continue;
+      counts.drafts++;
+      await finishBlobDeletions(deps, blobIds);
+    }
+    progress();
+    if (ids.length < batchSize) break;
+    await pause(pauseMs);
+  }
+
+  counts.blobs = await drainBlobDeletions(deps, { batchSize });
+  counts.sentMailRemoved = await inBatches(batchSize, pauseMs, () =>
+    repos.outbox.deleteSent({ before: addDays(now, -SENT_MAIL_DAYS), limit: batchSize }),
+  );
+
+  if (deps.mailer) {
+    counts.mailSent = 0;
+    counts.mailRetried = 0;
+    counts.mailFailed = 0;
+    for (let pass = 0; pass < OUTBOX_PASSES; pass++) {
+      const result = await runOutboxOnce({
+        storage: deps.storage,
+        cipher: deps.cipher,
+        mailer: deps.mailer,
+        clock: deps.clock,
+        logger: deps.logger,
+        limit: batchSize,
+        leaseMs: OUTBOX_LEASE_MS,
+      });
+      counts.mailSent += result.sent;
+      counts.mailRetried += result.retried;
+      counts.mailFailed += result.failed;
+      if (result.claimed < batchSize) break;
+    }
+  }
+  progress();
+  return counts;
+}

@@ -1,0 +1,22 @@
+import type { BlobStore } from '../blobs/ports.ts';
+import type { Cipher } from '../crypto/ports.ts';
+import type { Scanner } from '../gateway/ports.ts';
+import type { MailTemplates } from '../mail/ports.ts';
+import type { Clock, Ids, Secrets } from '../shared/ports.ts';
+import type { Storage } from '../storage/ports.ts';
+
+/** What the mailbox use cases need from the world. */
+export type MailboxDeps = {
+  storage: Storage;
+  cipher: Cipher;
+  blobs: BlobStore;
+  ids: Ids;
+  clock: Clock;
+  secrets: Secrets;
+  templates: MailTemplates;
+  publicUrl: string;
+  /** INTERNAL_DELIVERY, for replies sent through `sendMessage` (see `SendMessageDeps`). */
+  internalDelivery?: 'portal' | 'smtp';
+  /** The attachment scanner, when one is configured (see `SendMessageDeps`). */
+  scanner?: Scanner | null;
+};

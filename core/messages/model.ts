@@ -1,0 +1,108 @@
+/** Government Security Classifications marking, shown to the recipient. */
+export type Classification = 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
+
+/** Where a message entered Sealpost. */
+export type MessageSource = 'web' | 'cli' | 'gateway' | 'portal';
+
+/** One message as sent: content lives encrypted in blobs and `*Enc` columns. */
+export type Message = {
+  id: string;
+  senderId: string;
+  /** The subject, encrypted by the Cipher. */
+  subjectEnc: Uint8Array;
+  /** Blob holding the encrypted body. */
+  bodyBlobId: string;
+  bodyFormat: 'text' | 'html';
+  classification: Classification | null;
+  /** Chosen by the sender: no forward, no download, watermark. */
+  readOnly: boolean;
+  source: MessageSource;
+  /** The message this one answers, if any. */
+  inReplyToId: string | null;
+  /** The first message of the conversation (itself for a new one). */
+  threadId: string;
+  /** Sum of body and attachment sizes in bytes (plaintext). */
+  sizeBytes: number;
+  createdAt: Date;
+  /** The retention purge deletes the message after this instant. */
+  retainUntil: Date;
+  /** A legal hold stops purge and erasure. */
+  legalHold: boolean;
+  /** For gateway mail: hash of Message-ID, sender and recipients, so a resend is not stored twice. */
+  dedupeKey: string | null;
+};
+
+/** One recipient's copy of a message: access, tracking and visibility are per delivery. */
+export type Delivery = {
+  id: string;
+  messageId: string;
+  recipientId: string;
+  recipientEmail: string;
+  kind: 'to' | 'cc';
+  accessEndsAt: Date;
+  revokedAt: Date | null;
+  notifiedAt: Date | null;
+  firstOpenedAt: Date | null;
+  /** Set when the recipient deleted it from their mailbox (the message itself stays). */
+  hiddenAt: Date | null;
+  /** When the sender was told this delivery was never opened. */
+  unretrievedNoticeAt: Date | null;
+  createdAt: Date;
+};
+
+/** A file sent with a message, or waiting in a draft. */
+export type Attachment = {
+  id: string;
+  /** The message it belongs to; null while it belongs to a draft. */
+  messageId: string | null;
+  draftId: string | null;
+  /** The file name, encrypted by the Cipher. */
+  nameEnc: Uint8Array;
+  contentType: string;
+  /** Plaintext size in bytes. */
+  size: number;
+  blobId: string;
+  createdAt: Date;
+};
+
+/** A message being written; everything typed is in `contentEnc` (encrypted JSON). */
+export type Draft = {
+  id: string;
+  accountId: string;
+  contentEnc: Uint8Array;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The plaintext inside `Draft.contentEnc`. */
+export type DraftContent = {
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  inReplyToId: string | null;
+  /** Set when the draft was saved because the session had ended on Send. */
+  savedOnTimeout?: boolean;
+};
+
+/** A row of a mailbox listing: a delivery with what the list shows of its message. */
+export type InboxItem = {
+  delivery: Delivery;
+  message: Pick<
+    Message,
+    'id' | 'senderId' | 'subjectEnc' | 'createdAt' | 'classification' | 'readOnly' | 'sizeBytes'
+  >;
+  senderEmail: string;
+  senderName: string;
+  attachmentCount: number;
+};
+
+/** What a delivery's recipient may do now. */
+export type DeliveryState = 'active' | 'expired' | 'revoked';
+
+/** The state of a delivery at `now`: revocation wins over expiry. */
+export function deliveryState(delivery: Delivery, now: Date): DeliveryState {
+  if (delivery.revokedAt !== null) return 'revoked';
+  if (now.getTime() >= delivery.accessEndsAt.getTime()) return 'expired';
+  return 'active';
+}

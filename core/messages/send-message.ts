@@ -1,0 +1,373 @@
+import { emailKey, normaliseEmail } from '../accounts/email.ts';
+import type { Account } from '../accounts/model.ts';
+import { recordAudit } from '../audit/record.ts';
+import type { BlobStore } from '../blobs/ports.ts';
+import type { Cipher } from '../crypto/ports.ts';
+import type { Scanner } from '../gateway/ports.ts';
+import type { OutboxMail } from '../mail/model.ts';
+import { prepareOutboxMail } from '../mail/outbox.ts';
+import type { MailTemplates } from '../mail/ports.ts';
+import type { Settings } from '../settings/model.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { Clock, Ids, Secrets } from '../shared/ports.ts';
+import { countingLimit, SizeLimitExceeded, streamOf } from '../shared/streams.ts';
+import { addDays } from '../shared/time.ts';
+import type { Storage } from '../storage/ports.ts';
+import type { Attachment, Classification, Message, MessageSource } from './model.ts';
+import { insertDelivery, type PreparedDelivery, prepareDelivery } from './new-delivery.ts';
+
+/** Everything sending needs from the world. */
+export type SendMessageDeps = {
+  storage: Storage;
+  cipher: Cipher;
+  blobs: BlobStore;
+  ids: Ids;
+  clock: Clock;
+  secrets: Secrets;
+  templates: MailTemplates;
+  publicUrl: string;
+  /**
+   * Scans each attachment as it streams in (ClamAV when configured). A file found
+   * infected stops the send: nothing of the message is kept, and the sender is told.
+   */
+  scanner?: Scanner | null;
+  /**
+   * How staff receive replies (the INTERNAL_DELIVERY setting, passed from the
+   * composition root). With `smtp`, a reply to a staff account is also queued as an
+   * `internal-delivery` mail carrying its content, for the council's mail server to
+   * put in their usual mailbox; the outbox row is encrypted like every other. Default
+   * `portal`: the reply waits in the portal only.
+   */
+  internalDelivery?: 'portal' | 'smtp';
+};
+
+/** A file to send: its bytes arrive as a stream and are never held whole. */
+export type OutgoingAttachment = {
+  name: string;
+  contentType: string;
+  content: ReadableStream<Uint8Array>;
+};
+
+/** What the sender asked for. */
+export type SendMessageInput = {
+  senderId: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  bodyFormat: 'text' | 'html';
+  /**
+   * The files, in order. An async iterable lets a streamed upload hand over each file
+   * as it arrives (the next one exists only once the previous one has been read).
+   */
+  attachments: OutgoingAttachment[] | AsyncIterable<OutgoingAttachment>;
+  readOnly: boolean;
+  /** An explicit end of access; otherwise `accessDays` (or the setting) from now. */
+  accessEndsAt?: Date;
+  accessDays?: number;
+  classification: Classification | null;
+  source: MessageSource;
+  inReplyToId?: string | null;
+  dedupeKey?: string | null;
+  ip?: string | null;
+};
+
+/** The outcome: the new message, or the problems with the input, by field. */
+export type SendMessageResult =
+  | { ok: true; messageId: string; deliveryIds: string[] }
+  | { ok: false; issues: Record<string, string> };
+
+/** Limits that apply to every message (settable by an admin). */
+export type SendLimits = Pick<
+  Settings,
+  'maxAttachments' | 'maxTotalBytes' | 'accessDays' | 'retentionDays' | 'orgName'
+>;
+
+const MAX_RECIPIENTS = 100;
+const MAX_SUBJECT = 300;
+const encoder = new TextEncoder();
+
+/** Checks addresses and sizes; returns normalised recipients or the problems. */
+function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
+  const issues: Record<string, string> = {};
+  const recipients: Array<{ email: string; kind: 'to' | 'cc' }> = [];
+  const seen = new Set<string>();
+  for (const [field, kind] of [
+    ['to', 'to'],
+    ['cc', 'cc'],
+  ] as const) {
+    for (const raw of input[field]) {
+      if (raw.trim() === '') continue;
+      const result = normaliseEmail(raw);
+      if (!result.ok) {
+        issues[field] = `"${raw.trim()}" is not a valid email address: ${result.reason}`;
+        continue;
+      }
+      const key = emailKey(result.email);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      recipients.push({ email: result.email, kind });
+    }
+  }
+  if (recipients.length === 0 && !issues.to) issues.to = 'Enter at least one recipient.';
+  if (recipients.length > MAX_RECIPIENTS)
+    issues.to = `A message can go to at most ${MAX_RECIPIENTS} people.`;
+  if (input.subject.trim() === '') issues.subject = 'Enter a subject.';
+  else if (input.subject.length > MAX_SUBJECT)
+    issues.subject = `The subject must be at most ${MAX_SUBJECT} characters.`;
+  if (/[\r\n]/.test(input.subject)) issues.subject = 'The subject must be on one line.';
+  if (Array.isArray(input.attachments) && input.attachments.length > limits.maxAttachments) {
+    issues.attachments = `You can attach at most ${limits.maxAttachments} files.`;
+  }
+  if (encoder.encode(input.body).byteLength > limits.maxTotalBytes) {
+    issues.body = 'The message is too long.';
+  }
+  if (input.accessEndsAt !== undefined && input.accessEndsAt.getTime() <= now.getTime()) {
+    issues.accessEndsAt = 'The end of access must be in the future.';
+  }
+  return { issues, recipients };
+}
+
+/**
+ * Sends a secure message: validates, encrypts body and attachments into the blob
+ * store, then writes message, deliveries, attachments, link tokens, notification
+ * mails and audit events in ONE transaction. If anything fails, nothing of the
+ * message remains (blobs already written are removed) and the error is rethrown.
+ */
+export async function sendMessage(
+  deps: SendMessageDeps,
+  limits: SendLimits,
+  input: SendMessageInput,
+): Promise<SendMessageResult> {
+  const now = deps.clock.now();
+  const { issues, recipients } = validate(input, limits, now);
+  if (Object.keys(issues).length > 0) return { ok: false, issues };
+
+  const sender = await deps.storage.repos.accounts.findById({ id: input.senderId });
+  if (sender?.status !== 'active') throw new NotFoundError('The sending account');
+
+  const messageId = deps.ids.newId();
+  const writtenBlobs: string[] = [];
+  const storeEncrypted = async (content: ReadableStream<Uint8Array>): Promise<string> => {
+    const id = deps.ids.newId();
+    writtenBlobs.push(id);
+    const ciphertext = await deps.cipher.encryptStream({ plaintext: content });
+    await deps.blobs.put({ id, body: ciphertext });
+    return id;
+  };
+
+  try {
+    const counter = { bytes: encoder.encode(input.body).byteLength };
+    const bodyBlobId = await storeEncrypted(streamOf(encoder.encode(input.body)));
+    const attachments: Attachment[] = [];
+    const attachmentNames: string[] = [];
+    for await (const file of input.attachments) {
+      // Counted as they come: a streamed list has no length to check beforehand.
+      if (attachments.length >= limits.maxAttachments) throw new TooManyAttachments();
+      attachmentNames.push(file.name);
+      const before = counter.bytes;
+      const limited = file.content.pipeThrough(countingLimit(counter, limits.maxTotalBytes));
+      let blobId: string;
+      if (deps.scanner) {
+        // One branch to the scanner, one to encryption, read side by side; the file is
+        // kept only if the scanner calls it clean.
+        const [toScan, toStore] = limited.tee();
+        const verdict = deps.scanner.scan({ content: toScan });
+        const [stored, scanned] = await Promise.allSettled([storeEncrypted(toStore), verdict]);
+        if (stored.status === 'rejected') throw stored.reason;
+        if (scanned.status === 'rejected') throw scanned.reason;
+        if (!scanned.value.clean) throw new InfectedAttachment(file.name);
+        blobId = stored.value;
+      } else {
+        blobId = await storeEncrypted(limited);
+      }
+      attachments.push({
+        id: deps.ids.newId(),
+        messageId,
+        draftId: null,
+        nameEnc: await deps.cipher.encryptBytes({ plaintext: encoder.encode(file.name) }),
+        contentType: file.contentType,
+        size: counter.bytes - before,
+        blobId,
+        createdAt: now,
+      });
+    }
+
+    const accessEndsAt = input.accessEndsAt ?? addDays(now, input.accessDays ?? limits.accessDays);
+    const message: Message = {
+      id: messageId,
+      senderId: sender.id,
+      subjectEnc: await deps.cipher.encryptBytes({
+        plaintext: encoder.encode(input.subject.trim()),
+      }),
+      bodyBlobId,
+      bodyFormat: input.bodyFormat,
+      classification: input.classification,
+      readOnly: input.readOnly,
+      source: input.source,
+      inReplyToId: input.inReplyToId ?? null,
+      threadId: messageId,
+      sizeBytes: counter.bytes,
+      createdAt: now,
+      retainUntil: addDays(now, Math.max(limits.retentionDays, 0)),
+      legalHold: false,
+      dedupeKey: input.dedupeKey ?? null,
+    };
+    if (input.inReplyToId) {
+      const parent = await deps.storage.repos.messages.findById({ id: input.inReplyToId });
+      if (parent) message.threadId = parent.threadId;
+    }
+
+    // Everything that needs the cipher or the clock is prepared before the
+    // transaction opens, so the transaction itself is only inserts.
+    const prepared: PreparedDelivery[] = [];
+    for (const r of recipients) {
+      prepared.push(
+        await prepareDelivery(deps, {
+          email: r.email,
+          kind: r.kind,
+          senderName: sender.displayName,
+          orgName: limits.orgName,
+          accessEndsAt,
+        }),
+      );
+    }
+
+    const internalMails = await prepareInternalDeliveries(deps, {
+      input,
+      sender,
+      prepared,
+      orgName: limits.orgName,
+      attachmentNames,
+    });
+
+    const deliveryIds = await deps.storage.transaction(async (repos) => {
+      const ids: string[] = [];
+      await repos.messages.insert({ message });
+      for (const p of prepared) {
+        const delivery = await insertDelivery(deps, repos, {
+          prepared: p,
+          messageId,
+          accessEndsAt,
+          now,
+        });
+        ids.push(delivery.id);
+      }
+      for (const attachment of attachments) await repos.attachments.insert({ attachment });
+      for (const mail of internalMails) await repos.outbox.insert({ mail });
+      await recordAudit(deps, repos, {
+        action: 'message.send',
+        actorId: sender.id,
+        actorLabel: sender.email,
+        ip: input.ip ?? null,
+        targetType: 'message',
+        targetId: messageId,
+        details: {
+          recipients: prepared.length,
+          attachments: attachments.length,
+          bytes: counter.bytes,
+          source: input.source,
+          readOnly: input.readOnly,
+        },
+      });
+      if (message.inReplyToId) {
+        // Recorded against the original, so its sender's tracking counts the reply.
+        await recordAudit(deps, repos, {
+          action: 'message.reply',
+          actorId: sender.id,
+          actorLabel: sender.email,
+          ip: input.ip ?? null,
+          targetType: 'message',
+          targetId: message.inReplyToId,
+          details: { replyId: messageId },
+        });
+      }
+      return ids;
+    });
+    return { ok: true, messageId, deliveryIds };
+  } catch (error) {
+    await Promise.allSettled(writtenBlobs.map((id) => deps.blobs.delete({ id })));
+    if (error instanceof InfectedAttachment) {
+      return {
+        ok: false,
+        issues: {
+          attachments: `"${error.fileName}" contains a virus or other malware, so the message was not sent. Remove that file and try again.`,
+        },
+      };
+    }
+    if (error instanceof TooManyAttachments) {
+      return {
+        ok: false,
+        issues: { attachments: `You can attach at most ${limits.maxAttachments} files.` },
+      };
+    }
+    if (error instanceof SizeLimitExceeded) {
+      return {
+        ok: false,
+        issues: {
+          attachments: `Attachments can be at most ${formatMb(limits.maxTotalBytes)} in total.`,
+        },
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * With `internalDelivery: 'smtp'`, the content of a reply for each recipient who is
+ * staff, as an encrypted outbox row; otherwise none. Prepared before the transaction
+ * (encryption must not hold the database). Attachments stay in the portal: the mail
+ * names them and links to the copy there.
+ */
+async function prepareInternalDeliveries(
+  deps: SendMessageDeps,
+  args: {
+    input: SendMessageInput;
+    sender: Account;
+    prepared: PreparedDelivery[];
+    orgName: string;
+    attachmentNames: string[];
+  },
+): Promise<OutboxMail[]> {
+  if (deps.internalDelivery !== 'smtp' || !args.input.inReplyToId) return [];
+  const mails: OutboxMail[] = [];
+  for (const p of args.prepared) {
+    const account = await deps.storage.repos.accounts.findByEmailKey({
+      emailKey: emailKey(p.email),
+    });
+    if (account?.kind !== 'staff' || account.status !== 'active') continue;
+    const rendered = deps.templates.internalDelivery({
+      orgName: args.orgName,
+      senderName: args.sender.displayName,
+      senderEmail: args.sender.email,
+      subject: args.input.subject.trim(),
+      body: args.input.body,
+      attachmentNames: args.attachmentNames,
+      link: `${deps.publicUrl}/staff/inbox/${p.deliveryId}`,
+    });
+    mails.push(
+      await prepareOutboxMail(deps, {
+        kind: 'internal-delivery',
+        mail: {
+          to: account.email,
+          ...rendered,
+          headers: { 'Auto-Submitted': 'auto-generated' },
+        },
+      }),
+    );
+  }
+  return mails;
+}
+
+/** A streamed list of files went past `maxAttachments`. */
+class TooManyAttachments extends Error {}
+
+class InfectedAttachment extends Error {
+  constructor(readonly fileName: string) {
+    super('An attachment is infected.');
+  }
+}
+
+function formatMb(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}

@@ -1,0 +1,44 @@
+/**
+ * The settings an admin may change at run time (stored in the database, validated
+ * like config). Values missing from storage fall back to the configured defaults.
+ */
+export type Settings = {
+  orgName: string;
+  /** Brand colour as `#rrggbb`. */
+  orgColour: string;
+  /** Lower-case punycode domains whose addresses count as internal. */
+  internalDomains: string[];
+  allowSubdomains: boolean;
+  accessDays: number;
+  extensionDays: number;
+  retentionDays: number;
+  unretrievedNoticeDays: number;
+  unretrievedAction: 'notify' | 'delete';
+  lockoutMaxFailures: number;
+  lockoutWindowMinutes: number;
+  lockoutMinutes: number;
+  maxAttachments: number;
+  maxTotalBytes: number;
+  subjectKeywords: string[];
+  forwardOutside: 'refuse' | 'request';
+};
+
+/** Defaults from the council guides Sealpost replaces. */
+export const DEFAULT_SETTINGS: Settings = {
+  orgName: 'Sealpost',
+  orgColour: '#1d70b8',
+  internalDomains: [],
+  allowSubdomains: false,
+  accessDays: 45,
+  extensionDays: 45,
+  retentionDays: 90,
+  unretrievedNoticeDays: 14,
+  unretrievedAction: 'notify',
+  lockoutMaxFailures: 3,
+  lockoutWindowMinutes: 15,
+  lockoutMinutes: 30,
+  maxAttachments: 10,
+  maxTotalBytes: 75 * 1024 * 1024,
+  subjectKeywords: ['zixencrypt', '[secure]', 'secure:'],
+  forwardOutside: 'refuse',
+};

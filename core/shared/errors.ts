@@ -1,0 +1,68 @@
+/**
+ * The few real failures Sealpost raises. Expected outcomes (a wrong password, an
+ * expired link) are values, never errors. Each error has a stable `code` for logs
+ * and tests, and `isPublic` says whether its message may be shown to a user as is.
+ */
+export class SealpostError extends Error {
+  /** A stable, greppable identifier such as `config_invalid` or `not_found`. */
+  readonly code: string;
+  /** True when `message` is a plain sentence fit for an end user. */
+  readonly isPublic: boolean;
+  /** The HTTP status a driving adapter should answer with. */
+  readonly status: number;
+
+  constructor(args: {
+    code: string;
+    message: string;
+    isPublic?: boolean;
+    status?: number;
+    cause?: unknown;
+  }) {
+    super(args.message, args.cause === undefined ? undefined : { cause: args.cause });
+    this.name = new.target.name;
+    this.code = args.code;
+    this.isPublic = args.isPublic ?? false;
+    this.status = args.status ?? 500;
+  }
+}
+
+/** A thing does not exist, or the caller may not know that it exists (same answer). */
+export class NotFoundError extends SealpostError {
+  constructor(what = 'That page or item') {
+    super({
+      code: 'not_found',
+      message: `${what} could not be found.`,
+      isPublic: true,
+      status: 404,
+    });
+  }
+}
+
+/** Input that breaks a rule; `issues` maps field names to plain sentences. */
+export class ValidationError extends SealpostError {
+  /** Field name -> plain-English problem. `_` holds problems not tied to one field. */
+  readonly issues: Record<string, string>;
+  constructor(issues: Record<string, string>) {
+    super({
+      code: 'invalid_input',
+      message: Object.values(issues).join(' '),
+      isPublic: true,
+      status: 400,
+    });
+    this.issues = issues;
+  }
+}
+
+/** An adapter was built with options it cannot work with. */
+export class ConfigurationError extends SealpostError {
+  constructor(message: string) {
+    super({ code: 'config_invalid', message, isPublic: false, status: 500 });
+  }
+}
+
+/** A dependency is down for now (database busy, mail server away); the caller may retry. */
+export class TemporaryFailure extends SealpostError {
+  constructor(message: string, cause?: unknown) {
+    super({ code: 'temporary_failure', message, isPublic: true, status: 503, cause });
+  }
+}

@@ -1,0 +1,125 @@
+import { connect, type Socket } from 'node:net';
+import type { Scanner, ScanResult } from '../../core/gateway/ports.ts';
+import { ConfigurationError, TemporaryFailure } from '../../core/shared/errors.ts';
+
+/** Where clamd listens: a TCP address or a Unix socket path. */
+export type ClamdOptions = {
+  host?: string;
+  port?: number;
+  socketPath?: string;
+  timeoutMs?: number;
+};
+
+// clamd's INSTREAM chunks: big enough to be efficient, small enough to stay flat in memory.
+const CHUNK = 64 * 1024;
+
+/**
+ * A Scanner on ClamAV's daemon, speaking INSTREAM: the bytes go to clamd in
+ * length-prefixed chunks as they arrive, so a large upload is never held whole.
+ * clamd being down is a TemporaryFailure: uploads are refused, never let through.
+ */
+export function clamdScanner(options: ClamdOptions): Scanner {
+  const { host, port, socketPath } = options;
+  if (!socketPath && !(host && port && Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new ConfigurationError(
+      'clamd needs either socketPath, or host and a port from 1 to 65535.',
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return {
+    name: 'clamd',
+    async scan({ content }) {
+      const socket = socketPath
+        ? connect({ path: socketPath })
+        : connect({ host: host as string, port: port as number });
+      socket.setTimeout(timeoutMs);
+      const reply = collectReply(socket);
+      // Observed here so a refused connection is not also an unhandled rejection.
+      reply.catch(() => {});
+      await once(socket, 'connect');
+      await write(socket, Buffer.from('zINSTREAM\0'));
+      const reader = content.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          for (let offset = 0; offset < value.byteLength; offset += CHUNK) {
+            const part = value.subarray(offset, offset + CHUNK);
+            const header = Buffer.alloc(4);
+            header.writeUInt32BE(part.byteLength);
+            await write(socket, header);
+            await write(socket, part);
+          }
+        }
+        await write(socket, Buffer.alloc(4));
+      } catch (error) {
+        socket.destroy();
+        await reader.cancel().catch(() => {});
+        // clamd closes the socket early when the stream is over its limit; its reply says so.
+        const text = await reply.catch(() => null);
+        if (text) return parseReply(text);
+        throw error instanceof TemporaryFailure
+          ? error
+          : new TemporaryFailure('The virus scanner is not available.', error);
+      }
+      return parseReply(await reply);
+    },
+  };
+}
+
+/** Reads clamd's NUL-terminated reply, or fails as a TemporaryFailure. */
+function collectReply(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (d) => {
+      text += d.toString('utf8');
+      if (text.includes('\0')) {
+        socket.end();
+        resolve(text.slice(0, text.indexOf('\0')));
+      }
+    });
+    socket.on('timeout', () => {
+      socket.destroy();
+      reject(new TemporaryFailure('The virus scanner did not answer in time.'));
+    });
+    socket.on('error', (error) =>
+      reject(new TemporaryFailure('The virus scanner is not available.', error)),
+    );
+    socket.on('close', () => {
+      if (!text.includes('\0')) {
+        if (text) resolve(text);
+        else
+          reject(
+            new TemporaryFailure('The virus scanner closed the connection without an answer.'),
+          );
+      }
+    });
+  });
+}
+
+/** `stream: OK`, `stream: <name> FOUND`, or an error line. */
+export function parseReply(text: string): ScanResult {
+  const line = text.trim();
+  if (line.endsWith('OK')) return { clean: true };
+  const found = /^stream: (.+) FOUND$/.exec(line);
+  if (found?.[1]) return { clean: false, threat: found[1] };
+  if (/size limit exceeded/i.test(line)) return { clean: false, threat: 'File too large to scan' };
+  throw new TemporaryFailure(`The virus scanner could not scan the file (${line.slice(0, 100)}).`);
+}
+
+function once(socket: Socket, event: 'connect'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once(event, () => resolve());
+    socket.once('error', (error) =>
+      reject(new TemporaryFailure('The virus scanner is not available.', error)),
+    );
+  });
+}
+
+function write(socket: Socket, bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed)
+      return reject(new TemporaryFailure('The virus scanner closed the connection.'));
+    socket.write(bytes, (error) => (error ? reject(error) : resolve()));
+  });
+}

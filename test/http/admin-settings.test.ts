@@ -1,0 +1,159 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
+import { type AdminHarness, adminHarness } from './admin-support.ts';
+import { sharedCipher } from './mailbox-support.ts';
+import { decodeEntities } from './staff-support.ts';
+
+const keys = sharedCipher();
+afterAll(() => keys.close());
+
+/** Every field of the settings form, as the page would post it unchanged. */
+function formFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const form = /<form method="post" action="\/admin\/settings"[^>]*>([\s\S]*?)<\/form>/.exec(
+    html,
+  )?.[1];
+  if (!form) throw new Error('no settings form');
+  for (const m of form.matchAll(/<input[^>]*>/g)) {
+    const tag = m[0];
+    const name = /name="([^"]+)"/.exec(tag)?.[1];
+    const value = decodeEntities(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
+    if (!name) continue;
+    if (/type="(radio|checkbox)"/.test(tag) && !/ checked/.test(tag)) continue;
+    fields[name] = value;
+  }
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) {
+    fields[m[1] as string] = decodeEntities((m[2] as string).replace(/^\n/, ''));
+  }
+  return fields;
+}
+
+describe('admin settings', () => {
+  let h: AdminHarness;
+  let cookie: string;
+  beforeEach(async () => {
+    h = await adminHarness(keys.cipher());
+    await h.addStaff('ada', 'admin');
+    cookie = await h.signInAdmin('ada@barnet.gov.uk');
+  });
+  afterEach(() => h.close());
+
+  const save = async (changes: Record<string, string | null>) => {
+    const page = await (await h.get('/admin/settings', cookie)).text();
+    const fields = formFields(page);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete fields[key];
+      else fields[key] = value;
+    }
+    return h.post('/admin/settings', { cookie, formPage: '/admin/settings', fields });
+  };
+
+  it('shows the settings in force', async () => {
+    const fields = formFields(await (await h.get('/admin/settings', cookie)).text());
+    expect(fields).toMatchObject({
+      orgName: 'Barnet Council',
+      orgColour: DEFAULT_SETTINGS.orgColour,
+      internalDomains: 'barnet.gov.uk',
+      accessDays: '45',
+      maxTotalMb: '75',
+      unretrievedAction: 'notify',
+      forwardOutside: 'refuse',
+      subjectKeywords: DEFAULT_SETTINGS.subjectKeywords.join('\n'),
+    });
+  });
+
+  it('saves changes, so they are the settings in force, and records the keys changed', async () => {
+    const res = await save({
+      orgName: 'Barnet & Enfield Council',
+      accessDays: '30',
+      maxTotalMb: '20',
+      internalDomains: 'barnet.gov.uk\nEnfield.GOV.uk\n',
+      allowSubdomains: 'yes',
+      forwardOutside: 'request',
+      subjectKeywords: '[secure]\nsendsecure',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/settings?done=saved');
+    const settings = await h.settings.get();
+    expect(settings).toMatchObject({
+      orgName: 'Barnet & Enfield Council',
+      accessDays: 30,
+      maxTotalBytes: 20 * 1024 * 1024,
+      internalDomains: ['barnet.gov.uk', 'enfield.gov.uk'],
+      allowSubdomains: true,
+      forwardOutside: 'request',
+      subjectKeywords: ['[secure]', 'sendsecure'],
+      retentionDays: 90,
+    });
+    const banner = await (await h.get('/admin/settings?done=saved', cookie)).text();
+    expect(banner).toContain('Settings saved');
+    expect(banner).toContain('Barnet &amp; Enfield Council');
+
+    const [event] = await h.audit('settings.change');
+    expect(event?.details).toEqual({
+      keys: 'orgName,internalDomains,allowSubdomains,maxTotalBytes,accessDays,subjectKeywords,forwardOutside',
+      allowSubdomains: true,
+      maxTotalBytes: 20 * 1024 * 1024,
+      accessDays: 30,
+      forwardOutside: 'request',
+    });
+    // Names, domains and keywords are recorded by key only.
+    expect(JSON.stringify(event)).not.toContain('Enfield');
+    expect(JSON.stringify(event)).not.toContain('sendsecure');
+    expect(event?.actorLabel).toBe('ada@barnet.gov.uk');
+    expect(event?.ip).toBeTruthy();
+  });
+
+  it('saves nothing and records nothing when nothing changed', async () => {
+    const res = await save({});
+    expect(res.headers.get('location')).toBe('/admin/settings?done=unchanged');
+    expect(await h.audit('settings.change')).toEqual([]);
+  });
+
+  it('shows every problem beside its field, keeps what was typed, and saves nothing', async () => {
+    const res = await save({
+      orgName: '   ',
+      orgColour: 'blue',
+      accessDays: 'forty',
+      retentionDays: '10',
+      internalDomains: 'barnet.gov.uk\nnot a domain',
+      maxAttachments: '1000',
+      subjectKeywords: 'ok!\nno',
+      unretrievedAction: 'shred',
+      forwardOutside: null,
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<title>Error: ');
+    expect(html).toContain('govuk-error-summary');
+    for (const [field, message] of [
+      ['orgName', 'Enter an organisation name'],
+      ['orgColour', 'Enter a colour in the format #1d70b8'],
+      ['internalDomains', 'Enter “not a domain” as a domain'],
+      ['maxAttachments', 'from 0 to 100'],
+      ['accessDays', 'Enter the days as a whole number from 1 to 3650'],
+      ['unretrievedAction', 'Choose what happens when the sender is told'],
+      ['subjectKeywords', 'Enter at least one keyword'],
+      ['forwardOutside', 'Choose what happens when a recipient wants to forward'],
+    ] as const) {
+      expect(html, field).toContain(`href="#${field}"`);
+      expect(html, field).toContain(message);
+      expect(html, field).toContain(`id="${field}-error"`);
+    }
+    // What was typed comes back as typed.
+    expect(html).toContain('value="blue"');
+    expect(html).toContain('value="forty"');
+    expect(html).toContain('value="10"');
+    expect(html).toMatch(/not a domain<\/textarea>/);
+    expect(await h.settings.get()).toMatchObject({ accessDays: 45, retentionDays: 90 });
+    expect(await h.audit('settings.change')).toEqual([]);
+  });
+
+  it('refuses a retention shorter than the access period, with a reason', async () => {
+    const res = await save({ accessDays: '60', retentionDays: '30' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Keep messages at least as long as recipients can read them');
+    expect(await h.settings.get()).toMatchObject({ accessDays: 45, retentionDays: 90 });
+  });
+});

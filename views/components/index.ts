@@ -1,0 +1,25 @@
+// The view components in one import: `import { TextInput, ErrorSummary } from '../components/index.ts'`.
+export { BackLink } from './back-link.tsx';
+export { Breadcrumbs, type Crumb } from './breadcrumbs.tsx';
+export { Button, ButtonGroup } from './button.tsx';
+export { Checkboxes } from './checkboxes.tsx';
+export type { ChoiceItem } from './choices.tsx';
+export { CsrfField } from './csrf-field.tsx';
+export { Details } from './details.tsx';
+export { type ErrorItem, ErrorSummary, errorItems } from './error-summary.tsx';
+export type { FieldProps } from './field.tsx';
+export { FileUpload } from './file-upload.tsx';
+export { InsetText } from './inset-text.tsx';
+export { NotificationBanner } from './notification-banner.tsx';
+export { Pagination, type PaginationItem } from './pagination.tsx';
+export { Panel } from './panel.tsx';
+export { PasswordInput } from './password-input.tsx';
+export { Radios } from './radios.tsx';
+export { safeHref } from './safe-href.ts';
+export { Select, type SelectItem } from './select.tsx';
+export { type SummaryAction, SummaryList, type SummaryRow } from './summary-list.tsx';
+export { Table, type TableCell, type TableHead, type TableRow } from './table.tsx';
+export { Tag, type TagColour } from './tag.tsx';
+export { type InputWidth, TextInput } from './text-input.tsx';
+export { Textarea } from './textarea.tsx';
+export { WarningText } from './warning-text.tsx';

@@ -1,0 +1,269 @@
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { assetUrl, themeUrl } from './assets.ts';
+import { brandColourForText } from './brand-colour.ts';
+import { CsrfField } from './components/csrf-field.tsx';
+import { classes } from './components/field.tsx';
+import { DEFAULT_LANG, hrefWithLang, LANGUAGES, type Lang, type Strings } from './strings/index.ts';
+
+/** The sections of the signed-in menu; `nav` says which one the page belongs to. */
+export type NavKey = 'inbox' | 'sent' | 'drafts' | 'compose' | 'contacts' | 'help';
+
+/** An extra menu link, e.g. "Admin" for staff. */
+export type NavLink = { key: string; href: string; text: string };
+
+/** Where the layout's links go; the routes must answer these paths. */
+export const LAYOUT_PATHS = {
+  home: '/',
+  signOut: '/sign-out',
+  nav: {
+    inbox: '/inbox',
+    sent: '/sent',
+    drafts: '/drafts',
+    compose: '/compose',
+    contacts: '/contacts',
+    help: '/help',
+  } satisfies Record<NavKey, string>,
+  footer: { help: '/help', accessibility: '/accessibility', privacy: '/privacy' },
+};
+
+const NAV_ORDER: NavKey[] = ['inbox', 'sent', 'drafts', 'compose', 'contacts', 'help'];
+
+/**
+ * htmx's settings, read from `<meta name="htmx-config">` (so no inline script):
+ * - no eval and no script tags from responses: CSP forbids them, and so do we;
+ * - requests only to our own origin;
+ * - no injected indicator `<style>` (CSP forbids inline style; app.css has none needed);
+ * - no history snapshots: a signed-in page must not be copied into sessionStorage, and
+ *   going back to a page not in the (empty) cache reloads it from the server;
+ * - error pages (a form with problems comes back as 400) are swapped in like any page,
+ *   as a browser without htmx would show them.
+ */
+export const HTMX_CONFIG = {
+  allowEval: false,
+  allowScriptTags: false,
+  selfRequestsOnly: true,
+  includeIndicatorStyles: false,
+  historyCacheSize: 0,
+  refreshOnHistoryMiss: true,
+  historyRestoreAsHxRequest: false,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '[45]..', swap: true, error: true },
+    { code: '...', swap: false },
+  ],
+};
+
+/** What every page gives the layout. */
+export type LayoutProps = {
+  /** The page's own title, usually its `<h1>` text; the tab shows "Title – Council". */
+  title: string;
+  strings: Strings;
+  lang: Lang;
+  org: {
+    name: string;
+    /** The council's colour (`#rrggbb`), for the header; darkened if white text needs it. */
+    colour: string;
+  };
+  /** The signed-in person; shows the menu and "Sign out". */
+  account?: { displayName: string } | null | undefined;
+  /** Needed with `account`: the sign-out form posts it. */
+  csrfToken?: string | undefined;
+  /** The menu section the page belongs to. */
+  nav?: NavKey | undefined;
+  /** Menu links after the standard ones (before Sign out). */
+  extraNav?: NavLink[];
+  /** Puts "Error: " before the title, as GOV.UK does when a form has problems. */
+  hasErrors?: boolean;
+  /**
+   * Add `lang=` to the layout's links. Defaults to true for any language but English:
+   * a signed-out choice lives only in the URL.
+   */
+  carryLang?: boolean;
+  /** A back link or breadcrumbs: between the header and `<main>`. */
+  beforeContent?: Child;
+  /** The page: it brings its own single `<h1>`. */
+  children?: Child;
+};
+
+/**
+ * The page every screen of the portal sits in: a plain GOV.UK-style page with the
+ * council's name (no crown, no GOV.UK logo), a skip link, the menu for signed-in people,
+ * `<main id="main-content">`, and a footer with help links and the language switch.
+ *
+ * It works without JavaScript. The only scripts are ours, from our origin, deferred:
+ * htmx (which boosts links and forms into partial page loads) and sealpost.js.
+ */
+export function Layout(props: LayoutProps) {
+  const s = props.strings;
+  const link = (href: string) => linkKeepingLang(props, href);
+  const title = `${props.hasErrors ? s.layout.errorTitlePrefix : ''}${s.layout.pageTitle(props.title, props.org.name)}`;
+
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang={props.lang} class="govuk-template">
+        <head>
+          <meta charset="utf-8" />
+          <title>{title}</title>
+          <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+          <meta name="theme-color" content={brandColourForText(props.org.colour)} />
+          <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
+          {/* No favicon request on a slow connection: an empty icon. */}
+          <link rel="icon" href="data:," />
+          <link rel="stylesheet" href={assetUrl('app.css')} />
+          <link rel="stylesheet" href={themeUrl(props.org.colour)} />
+          <script src={assetUrl('htmx.min.js')} defer />
+          <script src={assetUrl('sealpost.js')} defer />
+        </head>
+        <body class="govuk-template__body" hx-boost="true">
+          <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">
+            {s.layout.skipLink}
+          </a>
+          <header>
+            <div class="govuk-generic-header sp-header">
+              <div class="govuk-generic-header__container govuk-width-container">
+                <div class="govuk-generic-header__logo">
+                  <a
+                    href={link(LAYOUT_PATHS.home)}
+                    class="govuk-generic-header__homepage-link sp-header__name"
+                  >
+                    {props.org.name}
+                  </a>
+                </div>
+              </div>
+            </div>
+            <section
+              aria-label={s.layout.serviceInformation}
+              class="govuk-service-navigation sp-nav"
+            >
+              <div class="govuk-width-container">
+                <div class="govuk-service-navigation__container">
+                  <span class="govuk-service-navigation__service-name">
+                    <span class="govuk-service-navigation__text">{s.layout.serviceName}</span>
+                  </span>
+                  {props.account ? <SignedInMenu {...props} link={link} /> : null}
+                </div>
+              </div>
+            </section>
+          </header>
+          <div class="govuk-width-container">
+            {props.beforeContent}
+            <main class="govuk-main-wrapper" id="main-content">
+              {props.children}
+            </main>
+          </div>
+          <Footer {...props} link={link} />
+        </body>
+      </html>
+    </>
+  );
+}
+
+/**
+ * An internal link for a page: with `lang=` when the page carries its language in URLs
+ * (see `LayoutProps.carryLang`). Pages use it for their own links too.
+ */
+export function linkKeepingLang(page: Pick<LayoutProps, 'lang' | 'carryLang'>, href: string) {
+  const carry = page.carryLang ?? page.lang !== DEFAULT_LANG;
+  return carry ? hrefWithLang(href, page.lang) : href;
+}
+
+function SignedInMenu(props: LayoutProps & { link: (href: string) => string }) {
+  const s = props.strings.layout;
+  const items: Array<NavLink & { current: boolean }> = [
+    ...NAV_ORDER.map((key) => ({
+      key,
+      href: LAYOUT_PATHS.nav[key],
+      text: s.nav[key],
+      current: props.nav === key,
+    })),
+    ...(props.extraNav ?? []).map((item) => ({ ...item, current: props.nav === item.key })),
+  ];
+  return (
+    <nav aria-label={s.menu} class="govuk-service-navigation__wrapper">
+      <ul class="govuk-service-navigation__list" id="navigation">
+        {items.map((item) => (
+          <li
+            class={classes(
+              'govuk-service-navigation__item',
+              item.current && 'govuk-service-navigation__item--active',
+            )}
+          >
+            <a
+              class="govuk-service-navigation__link"
+              href={props.link(item.href)}
+              aria-current={item.current ? 'page' : undefined}
+            >
+              {item.current ? (
+                <strong class="govuk-service-navigation__active-fallback">{item.text}</strong>
+              ) : (
+                item.text
+              )}
+            </a>
+          </li>
+        ))}
+        <li class="govuk-service-navigation__item">
+          {/* A POST with the CSRF token: a link could be followed by a prefetcher or forged. */}
+          <form method="post" action={props.link(LAYOUT_PATHS.signOut)} class="sp-nav__form">
+            {props.csrfToken ? <CsrfField token={props.csrfToken} /> : null}
+            <button type="submit" class="sp-link-button govuk-service-navigation__link">
+              {s.signOut}
+            </button>
+          </form>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+function Footer(props: LayoutProps & { link: (href: string) => string }) {
+  const s = props.strings;
+  return (
+    <footer class="govuk-footer">
+      <div class="govuk-width-container">
+        <div class="govuk-footer__meta">
+          <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+            <h2 class="govuk-visually-hidden">{s.layout.supportLinks}</h2>
+            <ul class="govuk-footer__inline-list">
+              {(['help', 'accessibility', 'privacy'] as const).map((key) => (
+                <li class="govuk-footer__inline-list-item">
+                  <a class="govuk-footer__link" href={props.link(LAYOUT_PATHS.footer[key])}>
+                    {s.layout.footer[key]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <nav aria-label={s.layout.language}>
+              <ul class="govuk-footer__inline-list">
+                {LANGUAGES.map((lang) => (
+                  <li class="govuk-footer__inline-list-item">
+                    {lang === props.lang ? (
+                      <span class="sp-footer__current" lang={lang} aria-current="true">
+                        {s.common.languageNames[lang]}
+                      </span>
+                    ) : (
+                      // A full page load, not an htmx swap: `<html lang>` must change too.
+                      <a
+                        class="govuk-footer__link"
+                        href={`?lang=${lang}`}
+                        lang={lang}
+                        hreflang={lang}
+                        rel="alternate"
+                        hx-boost="false"
+                      >
+                        {s.common.languageNames[lang]}
+                      </a>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <p class="govuk-footer__meta-custom">{props.org.name}</p>
+          </div>
+        </div>
+      </div>
+    </footer>
+  );
+}

@@ -1,0 +1,159 @@
+import type { MailTemplates } from '../../core/mail/ports.ts';
+import { escapeHtml } from '../escape.ts';
+
+/**
+ * English wording of Sealpost's emails. The notification never carries content: a
+ * generic subject, who sent it, the link, and how to check the email is genuine.
+ */
+export const englishMailTemplates: MailTemplates = {
+  notification({ orgName, senderName, link, publicUrl }) {
+    const subject = `Secure message from ${orgName}`;
+    const text = [
+      `${senderName} at ${orgName} has sent you a secure message.`,
+      '',
+      'To read it, open this link:',
+      link,
+      '',
+      `The first time, you will be asked to choose a password. After that, sign in at ${publicUrl}.`,
+      '',
+      `Is this email genuine? The link must start with ${publicUrl}/ . If it does not, or you were not expecting a message, do not open it: contact ${orgName} using the details on its website.`,
+    ].join('\n');
+    const html = [
+      '<!doctype html><html lang="en"><body>',
+      `<p>${escapeHtml(senderName)} at ${escapeHtml(orgName)} has sent you a secure message.</p>`,
+      `<p><a href="${escapeHtml(link)}">Read the secure message</a></p>`,
+      `<p>The first time, you will be asked to choose a password. After that, sign in at ${escapeHtml(publicUrl)}.</p>`,
+      `<p>Is this email genuine? The link must start with ${escapeHtml(publicUrl)}/ . If it does not, or you were not expecting a message, do not open it: contact ${escapeHtml(orgName)} using the details on its website.</p>`,
+      '</body></html>',
+    ].join('\n');
+    return { subject, text, html };
+  },
+
+  accessRequested({ orgName, requesterEmail, kind, link }) {
+    const what =
+      kind === 'extension' ? 'more time to read a secure message' : 'to forward a secure message';
+    const subject = `Request for access to a secure message (${orgName})`;
+    const text = [
+      `${requesterEmail} has asked for ${what} you sent.`,
+      '',
+      `Decide here: ${link}`,
+    ].join('\n');
+    const html = `<p>${escapeHtml(requesterEmail)} has asked for ${escapeHtml(what)} you sent.</p><p><a href="${escapeHtml(link)}">Decide on the request</a></p>`;
+    return { subject, text, html };
+  },
+
+  accessDecision({ orgName, granted, accessEndsAt, link }) {
+    const subject = `Your request to ${orgName}: ${granted ? 'granted' : 'not granted'}`;
+    const until = accessEndsAt
+      ? ` You can read the message until ${accessEndsAt.toUTCString()}.`
+      : '';
+    const sentence = granted
+      ? `Your request for access to a secure message from ${orgName} was granted.${until}`
+      : `Your request for access to a secure message from ${orgName} was not granted. Contact the sender if you need it.`;
+    const text = [sentence, '', granted ? `Open it here: ${link}` : ''].join('\n').trim();
+    const html = `<p>${escapeHtml(sentence)}</p>${granted ? `<p><a href="${escapeHtml(link)}">Open the message</a></p>` : ''}`;
+    return { subject, text, html };
+  },
+
+  lockout({ orgName, link, publicUrl, lockedMinutes, linkMinutes }) {
+    const subject = `Your ${orgName} secure messages account is locked`;
+    const text = [
+      `Someone, perhaps you, entered the wrong password for your ${orgName} secure messages account too many times, so we have locked it for ${lockedMinutes} minutes.`,
+      '',
+      `If it was you, you can wait, or choose a new password now. This link works once, for ${linkMinutes} minutes, and also unlocks your account:`,
+      link,
+      '',
+      'If it was not you, your messages are safe: nobody can sign in while the account is locked. You can still choose a new password to be sure.',
+      '',
+      genuineText(orgName, publicUrl),
+    ].join('\n');
+    const html = page([
+      `<p>Someone, perhaps you, entered the wrong password for your ${escapeHtml(orgName)} secure messages account too many times, so we have locked it for ${lockedMinutes} minutes.</p>`,
+      `<p>If it was you, you can wait, or choose a new password now. This link works once, for ${linkMinutes} minutes, and also unlocks your account:</p>`,
+      `<p><a href="${escapeHtml(link)}">Choose a new password</a></p>`,
+      '<p>If it was not you, your messages are safe: nobody can sign in while the account is locked. You can still choose a new password to be sure.</p>',
+      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
+    ]);
+    return { subject, text, html };
+  },
+
+  reset({ orgName, link, publicUrl, linkMinutes }) {
+    const subject = `Choose a new password (${orgName} secure messages)`;
+    const text = [
+      `Someone asked to reset the password of your ${orgName} secure messages account.`,
+      '',
+      `To choose a new password, open this link. It works once, for ${linkMinutes} minutes:`,
+      link,
+      '',
+      'If you did not ask, you can ignore this email: your password has not changed.',
+      '',
+      genuineText(orgName, publicUrl),
+    ].join('\n');
+    const html = page([
+      `<p>Someone asked to reset the password of your ${escapeHtml(orgName)} secure messages account.</p>`,
+      `<p>To choose a new password, open this link. It works once, for ${linkMinutes} minutes:</p>`,
+      `<p><a href="${escapeHtml(link)}">Choose a new password</a></p>`,
+      '<p>If you did not ask, you can ignore this email: your password has not changed.</p>',
+      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
+    ]);
+    return { subject, text, html };
+  },
+
+  setPassword({ orgName, name, link, publicUrl, linkDays }) {
+    const subject = `Set your password for ${orgName} secure messages`;
+    const text = [
+      `Hello ${name},`,
+      '',
+      `An administrator has made you an account on ${orgName} secure messages.`,
+      '',
+      `To set your password, open this link. It works once, for ${linkDays} days:`,
+      link,
+      '',
+      genuineText(orgName, publicUrl),
+    ].join('\n');
+    const html = page([
+      `<p>Hello ${escapeHtml(name)},</p>`,
+      `<p>An administrator has made you an account on ${escapeHtml(orgName)} secure messages.</p>`,
+      `<p>To set your password, open this link. It works once, for ${linkDays} days:</p>`,
+      `<p><a href="${escapeHtml(link)}">Set your password</a></p>`,
+      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
+    ]);
+    return { subject, text, html };
+  },
+
+  internalDelivery({ orgName, senderName, senderEmail, subject, body, attachmentNames, link }) {
+    const from = `${senderName} <${senderEmail}>`;
+    const files =
+      attachmentNames.length === 0
+        ? []
+        : ['', `Attachments, in the portal only: ${attachmentNames.join(', ')}`];
+    const text = [
+      `Secure reply from ${from}, delivered by ${orgName} secure messages.`,
+      '',
+      body,
+      ...files,
+      '',
+      `The message in the portal: ${link}`,
+    ].join('\n');
+    const html = page([
+      `<p>Secure reply from ${escapeHtml(from)}, delivered by ${escapeHtml(orgName)} secure messages.</p>`,
+      // The reply is shown as text whatever its format: nothing in it runs or loads.
+      `<pre>${escapeHtml(body)}</pre>`,
+      ...(attachmentNames.length === 0
+        ? []
+        : [`<p>Attachments, in the portal only: ${escapeHtml(attachmentNames.join(', '))}</p>`]),
+      `<p><a href="${escapeHtml(link)}">Open the message in the portal</a></p>`,
+    ]);
+    return { subject: `Secure reply: ${subject}`, text, html };
+  },
+};
+
+/** The line every account email ends with: how to tell it from a phishing copy. */
+function genuineText(orgName: string, publicUrl: string): string {
+  return `Is this email genuine? The link must start with ${publicUrl}/ . If it does not, or you did not expect this email, do not open it: contact ${orgName} using the details on its website.`;
+}
+
+/** A minimal HTML email body around `paragraphs` (already escaped). */
+function page(paragraphs: string[]): string {
+  return ['<!doctype html><html lang="en"><body>', ...paragraphs, '</body></html>'].join('\n');
+}

@@ -1,0 +1,182 @@
+import { Button } from '../../components/button.tsx';
+import { Checkboxes } from '../../components/checkboxes.tsx';
+import { CsrfField } from '../../components/csrf-field.tsx';
+import { ErrorSummary } from '../../components/error-summary.tsx';
+import { NotificationBanner } from '../../components/notification-banner.tsx';
+import { Radios } from '../../components/radios.tsx';
+import { TextInput } from '../../components/text-input.tsx';
+import { Textarea } from '../../components/textarea.tsx';
+import { linkKeepingLang } from '../../layout.tsx';
+import { ADMIN_PATHS, AdminLayout, type AdminPageProps } from './shared.tsx';
+
+/** The settings form as typed: text, kept as it was when the form comes back with errors. */
+export type SettingsForm = {
+  orgName: string;
+  orgColour: string;
+  /** One domain a line. */
+  internalDomains: string;
+  allowSubdomains: boolean;
+  maxAttachments: string;
+  maxTotalMb: string;
+  accessDays: string;
+  extensionDays: string;
+  retentionDays: string;
+  unretrievedNoticeDays: string;
+  unretrievedAction: string;
+  lockoutMaxFailures: string;
+  lockoutWindowMinutes: string;
+  lockoutMinutes: string;
+  /** One keyword a line. */
+  subjectKeywords: string;
+  forwardOutside: string;
+};
+
+/** The fields of `SettingsForm` that hold a whole number. */
+export const NUMBER_FIELDS = [
+  'maxAttachments',
+  'maxTotalMb',
+  'accessDays',
+  'extensionDays',
+  'retentionDays',
+  'unretrievedNoticeDays',
+  'lockoutMaxFailures',
+  'lockoutWindowMinutes',
+  'lockoutMinutes',
+] as const;
+
+/**
+ * The settings an admin may change while the portal runs, grouped as a council would
+ * look for them. Every field is in the error summary's order, so its links go down the
+ * page; problems show beside their fields, with what was typed kept.
+ */
+export function SettingsPage(
+  props: AdminPageProps & {
+    values: SettingsForm;
+    errors?: Record<string, string>;
+    notice?: 'saved' | 'unchanged' | null;
+  },
+) {
+  const s = props.strings.admin.settings;
+  const v = props.values;
+  const errors = props.errors ?? {};
+  const hasErrors = Object.keys(errors).length > 0;
+  const text = (
+    name: keyof SettingsForm & string,
+    label: string,
+    extra: { hint?: string; width?: '2' | '3' | '4' | '5' | '10' | '20' | '30' } = {},
+  ) => (
+    <TextInput
+      name={name}
+      label={label}
+      value={String(v[name])}
+      error={errors[name]}
+      strings={props.strings}
+      {...(extra.hint ? { hint: extra.hint } : {})}
+      width={extra.width ?? '4'}
+      {...((NUMBER_FIELDS as readonly string[]).includes(name)
+        ? { inputmode: 'numeric' as const, spellcheck: false }
+        : {})}
+    />
+  );
+  const section = (heading: string) => (
+    <h2 class="govuk-heading-m govuk-!-margin-top-6">{heading}</h2>
+  );
+  return (
+    <AdminLayout {...props} title={s.title} nav="settings" hasErrors={hasErrors}>
+      {hasErrors ? <ErrorSummary strings={props.strings} errors={errors} /> : null}
+      {props.notice ? (
+        <NotificationBanner
+          type="success"
+          strings={props.strings}
+          heading={props.notice === 'saved' ? s.saved : s.nothingChanged}
+        />
+      ) : null}
+      <h1 class="govuk-heading-l">{s.title}</h1>
+      <p class="govuk-body">{s.intro}</p>
+      <form method="post" action={linkKeepingLang(props, ADMIN_PATHS.settings)} novalidate>
+        <CsrfField token={props.csrfToken} />
+
+        {section(s.organisationHeading)}
+        {text('orgName', s.orgName, { hint: s.orgNameHint, width: '30' })}
+        {text('orgColour', s.orgColour, { hint: s.orgColourHint, width: '10' })}
+
+        {section(s.domainsHeading)}
+        <Textarea
+          name="internalDomains"
+          label={s.internalDomains}
+          hint={s.internalDomainsHint}
+          value={v.internalDomains}
+          error={errors.internalDomains}
+          rows={4}
+          spellcheck={false}
+          strings={props.strings}
+        />
+        <Checkboxes
+          name="allowSubdomains"
+          items={[{ value: 'yes', text: s.allowSubdomains }]}
+          values={v.allowSubdomains ? ['yes'] : []}
+          error={errors.allowSubdomains}
+          small
+          strings={props.strings}
+        />
+
+        {section(s.limitsHeading)}
+        {text('maxAttachments', s.maxAttachments, { width: '3' })}
+        {text('maxTotalMb', s.maxTotalMb, { width: '4' })}
+
+        {section(s.periodsHeading)}
+        {text('accessDays', s.accessDays, { hint: s.accessDaysHint })}
+        {text('extensionDays', s.extensionDays)}
+        {text('retentionDays', s.retentionDays, { hint: s.retentionDaysHint, width: '5' })}
+
+        {section(s.unretrievedHeading)}
+        {text('unretrievedNoticeDays', s.unretrievedNoticeDays)}
+        <Radios
+          name="unretrievedAction"
+          legend={s.unretrievedAction}
+          legendSize="s"
+          value={v.unretrievedAction}
+          error={errors.unretrievedAction}
+          items={[
+            { value: 'notify', text: s.unretrievedActions.notify },
+            { value: 'delete', text: s.unretrievedActions.delete },
+          ]}
+          strings={props.strings}
+        />
+
+        {section(s.lockoutHeading)}
+        {text('lockoutMaxFailures', s.lockoutMaxFailures, { width: '3' })}
+        {text('lockoutWindowMinutes', s.lockoutWindowMinutes)}
+        {text('lockoutMinutes', s.lockoutMinutes, { width: '5' })}
+
+        {section(s.gatewayHeading)}
+        <Textarea
+          name="subjectKeywords"
+          label={s.subjectKeywords}
+          hint={s.subjectKeywordsHint}
+          value={v.subjectKeywords}
+          error={errors.subjectKeywords}
+          rows={4}
+          spellcheck={false}
+          strings={props.strings}
+        />
+
+        {section(s.forwardHeading)}
+        <Radios
+          name="forwardOutside"
+          legend={s.forwardOutside}
+          legendSize="s"
+          value={v.forwardOutside}
+          error={errors.forwardOutside}
+          items={[
+            { value: 'refuse', text: s.forwardOptions.refuse },
+            { value: 'request', text: s.forwardOptions.request },
+          ]}
+          strings={props.strings}
+        />
+
+        <Button>{s.save}</Button>
+      </form>
+    </AdminLayout>
+  );
+}

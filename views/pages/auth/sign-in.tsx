@@ -1,0 +1,100 @@
+import { Button } from '../../components/button.tsx';
+import { Checkboxes } from '../../components/checkboxes.tsx';
+import { CsrfField } from '../../components/csrf-field.tsx';
+import { ErrorSummary } from '../../components/error-summary.tsx';
+import { NotificationBanner } from '../../components/notification-banner.tsx';
+import { PasswordInput } from '../../components/password-input.tsx';
+import { TextInput } from '../../components/text-input.tsx';
+import { Layout, linkKeepingLang } from '../../layout.tsx';
+import type { AuthPageProps } from './shared.tsx';
+
+/** Why the sign-in page is shown with a message above the form. */
+export type SignInNotice = 'signed-out' | 'signed-out-everywhere' | 'password-changed';
+
+/**
+ * The sign-in form. On failure it says one thing for every reason (wrong password,
+ * unknown address, locked account), so it never tells anyone whether an account
+ * exists; the typed address is kept, the password never is.
+ */
+export function SignInPage(
+  props: AuthPageProps & {
+    email: string;
+    /** Where to go after signing in (already checked to be a local path). */
+    next: string | null;
+    failed?: boolean;
+    /** Minutes to wait when this connection made too many attempts. */
+    waitMinutes?: number | null;
+    rememberMe?: boolean;
+    rememberMeDays: number;
+    notice?: SignInNotice | null;
+  },
+) {
+  const s = props.strings.auth.signIn;
+  const error = props.waitMinutes
+    ? s.tooMany(props.waitMinutes)
+    : props.failed
+      ? s.failed
+      : undefined;
+  return (
+    <Layout {...props} account={null} title={s.title} hasErrors={error !== undefined}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          {error ? (
+            <ErrorSummary strings={props.strings} errors={[{ text: error, href: '#email' }]} />
+          ) : null}
+          {props.notice ? (
+            <NotificationBanner
+              type="success"
+              strings={props.strings}
+              heading={s.notices[props.notice]}
+            />
+          ) : null}
+          <h1 class="govuk-heading-l">{s.title}</h1>
+          <p class="govuk-body">{s.intro}</p>
+          <form method="post" action={linkKeepingLang(props, '/sign-in')} novalidate>
+            <CsrfField token={props.csrfToken} />
+            {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+            <TextInput
+              strings={props.strings}
+              name="email"
+              type="email"
+              label={props.strings.auth.email}
+              value={props.email}
+              autocomplete="email"
+              spellcheck={false}
+              width="30"
+              error={error}
+            />
+            <PasswordInput
+              strings={props.strings}
+              name="password"
+              label={props.strings.auth.password}
+              autocomplete="current-password"
+            />
+            <Checkboxes
+              strings={props.strings}
+              name="remember"
+              small
+              values={props.rememberMe ? ['yes'] : []}
+              items={[
+                {
+                  value: 'yes',
+                  text: s.rememberMe(props.rememberMeDays),
+                  hint: s.rememberMeHint,
+                },
+              ]}
+            />
+            <Button>{s.button}</Button>
+          </form>
+          <p class="govuk-body">
+            <a class="govuk-link" href={linkKeepingLang(props, '/reset')}>
+              {s.forgotten}
+            </a>
+          </p>
+          <h2 class="govuk-heading-m">{s.firstTimeHeading}</h2>
+          <p class="govuk-body">{s.firstTime}</p>
+        </div>
+      </div>
+    </Layout>
+  );
+}

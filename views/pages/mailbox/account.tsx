@@ -1,0 +1,45 @@
+import { Button } from '../../components/button.tsx';
+import { CsrfField } from '../../components/csrf-field.tsx';
+import { Layout, linkKeepingLang } from '../../layout.tsx';
+import { type MailboxPageProps, mailboxPaths } from './shared.tsx';
+
+/**
+ * The signed-in person's account: who they are signed in as, how to change the
+ * password, and "Sign out everywhere" (a POST that ends every session of the account).
+ */
+export function AccountPage(props: MailboxPageProps) {
+  const s = props.strings.mailbox.account;
+  const link = (href: string) => linkKeepingLang(props, href);
+  return (
+    <Layout {...props} title={s.title}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <h1 class="govuk-heading-l">{s.title}</h1>
+          <p class="govuk-body">
+            {s.signedInAs} <strong class="govuk-!-text-break-word">{props.account.email}</strong>
+          </p>
+          <h2 class="govuk-heading-m">{s.passwordHeading}</h2>
+          <p class="govuk-body">{s.passwordBody}</p>
+          <p class="govuk-body">
+            <a class="govuk-link" href={link('/reset')}>
+              {s.passwordLink}
+            </a>
+          </p>
+          <h2 class="govuk-heading-m">{s.exportHeading}</h2>
+          <p class="govuk-body">{s.exportBody}</p>
+          <p class="govuk-body">
+            <a class="govuk-link" href={link('/account/export')} hx-boost="false">
+              {s.exportLink}
+            </a>
+          </p>
+          <h2 class="govuk-heading-m">{s.everywhereHeading}</h2>
+          <p class="govuk-body">{s.everywhereBody}</p>
+          <form method="post" action={link(mailboxPaths.signOutEverywhere)}>
+            <CsrfField token={props.csrfToken} />
+            <Button variant="warning">{s.everywhereButton}</Button>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}

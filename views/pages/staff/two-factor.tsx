@@ -1,0 +1,187 @@
+import { Button } from '../../components/button.tsx';
+import { CsrfField } from '../../components/csrf-field.tsx';
+import { Details } from '../../components/details.tsx';
+import { ErrorSummary } from '../../components/error-summary.tsx';
+import { NotificationBanner } from '../../components/notification-banner.tsx';
+import { Panel } from '../../components/panel.tsx';
+import { QrCode } from '../../components/qr-code.tsx';
+import { TextInput } from '../../components/text-input.tsx';
+import { WarningText } from '../../components/warning-text.tsx';
+import { Layout, linkKeepingLang } from '../../layout.tsx';
+import type { AuthPageProps } from '../auth/shared.tsx';
+import { STAFF_PATHS, StaffLayout, type StaffPageProps } from './shared.tsx';
+
+/**
+ * The second step of signing in: the code from the authenticator app, or a recovery
+ * code. The person is not signed in yet, so the page has no menu; the only other way
+ * out is signing out (which ends the half-finished session).
+ */
+export function TwoFactorPage(
+  props: AuthPageProps & {
+    next: string | null;
+    error?: 'failed' | 'missing' | undefined;
+  },
+) {
+  const s = props.strings.staff.twoFactor;
+  const error = props.error ? s[props.error] : undefined;
+  return (
+    <Layout {...props} account={null} title={s.title} hasErrors={error !== undefined}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          {error ? <ErrorSummary strings={props.strings} errors={{ code: error }} /> : null}
+          <h1 class="govuk-heading-l">{s.title}</h1>
+          <p class="govuk-body">{s.intro}</p>
+          <form method="post" action={linkKeepingLang(props, STAFF_PATHS.signIn2fa)} novalidate>
+            <CsrfField token={props.csrfToken} />
+            {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+            <TextInput
+              strings={props.strings}
+              name="code"
+              label={s.codeLabel}
+              hint={s.codeHint}
+              autocomplete="one-time-code"
+              spellcheck={false}
+              width="20"
+              error={error}
+            />
+            <Button>{s.button}</Button>
+          </form>
+          <form method="post" action={linkKeepingLang(props, STAFF_PATHS.signOut)}>
+            <CsrfField token={props.csrfToken} />
+            <Button variant="secondary">{s.signOut}</Button>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** Too many wrong codes: the half-finished sign-in has ended; start again. */
+export function TwoFactorEndedPage(props: Omit<AuthPageProps, 'csrfToken'>) {
+  const s = props.strings.staff.twoFactor;
+  return (
+    <Layout {...props} account={null} title={s.title} hasErrors>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary strings={props.strings} errors={[{ text: s.tooMany }]} />
+          <h1 class="govuk-heading-l">{s.title}</h1>
+          <Button href={linkKeepingLang(props, '/sign-in')}>{props.strings.common.signIn}</Button>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/**
+ * Setting up an authenticator app: the QR code (drawn on the server as SVG), the same
+ * key as text for typing in, and the code that proves the app has it. The key travels
+ * in the form (sealed with a MAC) and is stored only once confirmed.
+ */
+export function TotpSetupPage(
+  props: StaffPageProps & {
+    required: boolean;
+    alreadyEnrolled: boolean;
+    keyText: string;
+    uri: string;
+    token: string;
+    error?: 'wrongCode' | 'missing' | undefined;
+    expired?: boolean;
+    /** Set right after signing in with a recovery code: how many are left. */
+    codesLeft?: number | null;
+  },
+) {
+  const s = props.strings.staff.setup;
+  const error = props.error ? s[props.error] : undefined;
+  return (
+    <StaffLayout
+      {...props}
+      title={s.title}
+      nav="twoFactor"
+      menu={!props.required}
+      hasErrors={error !== undefined}
+    >
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          {error ? <ErrorSummary strings={props.strings} errors={{ code: error }} /> : null}
+          {props.expired ? (
+            <NotificationBanner strings={props.strings} heading={s.expired} />
+          ) : null}
+          {props.codesLeft != null ? (
+            <NotificationBanner
+              strings={props.strings}
+              heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
+            />
+          ) : null}
+          <h1 class="govuk-heading-l">{s.title}</h1>
+          <p class="govuk-body">{props.required ? s.requiredIntro : s.optionalIntro}</p>
+          {props.alreadyEnrolled ? (
+            <WarningText strings={props.strings}>{s.replaceWarning}</WarningText>
+          ) : null}
+          <h2 class="govuk-heading-m">{s.step1Heading}</h2>
+          <p class="govuk-body">{s.step1}</p>
+          <h2 class="govuk-heading-m">{s.step2Heading}</h2>
+          <p class="govuk-body">{s.step2}</p>
+          <p class="govuk-body">
+            <QrCode data={props.uri} label={s.qrLabel(props.viewer.email)} />
+          </p>
+          <Details summary={s.manualSummary}>
+            <p class="govuk-body">{s.manual}</p>
+            <p class="govuk-body">
+              {s.manualKeyLabel}:{' '}
+              <strong class="govuk-!-text-break-word" data-testid="totp-key">
+                {groupKey(props.keyText)}
+              </strong>
+            </p>
+          </Details>
+          <h2 class="govuk-heading-m">{s.step3Heading}</h2>
+          <form method="post" action={linkKeepingLang(props, STAFF_PATHS.twoFactor)} novalidate>
+            <CsrfField token={props.csrfToken} />
+            <input type="hidden" name="token" value={props.token} />
+            <TextInput
+              strings={props.strings}
+              name="code"
+              label={s.codeLabel}
+              hint={s.codeHint}
+              autocomplete="one-time-code"
+              inputmode="numeric"
+              spellcheck={false}
+              width="10"
+              error={error}
+            />
+            <Button>{s.button}</Button>
+          </form>
+        </div>
+      </div>
+    </StaffLayout>
+  );
+}
+
+/** Shown once, right after setting up: the ten recovery codes. */
+export function RecoveryCodesPage(props: StaffPageProps & { codes: string[] }) {
+  const s = props.strings.staff.recoveryCodes;
+  return (
+    <StaffLayout {...props} title={s.title} nav="twoFactor">
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <Panel title={s.title}>{s.intro}</Panel>
+          <h2 class="govuk-heading-m">{s.heading}</h2>
+          <WarningText strings={props.strings}>{s.warning}</WarningText>
+          <p class="govuk-body">{s.use}</p>
+          <ul class="govuk-list govuk-list--bullet" data-testid="recovery-codes">
+            {props.codes.map((code) => (
+              <li>
+                <span class="govuk-!-font-weight-bold">{code}</span>
+              </li>
+            ))}
+          </ul>
+          <Button href={linkKeepingLang(props, STAFF_PATHS.home)}>{s.continue}</Button>
+        </div>
+      </div>
+    </StaffLayout>
+  );
+}
+
+/** A key in groups of four characters, easier to copy by eye. */
+function groupKey(key: string): string {
+  return key.match(/.{1,4}/g)?.join(' ') ?? key;
+}

@@ -1,0 +1,60 @@
+import type { Translation } from '../index.ts';
+
+/**
+ * The mailbox in Welsh. Partial on purpose: headings, buttons and labels only, and the
+ * longer sentences fall back to English until a Welsh-language translator has checked
+ * them (see views/strings/cy.ts).
+ */
+export const mailbox: Translation['mailbox'] = {
+  inbox: {
+    title: 'Mewnflwch',
+    caption: 'Eich negeseuon diogel',
+    empty: 'Does gennych chi ddim negeseuon.',
+    account: 'Eich cyfrif',
+    columns: {
+      from: 'Oddi wrth',
+      subject: 'Pwnc',
+      date: 'Wedi’i derbyn',
+      attachments: 'Ffeiliau',
+    },
+    unread: 'Heb ei darllen:',
+    accessExpired: 'Mynediad wedi dod i ben',
+    readOnly: 'Darllen yn unig',
+    requestAccess: 'Gofyn am ragor o fynediad',
+  },
+  message: {
+    from: 'Oddi wrth',
+    to: 'At',
+    date: 'Anfonwyd',
+    bodyHeading: 'Neges',
+    attachmentsHeading: 'Ffeiliau atodedig',
+    download: 'Lawrlwytho',
+    reply: 'Ateb',
+    replyAll: 'Ateb pawb',
+    forward: 'Anfon ymlaen',
+    delete: 'Dileu',
+    expiredTitle: 'Mynediad wedi dod i ben',
+  },
+  reply: {
+    title: 'Ateb',
+    titleAll: 'Ateb pawb',
+    to: 'At',
+    subject: 'Pwnc',
+    send: 'Anfon yr ateb',
+    cancel: 'Canslo',
+  },
+  forward: {
+    title: 'Anfon y neges hon ymlaen',
+    to: 'Cyfeiriadau e-bost',
+    send: 'Anfon y neges ymlaen',
+    cancel: 'Canslo',
+  },
+  delete: {
+    confirm: 'Ie, dilëwch hi',
+    cancel: 'Na, ewch yn ôl',
+  },
+  account: {
+    title: 'Eich cyfrif',
+    everywhereButton: 'Allgofnodi ym mhobman',
+  },
+};

@@ -1,0 +1,195 @@
+import { PASSWORD_ADVICE } from '../../core/accounts/password-policy.ts';
+import { admin } from './en/admin.ts';
+import { compose } from './en/compose.ts';
+import { help } from './en/help.ts';
+import { info } from './en/info.ts';
+import { mailbox } from './en/mailbox.ts';
+import { staff } from './en/staff.ts';
+
+/**
+ * Every word the portal shows, in English: the reference language. Keys are grouped by
+ * area; add yours to the area that owns the page (or a new one). Other languages
+ * (`cy.ts`) may leave keys out and fall back to these.
+ *
+ * Plain English for people in a hurry: short sentences, "you", no jargon. Anything that
+ * depends on a value is a function, so word order can differ between languages.
+ */
+export const en = {
+  common: {
+    back: 'Back',
+    continue: 'Continue',
+    cancel: 'Cancel',
+    save: 'Save',
+    change: 'Change',
+    signIn: 'Sign in',
+    /** Language names are always written in their own language. */
+    languageNames: { en: 'English', cy: 'Cymraeg' },
+  },
+
+  layout: {
+    /** The browser tab: "Inbox – Anytown Council". */
+    pageTitle: (page: string, orgName: string) => `${page} – ${orgName}`,
+    /** Before the page title when a form came back with errors (GOV.UK pattern). */
+    errorTitlePrefix: 'Error: ',
+    skipLink: 'Skip to main content',
+    serviceName: 'Secure messages',
+    serviceInformation: 'Service information',
+    menu: 'Menu',
+    nav: {
+      inbox: 'Inbox',
+      sent: 'Sent',
+      drafts: 'Drafts',
+      compose: 'Write a message',
+      contacts: 'Contacts',
+      help: 'Help',
+    },
+    signOut: 'Sign out',
+    supportLinks: 'Support links',
+    footer: {
+      help: 'Help',
+      accessibility: 'Accessibility statement',
+      privacy: 'Privacy notice',
+    },
+    language: 'Language',
+  },
+
+  /** Text that components add themselves (prefixes, landmarks, default titles). */
+  components: {
+    errorSummaryTitle: 'There is a problem',
+    /** Read out before each field's error message. */
+    errorPrefix: 'Error:',
+    warning: 'Warning',
+    success: 'Success',
+    important: 'Important',
+    breadcrumbs: 'Breadcrumb',
+    pagination: {
+      label: 'Pagination',
+      previous: 'Previous',
+      next: 'Next',
+      /** Hidden text after "Previous"/"Next" for screen readers. */
+      page: 'page',
+      pageNumber: (n: number) => `Page ${n}`,
+    },
+    characterLimit: (max: number) => `You can enter up to ${max} characters`,
+  },
+
+  /** Signing in, registering from a message link, and resetting or setting a password. */
+  auth: {
+    signInTitle: 'Sign in',
+    email: 'Email address',
+    password: 'Password',
+    yourEmail: 'Your email address:',
+    newPassword: {
+      label: 'Create a password',
+      adviceHeading: 'Choosing a password',
+      advice: PASSWORD_ADVICE,
+      example: 'For example: "kettle gravel orchard stamp". Do not use this example.',
+    },
+    signIn: {
+      title: 'Sign in',
+      intro: 'Sign in to read and reply to your secure messages.',
+      /** One message for every failure, so nobody can tell which addresses have accounts. */
+      failed:
+        'The email address or password is not right, or the account is locked for a while. Check them and try again, or reset your password.',
+      tooMany: (minutes: number) =>
+        `There have been too many attempts to sign in from your connection. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
+      rememberMe: (days: number) => `Keep me signed in on this device for ${days} days`,
+      rememberMeHint: 'Only choose this on a device nobody else uses.',
+      button: 'Sign in',
+      forgotten: 'Forgotten your password?',
+      firstTimeHeading: 'Signing in for the first time',
+      firstTime:
+        'Open the link in the email that told you about your secure message. It will ask you to create a password.',
+      notices: {
+        'signed-out': 'You have signed out.',
+        'signed-out-everywhere': 'You have signed out on every device.',
+        'password-changed': 'Your password has been changed.',
+      },
+    },
+    link: {
+      title: 'You have a secure message',
+      body: 'Select continue to read it. The first time, you will create a password.',
+      button: 'Continue',
+      invalidTitle: 'This link does not work',
+      invalidMessage:
+        'The link may have expired or been used already. If you have created a password, sign in to see your messages.',
+      invalidReset:
+        'The link may have expired (it works for 1 hour) or been used already. You can ask for a new one.',
+      invalidSetPassword:
+        'The link may have expired or been used already. Ask your administrator for a new one.',
+      requestNew: 'Ask for a new link',
+    },
+    register: {
+      title: 'Create a password',
+      intro:
+        'You will sign in with your email address and this password to read your secure messages.',
+      button: 'Create password and continue',
+    },
+    reset: {
+      title: 'Choose a new password',
+      intro: 'Your new password signs you out on every other device.',
+      button: 'Save new password',
+      requestTitle: 'Reset your password',
+      requestIntro:
+        'Enter the email address you sign in with. We will email you a link to choose a new password.',
+      requestButton: 'Send the link',
+      emailMissing: 'Enter your email address',
+      emailInvalid: 'Enter an email address in the correct format, like name@example.com',
+      sentTitle: 'Check your email',
+      sent: (email: string) =>
+        `If ${email} has an account, we have sent it a link to choose a new password. The link works for 1 hour.`,
+      notArrived:
+        'If the email has not arrived in a few minutes, check your spam or junk folder, or ask again.',
+    },
+    setPassword: {
+      title: 'Set your password',
+      intro: 'You will sign in with your work email address and this password.',
+      button: 'Set password and sign in',
+    },
+    refused: {
+      title: 'This form could not be sent',
+      body: 'The page was open for too long, or the form did not come from this site. Go back, reload the page and try again.',
+    },
+  },
+
+  inbox: {
+    title: 'Inbox',
+    unread: 'Unread',
+  },
+
+  message: {
+    readOnly: 'Read only',
+  },
+
+  compose,
+
+  mailbox,
+
+  staff,
+
+  admin,
+
+  help,
+  info,
+
+  errors: {
+    notFound: {
+      title: 'Page not found',
+      typed: 'If you typed the web address, check it is correct.',
+      pasted: 'If you pasted the web address, check you copied the entire address.',
+      link: 'If you followed a link in an email, the message may have expired or been withdrawn. Contact the person who sent it.',
+      home: 'Go to the start page',
+    },
+    serverError: {
+      title: 'Sorry, there is a problem with the service',
+      tryLater: 'Try again later.',
+      nothingLost: 'If you were sending something, check whether it was sent before you try again.',
+      reference: (id: string) => `If you contact us about this, quote this reference: ${id}`,
+    },
+    signInRequired: {
+      title: 'You need to sign in',
+      body: 'You need to sign in to see this page. If you were signed in, you may have been signed out after a period of inactivity, to protect your messages.',
+      action: 'Sign in',
+    },
+  },
+};

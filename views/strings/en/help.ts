@@ -1,0 +1,184 @@
+/** One part of a help page: an optional heading, paragraphs, a list, links. */
+export type HelpSection = {
+  heading?: string;
+  paragraphs: string[];
+  list?: string[];
+  links?: Array<{ text: string; href: string }>;
+};
+
+/** One help page. */
+export type HelpTopic = { title: string; summary: string; sections: HelpSection[] };
+
+/** The help pages' topics, in the order the help page lists them. */
+export const HELP_TOPICS = [
+  'registering',
+  'signing-in',
+  'passwords',
+  'attachments',
+  'problems',
+] as const;
+
+/** One of the help pages under /help/. */
+export type HelpTopicKey = (typeof HELP_TOPICS)[number];
+
+/**
+ * Help for people who receive secure messages, in English. The same text is kept as
+ * Markdown in docs/recipients/ (a test checks they match), so a council can put it on
+ * its own website. Written for someone in a hurry on a phone: short sentences, "you".
+ */
+export const help = {
+  title: 'Help',
+  intro:
+    'Someone at the council has sent you a secure message. These pages explain how to read it, and what to do if something goes wrong.',
+  topicsHeading: 'Help topics',
+  related: 'Help',
+  topics: topics(),
+};
+
+/** The topics, typed so every page has the same shape in every language. */
+function topics(): Record<HelpTopicKey, HelpTopic> {
+  return {
+    registering: {
+      title: 'Reading your first secure message',
+      summary: 'What the email is, and how to create your password.',
+      sections: [
+        {
+          paragraphs: [
+            'When someone at the council sends you a secure message, we send you an email. The email does not contain the message. It has a link to this website, where you read it.',
+          ],
+        },
+        {
+          heading: 'Is the email genuine?',
+          paragraphs: [
+            'The link in the email must start with the address of this website. If it does not, or you were not expecting a message, do not open it. Contact the council using the details on its own website.',
+            'We never ask for your password by email or on the phone.',
+          ],
+        },
+        {
+          heading: 'The first time',
+          paragraphs: ['The first time you open the link:'],
+          list: [
+            'Select "Continue".',
+            'Create a password. Three random words make a good password, like "kettle gravel orchard stamp" (do not use this example).',
+            'You are then signed in and see the message.',
+          ],
+        },
+        {
+          heading: 'After that',
+          paragraphs: [
+            'Next time, sign in with your email address and your password. All the messages sent to you are in your inbox.',
+          ],
+        },
+      ],
+    },
+    'signing-in': {
+      title: 'Signing in and out',
+      summary: 'Signing in, staying signed in, and signing out on every device.',
+      sections: [
+        {
+          paragraphs: [
+            'Sign in with the email address the message was sent to, and the password you created.',
+          ],
+          links: [{ text: 'Sign in', href: '/sign-in' }],
+        },
+        {
+          heading: 'Staying signed in',
+          paragraphs: [
+            'To protect your messages, you are signed out after a while if you do nothing. If you use your own device and nobody else uses it, you can choose "Keep me signed in" when you sign in.',
+          ],
+        },
+        {
+          heading: 'Signing out',
+          paragraphs: [
+            'Select "Sign out" at the top of the page when you have finished, especially on a shared or public computer.',
+            'If you signed in on a device you no longer have, go to "Your account" and select "Sign out everywhere". This signs you out on every device at once.',
+          ],
+          links: [{ text: 'Your account', href: '/account' }],
+        },
+      ],
+    },
+    passwords: {
+      title: 'Passwords',
+      summary: 'Choosing a password, and what to do if you forget it.',
+      sections: [
+        {
+          heading: 'Choosing a password',
+          paragraphs: [
+            'Use at least 15 characters. Three random words are easy to remember and hard to guess. Do not use a password you use anywhere else.',
+          ],
+        },
+        {
+          heading: 'If you forget your password',
+          paragraphs: [
+            'Select "Forgotten your password?" on the sign-in page and enter your email address. We email you a link to choose a new one. The link works for 1 hour.',
+            'Choosing a new password signs you out on every other device.',
+          ],
+          links: [{ text: 'Reset your password', href: '/reset' }],
+        },
+      ],
+    },
+    attachments: {
+      title: 'Files sent with a message',
+      summary: 'Downloading files, and messages you can only read on screen.',
+      sections: [
+        {
+          paragraphs: [
+            'Files sent with a message are listed under it, with their size. Select a file name to download it. It is saved where your device keeps downloads.',
+            'Only open files you were expecting. If a file looks wrong, contact the person who sent it.',
+          ],
+        },
+        {
+          heading: 'Read-only messages',
+          paragraphs: [
+            'The sender can make a message read only. You can read it on screen, but you cannot download its files, forward it or print it. Your email address and the time are shown faintly across it.',
+          ],
+        },
+        {
+          heading: 'Large files on a slow connection',
+          paragraphs: [
+            'A large file can take a while on a phone. If a download stops, try again on Wi-Fi.',
+          ],
+        },
+      ],
+    },
+    problems: {
+      title: 'If something goes wrong',
+      summary: 'Missing emails, a locked account, links or access that have expired.',
+      sections: [
+        {
+          heading: 'The email has not arrived',
+          paragraphs: [
+            'Look in your spam or junk folder. Some email providers put messages with links there. If you find it, mark it as "not spam" so the next one arrives in your inbox.',
+          ],
+        },
+        {
+          heading: 'Your account is locked',
+          paragraphs: [
+            'After several wrong passwords, your account is locked for a while to keep your messages safe. We email you when this happens. Wait and try again, or reset your password, which also unlocks it.',
+          ],
+          links: [{ text: 'Reset your password', href: '/reset' }],
+        },
+        {
+          heading: 'The link has expired or does not work',
+          paragraphs: [
+            'A link from an email works only once, and only for a while. If you have already created a password, sign in instead: your messages are in your inbox.',
+          ],
+          links: [{ text: 'Sign in', href: '/sign-in' }],
+        },
+        {
+          heading: 'Your access to a message has ended',
+          paragraphs: [
+            'Each message can be read for a limited time. When the time is up, the message shows "Access expired". Select "Request more access" to ask the sender for more time. They decide, and we email you when they do.',
+          ],
+        },
+        {
+          heading: 'Who to contact',
+          paragraphs: [
+            'For anything about a message, contact the person who sent it. Their name is in the email we sent you and on the message.',
+            'If you cannot reach them, contact the council using the details on its own website. Never send your password to anyone.',
+          ],
+        },
+      ],
+    },
+  };
+}

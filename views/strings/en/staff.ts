@@ -1,0 +1,289 @@
+/**
+ * The staff area in English: two-step verification, writing a secure message, sent
+ * items with tracking, control after sending, access requests and the staff inbox.
+ * Plain words; anything that depends on a value is a function.
+ */
+export const staff = {
+  nav: {
+    label: 'Staff menu',
+    inbox: 'Inbox',
+    compose: 'Send a secure message',
+    sent: 'Sent messages',
+    requests: 'Requests',
+    twoFactor: 'Two-step verification',
+    admin: 'Administration',
+    signOut: 'Sign out',
+  },
+
+  twoFactor: {
+    title: 'Enter your security code',
+    intro:
+      'Open the authenticator app on your phone and enter the 6-digit code it shows for this service.',
+    codeLabel: 'Security code',
+    codeHint:
+      'Lost your phone? Enter one of your recovery codes instead, like abcd-efgh-ijkl-mnop.',
+    button: 'Continue',
+    failed:
+      'The code is not right, or has been used already. Enter the current code from your app, or a recovery code.',
+    missing: 'Enter the 6-digit code from your authenticator app, or a recovery code',
+    tooMany: 'There have been too many wrong codes. Sign in again.',
+    signOut: 'Sign out and start again',
+    lowRecoveryCodes: (left: number) =>
+      left === 0
+        ? 'You signed in with your last recovery code. Set up your authenticator app again below to get new codes.'
+        : `You signed in with a recovery code: ${left} ${left === 1 ? 'is' : 'are'} left. If you have lost your phone, set up your authenticator app again below to get new codes.`,
+  },
+
+  setup: {
+    title: 'Set up two-step verification',
+    requiredIntro:
+      'Administrators must use two-step verification. You need to set it up before you can do anything else.',
+    optionalIntro:
+      'Two-step verification asks for a code from your phone as well as your password, so nobody can sign in with your password alone.',
+    replaceWarning:
+      'You already use two-step verification. Setting it up again replaces your authenticator app and your recovery codes.',
+    step1Heading: '1. Get an authenticator app',
+    step1:
+      'Install an authenticator app on your phone, such as Microsoft Authenticator or Google Authenticator, if you do not have one.',
+    step2Heading: '2. Scan the QR code',
+    step2: 'In the app, add an account and scan this QR code.',
+    qrLabel: (email: string) => `QR code to set up two-step verification for ${email}`,
+    manualSummary: 'I cannot scan the QR code',
+    manual: 'Enter this key in the app instead. Choose a time-based code if the app asks.',
+    manualKeyLabel: 'Key',
+    step3Heading: '3. Enter the code from the app',
+    codeLabel: 'Security code',
+    codeHint: 'The 6-digit code the app shows for this service.',
+    button: 'Turn on two-step verification',
+    wrongCode:
+      'The code is not right. Enter the code the app shows now, or scan the QR code again.',
+    missing: 'Enter the 6-digit code from your authenticator app',
+    expired: 'This set-up page had expired, so we made a new QR code. Scan it again.',
+  },
+
+  recoveryCodes: {
+    title: 'Two-step verification is on',
+    intro: 'From now on you will enter a code from your app each time you sign in.',
+    heading: 'Your recovery codes',
+    warning: 'Keep these codes somewhere safe now. This is the only time they are shown.',
+    use: 'If you lose your phone, sign in with one of these codes instead of a code from the app. Each code works once.',
+    continue: 'Continue',
+  },
+
+  inbox: {
+    title: 'Inbox',
+    intro: 'Replies and messages sent to you through the secure portal.',
+    caption: 'Messages sent to you',
+    empty: 'You have no messages.',
+    columns: { from: 'From', subject: 'Subject', received: 'Received', status: 'Status' },
+    unread: 'Unread',
+    revoked: 'Withdrawn',
+    expired: 'Expired',
+    attachments: (n: number) => `${n} ${n === 1 ? 'attachment' : 'attachments'}`,
+  },
+
+  message: {
+    from: 'From',
+    to: 'To',
+    cc: 'Cc',
+    received: 'Received',
+    accessEnds: 'You can read it until',
+    classification: 'Marking',
+    attachmentsHeading: 'Attachments',
+    downloadNamed: (name: string) => `Download ${name}`,
+    readOnly: 'The sender made this message read-only: it cannot be downloaded or forwarded.',
+    reply: 'Reply securely',
+    backToInbox: 'Back to inbox',
+    revokedTitle: 'This message has been withdrawn',
+    revoked: 'The sender has withdrawn this message. Contact them if you still need it.',
+    expiredTitle: 'This message has expired',
+    expired: 'You can no longer read this message.',
+  },
+
+  compose: {
+    title: 'Send a secure message',
+    intro:
+      'The message and its attachments are stored encrypted. Each recipient gets an email with a link, and reads the message in this portal.',
+    to: 'To',
+    toHint: 'Email addresses, separated by commas or on separate lines.',
+    cc: 'Cc (optional)',
+    subject: 'Subject',
+    subjectHint:
+      'Recipients see the subject only after signing in: it is not in the notification email.',
+    body: 'Message',
+    optionsHeading: 'Options',
+    readOnly: 'Read only',
+    readOnlyHint: 'Recipients can read the message on screen, but cannot download or forward it.',
+    accessHeading: 'How long recipients can read it',
+    accessDays: 'Number of days',
+    accessDaysHint: (days: number) => `From today. Usually ${days} days.`,
+    accessDate: 'Or until this date (optional)',
+    accessDateHint:
+      'For example, 27 3 2026. If you give a date, it is used instead of the number of days.',
+    day: 'Day',
+    month: 'Month',
+    year: 'Year',
+    classification: 'Classification marking',
+    classificationHint: 'Shown to recipients at the top of the message.',
+    classificationNone: 'No marking',
+    official: 'OFFICIAL',
+    officialSensitive: 'OFFICIAL-SENSITIVE',
+    preview: 'Preview',
+    replyingTo: (subject: string) => `You are replying to “${subject}”.`,
+    errors: {
+      to: 'Enter at least one email address in To',
+      invalidAddress: (typed: string) =>
+        `Enter “${typed}” as an email address in the correct format, like name@example.com`,
+      tooManyRecipients: 'A message can go to 100 people at most',
+      subject: 'Enter a subject',
+      subjectTooLong: (max: number) => `The subject must be ${max} characters or fewer`,
+      subjectLines: 'The subject must be on one line',
+      bodyTooLong: 'The message is too long. Send the text as an attachment instead.',
+      accessDays: 'Enter the number of days as a whole number from 1 to 3650',
+      accessDate: 'Enter a real end date in the future, like 27 3 2026',
+      classification: 'Choose a classification marking',
+      body: 'Enter a message',
+    },
+  },
+
+  preview: {
+    title: 'Check your message before sending',
+    intro: 'This is what you are about to send. Nothing has been sent yet.',
+    to: 'To',
+    cc: 'Cc',
+    subject: 'Subject',
+    body: 'Message',
+    readOnly: 'Read only',
+    yes: 'Yes',
+    no: 'No',
+    accessEnds: 'Recipients can read it until',
+    classification: 'Marking',
+    none: 'None',
+    attachmentsHeading: 'Add attachments (optional)',
+    attachments: 'Attachments',
+    attachmentsHint: (max: number, mb: number) =>
+      `Up to ${max} files, ${mb} MB in total. They are encrypted as they upload. If you change the message, choose them again.`,
+    send: 'Send securely',
+    change: 'Change the message',
+    external: (n: number) =>
+      `${n} ${n === 1 ? 'recipient is' : 'recipients are'} outside the council. They will get an email with a link and create a password the first time.`,
+    errors: {
+      tooManyFiles: (max: number) => `You can attach up to ${max} files. Choose fewer files.`,
+      tooLarge: (size: string) =>
+        `The attachments must be ${size} or less in total. Choose smaller files.`,
+      unreadable: 'The files could not be uploaded. Choose them again and select Send.',
+    },
+  },
+
+  sentConfirmation: {
+    title: 'Message sent',
+    body: (n: number) =>
+      `We have emailed ${n} ${n === 1 ? 'recipient' : 'recipients'} a link to read it.`,
+    track: 'See who has opened it',
+    another: 'Send another message',
+  },
+
+  sent: {
+    title: 'Sent messages',
+    intro: 'Messages you have sent securely, newest first, and whether they have been opened.',
+    caption: 'Messages you have sent',
+    empty: 'You have not sent any messages yet.',
+    columns: { subject: 'Subject', sent: 'Sent', recipients: 'Recipients', status: 'Opened' },
+    notOpened: 'Not opened',
+    openedAll: 'Opened',
+    openedBy: (opened: number, total: number) => `Opened by ${opened} of ${total}`,
+  },
+
+  tracking: {
+    back: 'Back to sent messages',
+    sent: 'Sent',
+    from: 'From',
+    readOnly: 'Read only',
+    classification: 'Marking',
+    attachments: 'Attachments',
+    none: 'None',
+    yes: 'Yes',
+    no: 'No',
+    recipientsHeading: 'Recipients',
+    status: 'Status',
+    states: { active: 'Can read', revoked: 'Access revoked', expired: 'Access ended' },
+    accessEnds: 'Access ends',
+    notified: 'Notified',
+    notYet: 'Not yet',
+    registered: 'Has an account',
+    firstOpened: 'First opened',
+    notOpened: 'Not opened',
+    downloads: 'Downloads',
+    noDownloads: 'None',
+    downloadedAt: (name: string, at: string) => `${name}, ${at}`,
+    replies: 'Replies',
+    noReplies: 'None',
+    requests: 'Requests',
+    noRequests: 'None',
+    requestLine: (kind: string, status: string, at: string) => `${kind}: ${status} (${at})`,
+    revokeOne: 'Revoke access',
+    restoreOne: 'Restore access',
+    forRecipient: (email: string) => ` for ${email}`,
+    controlHeading: 'Change access for everyone',
+    revokeAll: 'Revoke access for everyone',
+    restoreAll: 'Restore access for everyone',
+    changeEndHeading: 'Change when access ends',
+    changeEndHint: 'For every recipient. For example, 27 3 2026.',
+    changeEnd: 'Change end date',
+    endDate: 'New end date',
+    auditorNote: 'You can see this message’s tracking as an auditor. You cannot change anything.',
+    done: {
+      revoked: (n: number) =>
+        n === 0
+          ? 'Access was already revoked.'
+          : `Access revoked for ${n} ${n === 1 ? 'recipient' : 'recipients'}. They can no longer read the message.`,
+      restored: (n: number) =>
+        n === 0
+          ? 'Access was not revoked.'
+          : `Access restored for ${n} ${n === 1 ? 'recipient' : 'recipients'}.`,
+      'access-end': (date: string) => `Access now ends on ${date}.`,
+    },
+    errors: {
+      date: 'Enter a real end date in the future, like 27 3 2026',
+    },
+  },
+
+  requests: {
+    title: 'Requests',
+    intro:
+      'Recipients who ask for more time to read a message, or to forward it outside the council. We email them your decision.',
+    pendingCaption: 'Waiting for your decision',
+    decidedCaption: 'Decided',
+    empty: 'There are no requests waiting for you.',
+    noneDecided: 'You have not decided any requests yet.',
+    columns: {
+      from: 'From',
+      kind: 'Request',
+      message: 'Message',
+      made: 'Made',
+      status: 'Decision',
+    },
+    kinds: { extension: 'More time', forward: 'Forward outside the council' },
+    statuses: { pending: 'Waiting', granted: 'Granted', denied: 'Refused' },
+    view: 'Decide',
+    viewNamed: (email: string) => `Decide on the request from ${email}`,
+    detailTitle: 'Decide on a request',
+    requester: 'From',
+    kind: 'Request',
+    message: 'Message',
+    forwardTo: 'Forward to',
+    made: 'Made',
+    currentEnd: 'Their access ends',
+    status: 'Decision',
+    grant: 'Grant',
+    deny: 'Refuse',
+    grantHint: (days: number) =>
+      `Granting more time gives ${days} more days. Granting a forward sends the message to that address until the requester’s access ends.`,
+    alreadyDecided: 'This request has already been decided.',
+    done: {
+      granted: 'Request granted. We have emailed the requester.',
+      denied: 'Request refused. We have emailed the requester.',
+    },
+    back: 'Back to requests',
+  },
+};
