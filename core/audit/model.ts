@@ -29,6 +29,8 @@ export type AuditAction =
   | 'account.enable'
   | 'account.delete'
   | 'account.totp-enrol'
+  /** A signed-in person's password, asked again before a sensitive change, was wrong. */
+  | 'account.reauth-failed'
   | 'settings.change'
   | 'key.rotate'
   /** An admin put a mail that had given up back in the outbox queue. */

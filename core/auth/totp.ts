@@ -1,4 +1,6 @@
 import type { Account } from '../accounts/model.ts';
+import { normalisePassword } from '../accounts/password-policy.ts';
+import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
@@ -66,6 +68,8 @@ export type TotpDeps = {
   ids: Ids;
   clock: Clock;
   totp: TotpCodes;
+  /** Checks the password again before an app already set up is replaced. */
+  hasher: PasswordHasher;
 };
 
 /** The plaintext inside `Account.totpKeyEnc`: the key and the last step accepted. */
@@ -166,13 +170,26 @@ export function resumeTotpEnrolment(
 /** The outcome of confirming: the recovery codes to show once, or why not. */
 export type ConfirmEnrolmentResult =
   | { ok: true; recoveryCodes: string[] }
-  | { ok: false; reason: 'invalid-token' | 'wrong-code' };
+  | { ok: false; reason: 'invalid-token' | 'wrong-code' | 'wrong-password' };
+
+// Longer than any password the policy lets anyone set; refused without hashing it.
+const MAX_PASSWORD_LENGTH = 1_024;
+
+/**
+ * True when replacing a second factor must first prove the password again (ASVS
+ * V7.5.1): an unattended signed-in browser must not be enough to move someone's
+ * sign-in to another phone. A first set-up follows a password typed moments ago.
+ */
+export function enrolmentNeedsPassword(account: Account): boolean {
+  return account.totpKeyEnc !== null;
+}
 
 /**
  * Finishes setting up an authenticator app: the code must match the pending key (so
  * the app really has it), then the key is stored encrypted, ten new recovery codes
  * replace any old ones, and `account.totp-enrol` is recorded. Setting up again
- * replaces the previous app and codes.
+ * replaces the previous app and codes, and only with the account's password
+ * (`enrolmentNeedsPassword`); a wrong one is recorded as `account.reauth-failed`.
  */
 export async function confirmTotpEnrolment(
   deps: TotpDeps,
@@ -182,11 +199,27 @@ export async function confirmTotpEnrolment(
     issuer: string;
     token: string;
     code: string;
+    /** The current password; needed only when `enrolmentNeedsPassword(account)`. */
+    password: string | null;
     ip: string | null;
   },
 ): Promise<ConfirmEnrolmentResult> {
   const pending = resumeTotpEnrolment(deps, input);
   if (!pending) return { ok: false, reason: 'invalid-token' };
+  if (enrolmentNeedsPassword(input.account) && !(await passwordMatches(deps, input))) {
+    await deps.storage.transaction((repos) =>
+      recordAudit(deps, repos, {
+        action: 'account.reauth-failed',
+        actorId: input.account.id,
+        actorLabel: input.account.email,
+        ip: input.ip,
+        targetType: 'account',
+        targetId: input.account.id,
+        details: { purpose: 'totp-replace' },
+      }),
+    );
+    return { ok: false, reason: 'wrong-password' };
+  }
   const key = deps.totp.decodeKey({ text: pending.keyText });
   if (!key) return { ok: false, reason: 'invalid-token' };
   const step = matchingStep(deps, key, input.code, null);
@@ -220,6 +253,20 @@ export async function confirmTotpEnrolment(
     });
   });
   return { ok: true, recoveryCodes };
+}
+
+async function passwordMatches(
+  deps: Pick<TotpDeps, 'hasher'>,
+  input: { account: Account; password: string | null },
+): Promise<boolean> {
+  const { password } = input;
+  if (!password || password.length > MAX_PASSWORD_LENGTH || !input.account.passwordHash) {
+    return false;
+  }
+  return deps.hasher.verify({
+    hash: input.account.passwordHash,
+    password: normalisePassword(password),
+  });
 }
 
 /** The outcome of the second step of signing in. */

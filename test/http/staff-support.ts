@@ -87,7 +87,12 @@ export function staffHelpers(h: MailboxHarness) {
     const res = await h.post('/staff/two-factor', {
       cookie,
       csrf: csrfOf(html) ?? '',
-      fields: { token: enrolTokenOnPage(html), code: codeFor(keyText, h.clock.now()) },
+      fields: {
+        token: enrolTokenOnPage(html),
+        code: codeFor(keyText, h.clock.now()),
+        // Replacing an app asks for the password again; a first set-up does not.
+        ...(html.includes('name="password"') ? { password: GOOD_PASSWORD } : {}),
+      },
     });
     expect(res.status).toBe(200);
     const codes = recoveryCodesOnPage(await res.text());

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decryptText } from '../../core/messages/open-message.ts';
+import { GOOD_PASSWORD } from '../auth/support.ts';
 import { csrfOf, type MailboxHarness, mailboxHarness, sharedCipher } from './mailbox-support.ts';
 import {
   codeFor,
@@ -160,6 +161,71 @@ describe('staff two-step verification', () => {
     expect(again.status).toBe(400);
     const another = await s.secondStep(two.cookie, recoveryCodes[1] ?? '');
     expect(another.status).toBe(303);
+  });
+
+  it('replaces an app only with the password typed again, and ends the session after guesses', async () => {
+    const { cookie, keyText: oldKey } = await s.signInWithTotp(h.sender.email);
+    const storedBefore = (await h.storage.repos.accounts.findById({ id: h.sender.id }))?.totpKeyEnc;
+    const html = await (await h.get('/staff/two-factor', cookie)).text();
+    expect(html).toContain('You already use two-step verification');
+    expect(html).toMatch(/<input[^>]*name="password"[^>]*autocomplete="current-password"/);
+    const newKey = keyOnPage(html);
+    expect(newKey).not.toBe(oldKey);
+    const attempt = (password: string | undefined) =>
+      h.post('/staff/two-factor', {
+        cookie,
+        csrf: csrfOf(html) ?? '',
+        fields: {
+          token: enrolTokenOnPage(html),
+          code: codeFor(newKey, h.clock.now()),
+          ...(password === undefined ? {} : { password }),
+        },
+      });
+
+    // No password, or a wrong one: refused, the same QR code kept, nothing replaced.
+    for (const [password, message] of [
+      [undefined, 'Enter your password'],
+      ['', 'Enter your password'],
+      ['not the password at all', 'The password is not right'],
+    ] as const) {
+      const res = await attempt(password);
+      expect(res.status, String(password)).toBe(400);
+      const page = await res.text();
+      expect(page, String(password)).toContain(message);
+      expect(page).toContain('href="#password"');
+      expect(keyOnPage(page)).toBe(newKey);
+    }
+    const stored = await h.storage.repos.accounts.findById({ id: h.sender.id });
+    expect(stored?.totpKeyEnc).toEqual(storedBefore);
+    const failed = await h.storage.repos.audit.list({
+      filter: { action: 'account.reauth-failed' },
+      limit: 10,
+    });
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.details).toEqual({ purpose: 'totp-replace' });
+
+    // Four more wrong guesses reach the limit of five; the next try ends the session.
+    for (let i = 0; i < 4; i++) {
+      expect((await attempt(`wrong ${i}`)).status).toBe(400);
+    }
+    const ended = await attempt(GOOD_PASSWORD);
+    expect(ended.status).toBe(429);
+    expect(await ended.text()).toContain('too many wrong passwords');
+    expect((await h.get('/staff/sent', cookie)).status).toBe(303);
+    expect((await h.storage.repos.accounts.findById({ id: h.sender.id }))?.totpKeyEnc).toEqual(
+      storedBefore,
+    );
+
+    // Signed in again, the right password replaces the app and gives new codes.
+    h.clock.advance(60_000);
+    const again = await s.signInWithTotp(h.sender.email, oldKey);
+    const replaced = await s.enrol(again.cookie);
+    expect(replaced.keyText).not.toBe(oldKey);
+    const enrolled = await h.storage.repos.audit.list({
+      filter: { action: 'account.totp-enrol' },
+      limit: 10,
+    });
+    expect(enrolled.map((e) => e.details.replaced)).toContain(true);
   });
 
   it('ends the half-signed-in session after too many wrong codes', async () => {

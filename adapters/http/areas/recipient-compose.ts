@@ -52,7 +52,6 @@ import {
   formatDateTime,
   formatTime,
   paginationItems,
-  TIME_ZONE,
 } from '../../../views/pages/mailbox/shared.tsx';
 import { type Lang, pickLanguage, type Strings, stringsFor } from '../../../views/strings/index.ts';
 import type { Sealpost } from '../../compose.ts';

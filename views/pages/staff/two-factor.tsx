@@ -4,6 +4,7 @@ import { Details } from '../../components/details.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Panel } from '../../components/panel.tsx';
+import { PasswordInput } from '../../components/password-input.tsx';
 import { QrCode } from '../../components/qr-code.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { WarningText } from '../../components/warning-text.tsx';
@@ -57,13 +58,19 @@ export function TwoFactorPage(
 }
 
 /** Too many wrong codes: the half-finished sign-in has ended; start again. */
-export function TwoFactorEndedPage(props: Omit<AuthPageProps, 'csrfToken'>) {
+export function TwoFactorEndedPage(
+  props: Omit<AuthPageProps, 'csrfToken'> & {
+    /** What was guessed too often: codes (the default) or the password. */
+    guessed?: 'codes' | 'password';
+  },
+) {
   const s = props.strings.staff.twoFactor;
+  const why = props.guessed === 'password' ? s.tooManyPasswords : s.tooMany;
   return (
     <Layout {...props} account={null} title={s.title} hasErrors>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary strings={props.strings} errors={[{ text: s.tooMany }]} />
+          <ErrorSummary strings={props.strings} errors={[{ text: why }]} />
           <h1 class="govuk-heading-l">{s.title}</h1>
           <Button href={linkKeepingLang(props, '/sign-in')}>{props.strings.common.signIn}</Button>
         </div>
@@ -85,6 +92,8 @@ export function TotpSetupPage(
     uri: string;
     token: string;
     error?: 'wrongCode' | 'missing' | undefined;
+    /** When replacing an app: why the password was refused. */
+    passwordError?: 'wrongPassword' | 'missingPassword' | undefined;
     expired?: boolean;
     /** Set right after signing in with a recovery code: how many are left. */
     codesLeft?: number | null;
@@ -92,17 +101,21 @@ export function TotpSetupPage(
 ) {
   const s = props.strings.staff.setup;
   const error = props.error ? s[props.error] : undefined;
+  const passwordError = props.passwordError ? s[props.passwordError] : undefined;
+  const errors: Record<string, string> = {};
+  if (passwordError) errors.password = passwordError;
+  if (error) errors.code = error;
   return (
     <StaffLayout
       {...props}
       title={s.title}
       nav="twoFactor"
       menu={!props.required}
-      hasErrors={error !== undefined}
+      hasErrors={Object.keys(errors).length > 0}
     >
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          {error ? <ErrorSummary strings={props.strings} errors={{ code: error }} /> : null}
+          <ErrorSummary strings={props.strings} errors={errors} />
           {props.expired ? (
             <NotificationBanner strings={props.strings} heading={s.expired} />
           ) : null}
@@ -137,6 +150,16 @@ export function TotpSetupPage(
           <form method="post" action={linkKeepingLang(props, STAFF_PATHS.twoFactor)} novalidate>
             <CsrfField token={props.csrfToken} />
             <input type="hidden" name="token" value={props.token} />
+            {props.alreadyEnrolled ? (
+              <PasswordInput
+                strings={props.strings}
+                name="password"
+                label={s.passwordLabel}
+                hint={s.passwordHint}
+                autocomplete="current-password"
+                error={passwordError}
+              />
+            ) : null}
             <TextInput
               strings={props.strings}
               name="code"

@@ -30,6 +30,7 @@ const actions: Record<AuditAction, string> = {
   'account.enable': 'Account enabled',
   'account.delete': 'Account deleted',
   'account.totp-enrol': 'Two-step verification set up',
+  'account.reauth-failed': 'Password check failed',
   'settings.change': 'Settings changed',
   'key.rotate': 'Key rotated',
   'mail.retry': 'Failed email retried',

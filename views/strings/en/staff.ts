@@ -27,6 +27,7 @@ export const staff = {
       'The code is not right, or has been used already. Enter the current code from your app, or a recovery code.',
     missing: 'Enter the 6-digit code from your authenticator app, or a recovery code',
     tooMany: 'There have been too many wrong codes. Sign in again.',
+    tooManyPasswords: 'There have been too many wrong passwords. Sign in again.',
     signOut: 'Sign out and start again',
     lowRecoveryCodes: (left: number) =>
       left === 0
@@ -52,6 +53,10 @@ export const staff = {
     manual: 'Enter this key in the app instead. Choose a time-based code if the app asks.',
     manualKeyLabel: 'Key',
     step3Heading: '3. Enter the code from the app',
+    passwordLabel: 'Your password',
+    passwordHint: 'Because this replaces how you sign in, we need your password again.',
+    wrongPassword: 'The password is not right. Enter the password you sign in with',
+    missingPassword: 'Enter your password',
     codeLabel: 'Security code',
     codeHint: 'The 6-digit code the app shows for this service.',
     button: 'Turn on two-step verification',

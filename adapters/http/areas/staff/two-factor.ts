@@ -3,6 +3,7 @@ import { invalidateSession } from '../../../../core/auth/sessions.ts';
 import {
   canEnrolTotp,
   confirmTotpEnrolment,
+  enrolmentNeedsPassword,
   mustEnrolTotp,
   resumeTotpEnrolment,
   startTotpEnrolment,
@@ -140,17 +141,42 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       const fresh = startTotpEnrolment(totpDeps, input);
       return c.html(TotpSetupPage({ ...common, ...fresh, expired: true }), 400);
     }
-    if (code === '') return c.html(TotpSetupPage({ ...common, ...pending, error: 'missing' }), 400);
+    const needsPassword = enrolmentNeedsPassword(account);
+    const password = needsPassword ? body.get('password') : null;
+    const missing = {
+      error: code === '' ? ('missing' as const) : undefined,
+      passwordError: needsPassword && password === '' ? ('missingPassword' as const) : undefined,
+    };
+    if (missing.error || missing.passwordError) {
+      return c.html(TotpSetupPage({ ...common, ...pending, ...missing }), 400);
+    }
+    // Wrong passwords typed here are guesses from a signed-in browser: after a few, the
+    // session ends and the password (with its lockout) must be typed at sign-in again.
+    const reauthKey = `reauth:${account.id}`;
+    if (needsPassword && !deps.twoFactorLimiter.peek(reauthKey).allowed) {
+      // Signing in again proves the password, so the count starts afresh after it.
+      deps.twoFactorLimiter.reset(reauthKey);
+      await invalidateSession(deps.accounts, { sessionId: session.id });
+      clearSessionCookie(c, { https: deps.https });
+      return c.html(TwoFactorEndedPage({ ...(await signedOutProps(c)), guessed: 'password' }), 429);
+    }
     const result = await confirmTotpEnrolment(totpDeps, {
       ...input,
       token,
       code,
+      password,
       ip: c.get('clientIp'),
     });
     if (!result.ok) {
+      if (result.reason === 'wrong-password') deps.twoFactorLimiter.hit(reauthKey);
       // The same key again: the app already has it, so nothing needs scanning twice.
-      return c.html(TotpSetupPage({ ...common, ...pending, error: 'wrongCode' }), 400);
+      const why =
+        result.reason === 'wrong-password'
+          ? { passwordError: 'wrongPassword' as const }
+          : { error: 'wrongCode' as const };
+      return c.html(TotpSetupPage({ ...common, ...pending, ...why }), 400);
     }
+    if (needsPassword) deps.twoFactorLimiter.reset(reauthKey);
     // Shown once, in this response only (signed-in pages are `no-store`).
     return c.html(RecoveryCodesPage({ ...props, codes: result.recoveryCodes }));
   });
