@@ -4,6 +4,7 @@ import { assetUrl, themeUrl } from './assets.ts';
 import { brandColourForText } from './brand-colour.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { classes } from './components/field.tsx';
+import { TimeoutWarning } from './components/timeout-warning.tsx';
 import { DEFAULT_LANG, hrefWithLang, LANGUAGES, type Lang, type Strings } from './strings/index.ts';
 
 /** The sections of the signed-in menu; `nav` says which one the page belongs to. */
@@ -155,6 +156,14 @@ export function Layout(props: LayoutProps) {
             </main>
           </div>
           <Footer {...props} link={link} />
+          {props.account ? (
+            <TimeoutWarning
+              strings={s}
+              csrfToken={props.csrfToken}
+              signOutHref={link(LAYOUT_PATHS.signOut)}
+              signInHref={link('/sign-in')}
+            />
+          ) : null}
         </body>
       </html>
     </>

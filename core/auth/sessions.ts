@@ -163,7 +163,14 @@ export function parseSessionToken(token: string): { id: string; secret: string }
  */
 export async function validateSessionToken(
   deps: SessionDeps,
-  args: { token: string },
+  args: {
+    token: string;
+    /**
+     * False to look without counting as activity (default true): asking how long is
+     * left must not itself keep a session alive.
+     */
+    touch?: boolean;
+  },
 ): Promise<ValidSession | null> {
   const parts = parseSessionToken(args.token);
   if (!parts) return null;
@@ -193,7 +200,7 @@ export async function validateSessionToken(
     }
     return null;
   }
-  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+  if (args.touch !== false && now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
     session.lastSeenAt = now;
     await repos.sessions.update({ session });
   }
@@ -275,6 +282,48 @@ export function isSessionOver(
   if (now.getTime() >= session.expiresAt.getTime()) return true;
   if (session.rememberMe && account.kind !== 'staff') return false;
   return now.getTime() - session.lastSeenAt.getTime() >= idleLimitMs(policy, account);
+}
+
+/** When a session will end if nothing more happens, and whether activity can move that. */
+export type SessionEnd = {
+  at: Date;
+  /** True when the end is the idle limit (activity moves it), false for the lifetime. */
+  byInactivity: boolean;
+  /** The idle limit in whole seconds, or null for a recipient's "Remember me" session. */
+  idleSeconds: number | null;
+};
+
+/**
+ * When `session` ends with no further activity: the earlier of its idle limit and its
+ * lifetime (see `isSessionOver`). Since `lastSeenAt` is written at most once a minute,
+ * the true idle end may be up to a minute earlier than a page last loaded suggests;
+ * this is computed from the stored value, so it is exact.
+ */
+export function sessionEnd(policy: SessionPolicy, session: Session, account: Account): SessionEnd {
+  const lifetimeEnd = session.expiresAt.getTime();
+  if (session.rememberMe && account.kind !== 'staff') {
+    return { at: new Date(lifetimeEnd), byInactivity: false, idleSeconds: null };
+  }
+  const idle = idleLimitMs(policy, account);
+  const idleEnd = session.lastSeenAt.getTime() + idle;
+  return {
+    at: new Date(Math.min(idleEnd, lifetimeEnd)),
+    byInactivity: idleEnd < lifetimeEnd,
+    idleSeconds: Math.floor(idle / 1000),
+  };
+}
+
+/**
+ * Counts now as activity for `session`, whatever the touch interval: "Stay signed in"
+ * must give the whole idle limit back. Returns the session as stored.
+ */
+export async function extendSession(
+  deps: Pick<SessionDeps, 'storage' | 'clock'>,
+  args: { session: Session },
+): Promise<Session> {
+  const session = { ...args.session, lastSeenAt: deps.clock.now() };
+  await deps.storage.repos.sessions.update({ session });
+  return session;
 }
 
 /** Ends one session (sign-out). */

@@ -183,6 +183,8 @@ async function targetFor(key: string): Promise<Target> {
       ]);
     case 'POST /admin/keys/rotate':
       return signedIn('adam', '/admin/keys/rotate');
+    case 'POST /session/extend':
+      return signedIn('ann', '/session/extend');
     default:
       throw new Error(`No CSRF target for ${key}: add one to csrf-and-methods.test.ts`);
   }

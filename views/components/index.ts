@@ -22,4 +22,5 @@ export { Table, type TableCell, type TableHead, type TableRow } from './table.ts
 export { Tag, type TagColour } from './tag.tsx';
 export { type InputWidth, TextInput } from './text-input.tsx';
 export { Textarea } from './textarea.tsx';
+export { TimeoutWarning } from './timeout-warning.tsx';
 export { WarningText } from './warning-text.tsx';

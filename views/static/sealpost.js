@@ -27,4 +27,129 @@
   document.addEventListener('htmx:afterSettle', (event) => {
     if (event.detail?.boosted) focusPageStart();
   });
+
+  // The warning before an idle sign-out (WCAG 2.2.1). A signed-in page carries the
+  // dialog as <template id="sp-timeout">. We ask the server how long is left (that GET
+  // does not count as activity), warn two minutes before the end, and "Stay signed in"
+  // posts to /session/extend. Before warning we ask again, so another tab's activity
+  // is seen. Escape means "stay". Browsers without <dialog> just get no warning.
+  const LEAD_SECONDS = 120;
+  let timer = null;
+  let dialog = null;
+
+  function schedule(seconds) {
+    clearTimeout(timer);
+    // setTimeout's limit is about 24.8 days; a "Remember me" session can last longer.
+    timer = setTimeout(check, Math.min(Math.max(seconds, 0), 86400) * 1000);
+  }
+
+  function leadFor(status) {
+    return Math.min(LEAD_SECONDS, Math.floor((status.idleSeconds || LEAD_SECONDS * 2) / 2));
+  }
+
+  async function ask(method) {
+    const headers = { Accept: 'application/json' };
+    if (method === 'POST') {
+      const field = document.querySelector('#sp-timeout');
+      const token = field?.content.querySelector('input[name="_csrf"]')?.value;
+      if (token) headers['X-CSRF-Token'] = token;
+    }
+    const res = await fetch(method === 'POST' ? '/session/extend' : '/session/status', {
+      method,
+      headers,
+      credentials: 'same-origin',
+    });
+    if (res.status === 401) return { signedIn: false };
+    if (!res.ok) throw new Error(String(res.status));
+    return res.json();
+  }
+
+  function openDialog() {
+    if (dialog?.open) return dialog;
+    const template = document.getElementById('sp-timeout');
+    if (!template) return null;
+    dialog = template.content.firstElementChild.cloneNode(true);
+    document.body.appendChild(dialog);
+    dialog.querySelector('[data-sp-stay]').addEventListener('click', stay);
+    dialog.querySelector('[data-sp-close]').addEventListener('click', () => dialog.close());
+    dialog.addEventListener('cancel', (event) => {
+      // Escape: stay signed in while that can help, else just close.
+      if (dialog.querySelector('[data-sp-state="warning"]').hidden) return;
+      event.preventDefault();
+      stay();
+    });
+    dialog.addEventListener('close', () => dialog.remove());
+    const signIn = dialog.querySelector('[data-sp-sign-in]');
+    const next = location.pathname + location.search;
+    const href = signIn.getAttribute('href');
+    signIn.setAttribute(
+      'href',
+      `${href}${href.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`,
+    );
+    dialog.showModal();
+    return dialog;
+  }
+
+  function closeDialog() {
+    if (dialog?.open) dialog.close();
+  }
+
+  function showWarning(endsInSeconds) {
+    const box = openDialog();
+    if (!box) return;
+    const at = new Date(Date.now() + endsInSeconds * 1000);
+    // British conventions (14:05), in the page's language and the device's time zone.
+    const lang = `${document.documentElement.lang || 'en'}-GB`;
+    box.querySelector('[data-sp-ends-at]').textContent = at.toLocaleTimeString(lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+  }
+
+  function showEnded() {
+    clearTimeout(timer);
+    const box = openDialog();
+    if (!box) return;
+    box.querySelector('[data-sp-state="warning"]').hidden = true;
+    box.querySelector('[data-sp-state="ended"]').hidden = false;
+    box.setAttribute('aria-labelledby', 'sp-timeout-ended-title');
+    box.setAttribute('aria-describedby', 'sp-timeout-ended-text');
+    box.querySelector('[data-sp-sign-in]').focus();
+  }
+
+  function follow(status) {
+    if (!status.signedIn) return showEnded();
+    const lead = leadFor(status);
+    if (status.byInactivity && status.endsInSeconds <= lead) {
+      showWarning(status.endsInSeconds);
+      return schedule(status.endsInSeconds + 1);
+    }
+    closeDialog();
+    // The lifetime limit cannot be extended: no warning, just the signed-out notice.
+    schedule(status.byInactivity ? status.endsInSeconds - lead : status.endsInSeconds + 1);
+  }
+
+  async function check() {
+    if (!document.getElementById('sp-timeout')) return;
+    try {
+      follow(await ask('GET'));
+    } catch {
+      schedule(30); // offline for a moment: try again soon
+    }
+  }
+
+  async function stay() {
+    try {
+      follow(await ask('POST'));
+    } catch {
+      schedule(30);
+    }
+  }
+
+  if (typeof HTMLDialogElement === 'function' && window.fetch) {
+    check();
+    // Each htmx answer was activity (and may have signed in or out): look again once
+    // it is on the page.
+    document.addEventListener('htmx:afterSettle', check);
+  }
 })();

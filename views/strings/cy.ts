@@ -35,6 +35,11 @@ export const cy: Translation = {
       help: 'Cymorth',
     },
     signOut: 'Allgofnodi',
+    timeout: {
+      stay: 'Aros wedi mewngofnodi',
+      signInAgain: 'Mewngofnodi eto',
+      close: 'Cau',
+    },
     supportLinks: 'Dolenni cymorth',
     footer: {
       help: 'Cymorth',

@@ -44,6 +44,18 @@ export const en = {
       help: 'Help',
     },
     signOut: 'Sign out',
+    /** The warning a page's script shows before an idle sign-out (WCAG 2.2.1). */
+    timeout: {
+      title: 'You are about to be signed out',
+      before:
+        'You have not done anything for a while. To protect your messages, we will sign you out at ',
+      after: ' unless you choose to stay signed in.',
+      stay: 'Stay signed in',
+      endedTitle: 'You have been signed out',
+      ended: 'We signed you out because you were inactive, to protect your messages.',
+      signInAgain: 'Sign in again',
+      close: 'Close',
+    },
     supportLinks: 'Support links',
     footer: {
       help: 'Help',

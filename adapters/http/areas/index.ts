@@ -13,6 +13,7 @@ import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
 import { recipientComposeArea } from './recipient-compose.ts';
 import { recipientExportArea } from './recipient-export.ts';
 import { recipientMailboxArea } from './recipient-mailbox.ts';
+import { sessionStatusArea } from './session-status.ts';
 import { staffArea } from './staff.ts';
 
 /** What `buildAreas` may be told besides the composed app (tests inject limits). */
@@ -80,6 +81,7 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
   return [
     staticAssets({ brandColour: async () => (await org()).colour }),
     foundation,
+    sessionStatusArea({ sessions: accounts }),
     staffArea(app, { accounts, https }),
     adminArea(app, { accounts }),
     publicArea({

@@ -77,6 +77,13 @@ export function readDeviceCookie(c: Context<AppEnv>, args: { https: boolean }): 
 }
 
 /**
+ * Where a page's script asks how long its session has left (see
+ * `areas/session-status.ts`). A GET here is not activity: the lookup does not move the
+ * idle timer, or asking would keep an abandoned session alive for ever.
+ */
+export const SESSION_STATUS_PATH = '/session/status';
+
+/**
  * Reads the session cookie on every request and sets `c.var.session` and
  * `c.var.account` (both null when signed out). A session still waiting for its second
  * factor sets `session` but leaves `account` null, so no page that checks `account`
@@ -95,7 +102,8 @@ export function sessionMiddleware(args: {
     c.set('timedOut', null);
     const token = getCookie(c, name);
     if (token !== undefined) {
-      const valid = await validateSessionToken(args.sessions, { token });
+      const touch = !(c.req.method === 'GET' && c.req.path === SESSION_STATUS_PATH);
+      const valid = await validateSessionToken(args.sessions, { token, touch });
       if (valid) {
         c.set('session', valid.session);
         c.set('account', valid.session.twoFactorPending ? null : valid.account);

@@ -52,6 +52,9 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /sign-in': { area: 'public', as: 'anonymous', ids: [] },
   'POST /sign-out': { area: 'public', as: 'ann', ids: [] },
   'POST /sign-out-everywhere': { area: 'public', as: 'ann', ids: [] },
+  // The idle sign-out warning's script: answers anyone, about their own session only.
+  'GET /session/status': { area: 'public', as: 'ann', ids: [] },
+  'POST /session/extend': { area: 'public', as: 'ann', ids: [] },
   'GET /r/:token': {
     area: 'public',
     as: 'anonymous',
