@@ -15,7 +15,7 @@ import { fsBlobStore } from './blobs/fs/index.ts';
 import type { Config } from './config/config.ts';
 import { openpgpCipher } from './crypto/openpgp/index.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import { outboxFolderMailer, smtpMailer } from './mail/index.ts';
+import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
 import { argon2Hasher } from './security/argon2-hasher.ts';
 import { nodeSecrets, randomIds } from './security/secrets.ts';
 import {
@@ -88,7 +88,13 @@ export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Pr
 export function chooseMailer(config: Config, logger: Logger): Mailer {
   const from = `${config.orgName} <${config.mailFrom}>`;
   if (config.mailTransport === 'smtp' && config.smtpUrl) {
-    return smtpMailer({ url: config.smtpUrl, requireTls: config.smtpRequireTls, from, logger });
+    return smtpMailer({
+      url: config.smtpUrl,
+      requireTls: config.smtpRequireTls,
+      from,
+      logger,
+      ...(config.dkim ? { dkim: dkimOptions(config.dkim) } : {}),
+    });
   }
   return outboxFolderMailer({
     dir: path.join(config.dataDir, 'outbox'),
@@ -96,6 +102,15 @@ export function chooseMailer(config: Config, logger: Logger): Mailer {
     logger,
     logLinks: true,
   });
+}
+
+/** The DKIM settings with the key read from its file (`smtpMailer` checks it is a PEM key). */
+function dkimOptions(dkim: NonNullable<Config['dkim']>): DkimOptions {
+  return {
+    domainName: dkim.domain,
+    keySelector: dkim.selector,
+    privateKey: readFileSync(dkim.keyPath, 'utf8'),
+  };
 }
 
 /**

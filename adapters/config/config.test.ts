@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigProblems, parseConfig } from './config.ts';
@@ -46,6 +48,38 @@ describe('parseConfig', () => {
       kind: 'sqlite',
       path: path.resolve('x/y.db'),
     });
+  });
+
+  it('takes DKIM as three settings together, naming what is wrong', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sealpost-dkim-'));
+    try {
+      const key = path.join(dir, 'dkim.pem');
+      writeFileSync(key, 'a key');
+      expect(parseConfig({}).dkim).toBeNull();
+      expect(
+        parseConfig({
+          DKIM_DOMAIN: 'Barnet.gov.uk',
+          DKIM_SELECTOR: 'sp1',
+          DKIM_PRIVATE_KEY_FILE: key,
+        }).dkim,
+      ).toEqual({ domain: 'barnet.gov.uk', selector: 'sp1', keyPath: key });
+      expect(problemsOf({ DKIM_DOMAIN: 'barnet.gov.uk' })).toEqual([
+        'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign mail with DKIM, or none.',
+      ]);
+      const problems = problemsOf({
+        DKIM_DOMAIN: 'not a domain',
+        DKIM_SELECTOR: 'has space',
+        DKIM_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem'),
+      });
+      expect(problems).toHaveLength(3);
+      expect(problems[0]).toMatch(/^DKIM_DOMAIN "not a domain" is not a domain/);
+      expect(problems[1]).toMatch(/^DKIM_SELECTOR "has space" is not a DNS label/);
+      expect(problems[2]).toMatch(
+        /^DKIM_PRIVATE_KEY_FILE names ".*missing\.pem", which cannot be read/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('needs SMTP_URL when mail goes by SMTP', () => {

@@ -50,6 +50,12 @@ export type Config = {
   gatewayNetworks: string[];
   /** PEM certificate and key files for STARTTLS; null offers no STARTTLS (and no login). */
   gatewayTls: { certPath: string; keyPath: string } | null;
+  /**
+   * DKIM signing of the portal's own mail (notifications, links), for a council whose
+   * mail server does not sign it: the signing domain, the DNS selector, and the PEM
+   * private key's path. Null when not set (the usual case: the relay signs).
+   */
+  dkim: { domain: string; selector: string; keyPath: string } | null;
   /** The largest message the gateway accepts, in bytes (advertised as SIZE). */
   gatewayMaxBytes: number;
   /** The most recipients of one message; more are answered 452 (send the rest again). */
@@ -276,6 +282,41 @@ const schema = z.object({
     }),
 });
 
+/** DKIM: all three settings or none; the key file readable. Checked in full when the mailer starts. */
+function resolveDkim(env: Record<string, string | undefined>, problems: string[]): Config['dkim'] {
+  const domain = env.DKIM_DOMAIN?.trim().toLowerCase() ?? '';
+  const selector = env.DKIM_SELECTOR?.trim() ?? '';
+  const keyPath = env.DKIM_PRIVATE_KEY_FILE?.trim() ?? '';
+  const set = [domain, selector, keyPath].filter((v) => v !== '').length;
+  if (set === 0) return null;
+  if (set < 3) {
+    problems.push(
+      'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign mail with DKIM, or none.',
+    );
+    return null;
+  }
+  let ok = true;
+  if (!DOMAIN.test(domain)) {
+    problems.push(`DKIM_DOMAIN "${domain}" is not a domain, e.g. DKIM_DOMAIN=barnet.gov.uk`);
+    ok = false;
+  }
+  if (
+    !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(selector)
+  ) {
+    problems.push(`DKIM_SELECTOR "${selector}" is not a DNS label, e.g. DKIM_SELECTOR=sealpost1`);
+    ok = false;
+  }
+  try {
+    accessSync(keyPath, constants.R_OK);
+  } catch {
+    problems.push(
+      `DKIM_PRIVATE_KEY_FILE names "${keyPath}", which cannot be read. Give the path of a PEM private key.`,
+    );
+    ok = false;
+  }
+  return ok ? { domain, selector, keyPath: path.resolve(keyPath) } : null;
+}
+
 /** The gateway's certificate and key: both or neither, each a readable file. */
 function resolveGatewayTls(
   env: Record<string, string | undefined>,
@@ -359,6 +400,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const gatewayTls = resolveGatewayTls(env, problems);
+  const dkim = resolveDkim(env, problems);
   const timezone = env.JOBS_TIMEZONE?.trim() || 'Europe/London';
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: timezone });
@@ -414,6 +456,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     gatewayHost: e.GATEWAY_HOST?.trim() || '127.0.0.1',
     gatewayNetworks: e.GATEWAY_NETWORKS,
     gatewayTls,
+    dkim,
     gatewayMaxBytes: e.GATEWAY_MAX_MB * 1024 * 1024,
     gatewayMaxRecipients: e.GATEWAY_MAX_RECIPIENTS,
     blobStore: e.BLOB_STORE,

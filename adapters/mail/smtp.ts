@@ -131,15 +131,21 @@ function parseUrl(url: unknown): URL {
 function checkDkim(dkim: DkimOptions): DkimOptions {
   const { domainName, keySelector, privateKey } = dkim;
   if (typeof domainName !== 'string' || !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domainName)) {
-    throw new ConfigurationError('DKIM domainName must be a domain, e.g. barnet.gov.uk.');
+    throw new ConfigurationError(
+      'DKIM domainName (DKIM_DOMAIN) must be a domain, e.g. barnet.gov.uk.',
+    );
   }
   if (typeof keySelector !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(keySelector)) {
-    throw new ConfigurationError('DKIM keySelector must be a DNS label, e.g. sealpost2025.');
+    throw new ConfigurationError(
+      'DKIM keySelector (DKIM_SELECTOR) must be a DNS label, e.g. sealpost2025.',
+    );
   }
   try {
     createPrivateKey(privateKey);
   } catch {
-    throw new ConfigurationError('DKIM privateKey is not a PEM private key.');
+    throw new ConfigurationError(
+      'DKIM privateKey (DKIM_PRIVATE_KEY_FILE) is not a PEM private key, e.g. from: openssl genrsa 2048',
+    );
   }
   return { domainName, keySelector, privateKey };
 }

@@ -1,14 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chooseMailer } from '../../adapters/compose.ts';
+import { parseConfig } from '../../adapters/config/config.ts';
+import { createLogger } from '../../adapters/logging/logger.ts';
 import { classifySmtpError, smtpMailer } from '../../adapters/mail/smtp.ts';
 import type { MailContent } from '../../core/mail/model.ts';
 import type { Mailer } from '../../core/mail/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { freePort, tempDir } from '../support/cli.ts';
+import { verifyDkim } from './support/dkim-verify.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 const FROM = 'Barnet Council <no-reply@barnet.gov.uk>';
@@ -21,6 +26,9 @@ const mail = (over: Partial<MailContent> = {}): MailContent => ({
   headers: { 'Auto-Submitted': 'auto-generated' },
   ...over,
 });
+
+const silentLogger = () =>
+  createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 let sinks: SmtpSink[] = [];
 let mailers: Mailer[] = [];
@@ -74,7 +82,7 @@ describe('smtpMailer against a real SMTP server', () => {
 
   it('signs with DKIM when configured', async () => {
     const server = await sink();
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const m = mailer({
       port: server.port,
       dkim: {
@@ -89,6 +97,12 @@ describe('smtpMailer against a real SMTP server', () => {
     expect(signature).toMatch(/\bd=barnet\.gov\.uk;/);
     expect(signature).toMatch(/\bs=sealpost1;/);
     expect(signature).toMatch(/\bb=[A-Za-z0-9+/=\s]{40,}/);
+    // And it verifies, as a receiving server would check it against the DNS key.
+    expect(verifyDkim(raw, publicKey)).toMatchObject({ d: 'barnet.gov.uk', s: 'sealpost1' });
+    // The oracle is not vacuous: one changed body character breaks it.
+    expect(() => verifyDkim(raw.replace('Open https', 'Open http'), publicKey)).toThrow(
+      /body hash mismatch/,
+    );
   });
 
   it('maps 5xx to a recipient to permanent, 4xx to temporary', async () => {
@@ -188,6 +202,39 @@ describe('smtpMailer against a real SMTP server', () => {
     const r3 = await m.send({ id: 'bad id!', mail: mail() });
     for (const r of [r1, r2, r3]) expect(r).toMatchObject({ ok: false, permanent: true });
     expect(server.received).toHaveLength(0);
+  });
+});
+
+describe('chooseMailer with the DKIM settings', () => {
+  it('signs every notification with the key from DKIM_PRIVATE_KEY_FILE, and refuses a key that is not one', async () => {
+    const server = await sink();
+    const dir = tempDir('sealpost-dkim-');
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFile = path.join(dir, 'dkim.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const env = {
+      DATA_DIR: dir,
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: `smtp://127.0.0.1:${server.port}`,
+      SMTP_REQUIRE_TLS: 'off',
+      MAIL_FROM: 'no-reply@barnet.gov.uk',
+      DKIM_DOMAIN: 'barnet.gov.uk',
+      DKIM_SELECTOR: 'sealpost2026',
+      DKIM_PRIVATE_KEY_FILE: keyFile,
+    };
+    const m = chooseMailer(parseConfig(env), silentLogger());
+    mailers.push(m);
+    expect(await m.send({ id: 'chosen1', mail: mail() })).toEqual({ ok: true });
+    expect(verifyDkim(server.received[0]?.raw ?? '', publicKey)).toMatchObject({
+      d: 'barnet.gov.uk',
+      s: 'sealpost2026',
+    });
+
+    writeFileSync(keyFile, 'not a key\n');
+    expect(() => chooseMailer(parseConfig(env), silentLogger())).toThrow(
+      /DKIM_PRIVATE_KEY_FILE\) is not a PEM private key/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
