@@ -8,6 +8,9 @@ export default defineConfig({
     include: ['{core,adapters,plugins,views,test}/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', 'data/**'],
     pool: 'forks',
+    // After the usual report, the security suites' summary: how many cases of each kind
+    // ran (it prints nothing when no test/security file ran). `.ci/run` names both too.
+    reporters: ['default', './test/security/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -26,6 +26,9 @@ Commands:
                              Write everything held about a person to a new folder (a SAR)
   subject erase --email E [--dry-run]
                              Erase a person's account and data (legal holds are kept)
+  hold set|clear --message ID | --email E
+                             Place or lift a legal hold on a message, or on everything a
+                             person sent or received: no job or erasure deletes it meanwhile
   keys list | rotate | reencrypt | export-public [--out F] | export-secret --out F
                              Manage the org key: list, make a new primary, rewrite old
                              blobs under it, export for recovery (docs/admin/keys.md)

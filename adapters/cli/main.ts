@@ -33,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   jobs: lazy(() => import('./commands/jobs.ts'), 'runJobs'),
   audit: lazy(() => import('./commands/audit.ts'), 'runAudit'),
   subject: lazy(() => import('./commands/subject.ts'), 'runSubject'),
+  hold: lazy(() => import('./commands/hold.ts'), 'runHold'),
   backup: lazy(() => import('./commands/backup.ts'), 'runBackup'),
   restore: lazy(() => import('./commands/restore.ts'), 'runRestore'),
   'migrate-data': lazy(() => import('./commands/migrate-data.ts'), 'runMigrateData'),

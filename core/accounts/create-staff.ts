@@ -28,6 +28,12 @@ export async function createStaffAccount(
     name: string;
     role: Exclude<Role, 'recipient'>;
     actorId: string | null;
+    /**
+     * Who acted, for the audit trail, when no account did (`actorId` null): the command
+     * line by default, or `gateway` when a council mail server's first mail from a new
+     * colleague creates their account.
+     */
+    actorLabel?: 'cli' | 'gateway';
     ip?: string | null;
   },
 ): Promise<CreateStaffResult> {
@@ -87,7 +93,7 @@ export async function createStaffAccount(
     await recordAudit(deps, repos, {
       action: 'account.create',
       actorId: input.actorId,
-      actorLabel: input.actorId === null ? 'cli' : null,
+      actorLabel: input.actorId === null ? (input.actorLabel ?? 'cli') : null,
       ip: input.ip ?? null,
       targetType: 'account',
       targetId: account.id,

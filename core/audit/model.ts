@@ -38,6 +38,9 @@ export type AuditAction =
   | 'gateway.decision'
   | 'subject.export'
   | 'subject.erase'
+  /** A legal hold placed on a message or a person (`sealpost hold`), or lifted. */
+  | 'legal-hold.set'
+  | 'legal-hold.clear'
   | 'job.run';
 
 /** Plain values only, so an event can never carry a blob of content by accident. */

@@ -111,6 +111,7 @@ async function findOrCreateSender(
       name: headerName || emailLocalPart(address.email),
       role: 'sender',
       actorId: null,
+      actorLabel: 'gateway',
       ip: mail.ip,
     });
     // Another mail from the same new sender may have created it a moment ago.

@@ -37,6 +37,8 @@ const actions: Record<AuditAction, string> = {
   'gateway.decision': 'Gateway decision',
   'subject.export': 'Personal data exported',
   'subject.erase': 'Personal data erased',
+  'legal-hold.set': 'Legal hold placed',
+  'legal-hold.clear': 'Legal hold lifted',
   'job.run': 'Job run',
 };
 
