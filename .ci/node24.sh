@@ -22,4 +22,4 @@ echo "Node 24: $("$node24" --version) ($nodedir)"
 tar --exclude=./data --exclude=./.git -cf - . | (cd "$work" && mkdir tree && cd tree && tar -xf -)
 cd "$work/tree"
 PATH="$(dirname "$node24"):$PATH" npm rebuild better-sqlite3 --nodedir="$nodedir" --build-from-source >/dev/null
-PATH="$(dirname "$node24"):$PATH" "$node24" node_modules/vitest/vitest.mjs run --config test/vitest.config.ts core test/contracts
+PATH="$(dirname "$node24"):$PATH" "$node24" node_modules/vitest/vitest.mjs run --config test/vitest.config.ts core test/contracts test/architecture

@@ -34,7 +34,10 @@ export type AdminDeps = {
  */
 export type AdminActor = { id: string; label: string; ip: string | null };
 
+/** An admin at the server's command line: no account, a label naming the command. */
+export type CliActor = { id: null; label: `cli:${string}`; ip: null };
+
 /** The actor fields of an audit entry for `actor`. */
-export function auditActor(actor: AdminActor) {
+export function auditActor(actor: AdminActor | CliActor) {
   return { actorId: actor.id, actorLabel: actor.label, ip: actor.ip };
 }

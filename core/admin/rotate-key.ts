@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/record.ts';
 import type { KeyInfo } from '../crypto/ports.ts';
-import { type AdminActor, type AdminDeps, auditActor } from './deps.ts';
+import { type AdminActor, type AdminDeps, auditActor, type CliActor } from './deps.ts';
 
 /**
  * Makes a new primary key for the organisation's keyring: new data is encrypted to
@@ -10,7 +10,7 @@ import { type AdminActor, type AdminDeps, auditActor } from './deps.ts';
  */
 export async function rotateOrgKey(
   deps: Pick<AdminDeps, 'storage' | 'cipher' | 'ids' | 'clock' | 'secrets'>,
-  input: { actor: AdminActor },
+  input: { actor: AdminActor | CliActor },
 ): Promise<KeyInfo> {
   const key = await deps.cipher.rotateKey();
   await recordAudit(deps, deps.storage.repos, {

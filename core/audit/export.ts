@@ -1,5 +1,6 @@
 import type { AuditFilter, Storage } from '../storage/ports.ts';
 import type { AuditEvent } from './model.ts';
+import { type AuditDeps, recordAudit } from './record.ts';
 
 /** The formats `exportAudit` writes. */
 export type AuditExportFormat = 'csv' | 'jsonl';
@@ -79,4 +80,37 @@ export async function* exportAudit(
     if (!last || events.length < limit) return;
     afterSeq = last.seq;
   }
+}
+
+/**
+ * Records that someone exported the trail (`audit.export`): who, in which format, and
+ * the filter (dates and ids only), so reading the record in bulk is itself on record.
+ * Called before the export starts; a full export therefore includes its own event.
+ */
+export async function recordAuditExport(
+  deps: AuditDeps & { storage: Storage },
+  args: {
+    actor: { id: string | null; label: string; ip: string | null };
+    format: AuditExportFormat;
+    filter: AuditFilter;
+  },
+): Promise<void> {
+  const { filter } = args;
+  await recordAudit(deps, deps.storage.repos, {
+    action: 'audit.export',
+    actorId: args.actor.id,
+    actorLabel: args.actor.label,
+    ip: args.actor.ip,
+    targetType: null,
+    targetId: null,
+    details: {
+      format: args.format,
+      from: filter.from?.toISOString() ?? null,
+      to: filter.to?.toISOString() ?? null,
+      action: filter.action ?? null,
+      actorId: filter.actorId ?? null,
+      actorLabel: filter.actorLabel ?? null,
+      targetId: filter.targetId ?? null,
+    },
+  });
 }

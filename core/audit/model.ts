@@ -41,6 +41,8 @@ export type AuditAction =
   /** A legal hold placed on a message or a person (`sealpost hold`), or lifted. */
   | 'legal-hold.set'
   | 'legal-hold.clear'
+  /** The trail, or part of it, was exported (CSV from the admin pages, or the CLI). */
+  | 'audit.export'
   | 'job.run';
 
 /** Plain values only, so an event can never carry a blob of content by accident. */

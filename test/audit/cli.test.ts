@@ -43,35 +43,37 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('sealpost audit', () => {
   it('verifies, exports with filters, refuses to overwrite, then names a tampered event', async () => {
-    const [verified, csv, jsonl] = await Promise.all([
-      runCli(['audit', 'verify'], env),
-      runCli(['audit', 'export', '--format', 'csv', '--out', out('all.csv')], env),
-      runCli(
-        [
-          'audit',
-          'export',
-          '--format',
-          'jsonl',
-          '--out',
-          out('ann.jsonl'),
-          '--actor',
-          'ANN@example.org',
-          '--from',
-          '2026-01-02',
-          '--to',
-          '2026-01-02',
-        ],
-        env,
-      ),
-    ]);
+    const verified = await runCli(['audit', 'verify'], env);
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.stdout).toContain('audit trail intact: 4 events');
     const head = /head (\d+:[0-9a-f]{64})/.exec(verified.stdout)?.[1];
     expect(head).toMatch(/^4:/);
 
+    // One after the other: each export first records itself (`audit.export`).
+    const csv = await runCli(['audit', 'export', '--format', 'csv', '--out', out('all.csv')], env);
+    const jsonl = await runCli(
+      [
+        'audit',
+        'export',
+        '--format',
+        'jsonl',
+        '--out',
+        out('ann.jsonl'),
+        '--actor',
+        'ANN@example.org',
+        '--from',
+        '2026-01-02',
+        '--to',
+        '2026-01-02',
+      ],
+      env,
+    );
     expect(csv).toMatchObject({ code: 0 });
-    expect(csv.stdout).toContain('Wrote 4 audit events');
-    expect(readFileSync(out('all.csv'), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(5);
+    // The four, and the export's own record of itself.
+    expect(csv.stdout).toContain('Wrote 5 audit events');
+    const rows = readFileSync(out('all.csv'), 'utf8').split('\r\n').filter(Boolean);
+    expect(rows).toHaveLength(6);
+    expect(rows[5]).toMatch(/^5,[^,]+,[^,]+,audit\.export,,cli:sealpost audit export,/);
     expect(jsonl).toMatchObject({ code: 0 });
     // Ann's events of 2 January (`--to` includes the whole day); the third was someone else's.
     const seqs = readFileSync(out('ann.jsonl'), 'utf8')

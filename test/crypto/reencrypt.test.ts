@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { reencryptBlobs, runKeys } from '../../adapters/cli/commands/keys.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
+import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
 import type { Cipher } from '../../core/crypto/ports.ts';
 import { readAll, streamOf } from '../../core/shared/streams.ts';
@@ -148,6 +149,15 @@ describe('sealpost keys reencrypt', () => {
     expect(out.filter((l) => /^\* [0-9a-f]{40} /.test(l))).toHaveLength(1);
     expect(await runKeys(ctx, ['rotate'])).toBe(0);
     expect(out.at(-2)).toMatch(/^New primary key [0-9a-f]{40}\./);
+    // The trail records it, as it does for the admin page's button.
+    const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
+    const rotations = await storage.repos.audit.list({
+      filter: { action: 'key.rotate' },
+      limit: 5,
+    });
+    await storage.close();
+    expect(rotations.map((e) => e.actorLabel)).toEqual(['cli:sealpost keys rotate']);
+    expect(out.at(-2)).toContain(rotations[0]?.targetId ?? 'no event');
     expect(await runKeys(ctx, ['reencrypt'])).toBe(0);
     expect(out.some((l) => l.endsWith('Done.'))).toBe(true);
 

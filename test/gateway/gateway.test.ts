@@ -71,6 +71,12 @@ describe('a mail with the keyword, from a real SMTP client', () => {
       passwordHash: null,
       displayName: 'Jo Bloggs',
     });
+    // The trail says the gateway made it, not an admin at the command line.
+    const created = await gw.app.storage.repos.audit.list({
+      filter: { action: 'account.create', targetId: sender?.id ?? '' },
+      limit: 10,
+    });
+    expect(created.map((e) => [e.actorId, e.actorLabel])).toEqual([[null, 'gateway']]);
     const [message] = await gw.sentBy('jo.bloggs@council.test');
     expect(message?.source).toBe('gateway');
     expect(message?.bodyFormat).toBe('html');

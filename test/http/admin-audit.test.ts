@@ -163,5 +163,18 @@ describe('admin audit log', () => {
     const theirLines = (await theirs.text()).split('\r\n').filter(Boolean);
     expect(theirLines).toHaveLength(2);
     expect(theirLines[1]).toContain('job.run');
+
+    // Each download is on record: who, what format, which filter.
+    const exports = await h.storage.repos.audit.list({
+      filter: { action: 'audit.export' },
+      limit: 10,
+    });
+    expect(exports.map((e) => [e.actorLabel, e.details.format, e.details.action])).toEqual(
+      expect.arrayContaining([
+        ['audrey@barnet.gov.uk', 'csv', null],
+        [expect.any(String), 'csv', 'account.signin-failed'],
+      ]),
+    );
+    expect(exports).toHaveLength(2);
   });
 });

@@ -67,7 +67,9 @@ describe('sealpost hold', () => {
 
     const erased = await runCli(['subject', 'erase', '--email', 'ann@example.org'], env);
     expect(erased.code).toBe(0);
-    expect(erased.stdout).toContain(`Kept under legal hold (not touched): 1 messages: ${messageId}`);
+    expect(erased.stdout).toContain(
+      `Kept under legal hold (not touched): 1 messages: ${messageId}`,
+    );
 
     expect(await auditActions()).toEqual([
       'legal-hold.set',

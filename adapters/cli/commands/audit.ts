@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { emailKey, normaliseEmail } from '../../../core/accounts/email.ts';
-import { type AuditExportFormat, exportAudit } from '../../../core/audit/export.ts';
+import {
+  type AuditExportFormat,
+  exportAudit,
+  recordAuditExport,
+} from '../../../core/audit/export.ts';
 import { type AuditHead, verifyAuditChain } from '../../../core/audit/verify.ts';
 import type { AuditFilter } from '../../../core/storage/ports.ts';
 import { compose } from '../../compose.ts';
@@ -121,6 +125,11 @@ async function exportTrail(ctx: CommandContext, argv: string[]): Promise<number>
         : error;
     });
     let lines = 0;
+    await recordAuditExport(app, {
+      actor: { id: null, label: 'cli:sealpost audit export', ip: null },
+      format: format as AuditExportFormat,
+      filter,
+    });
     for await (const line of exportAudit(app, { format: format as AuditExportFormat, filter })) {
       if (!file.write(line)) await once(file, 'drain');
       lines++;

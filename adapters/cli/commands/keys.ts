@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { rotateOrgKey } from '../../../core/admin/rotate-key.ts';
 import type { BlobStore } from '../../../core/blobs/ports.ts';
 import type { Cipher } from '../../../core/crypto/ports.ts';
 import { compose } from '../../compose.ts';
@@ -214,7 +215,9 @@ export async function runKeys(ctx: CommandContext, argv: string[]): Promise<numb
 
   const app = await compose(ctx.config, {
     logger: createLogger({ level: 'warn' }),
-    migrate: false,
+    // Only rotate writes to the database (its audit event), so only it needs the schema;
+    // the others work on a keyring whose database is not there or not migrated yet.
+    migrate: sub === 'rotate',
   });
   try {
     if (sub === 'list') {
@@ -226,7 +229,10 @@ export async function runKeys(ctx: CommandContext, argv: string[]): Promise<numb
       return 0;
     }
     if (sub === 'rotate') {
-      const key = await app.cipher.rotateKey();
+      // Through the use case the admin page uses, so the trail records `key.rotate` too.
+      const key = await rotateOrgKey(app, {
+        actor: { id: null, label: 'cli:sealpost keys rotate', ip: null },
+      });
       ctx.out(`New primary key ${key.fingerprint}. Older keys stay, to decrypt older data.`);
       ctx.out(
         "Next: back the keys up again ('sealpost keys export-secret --out FILE'), then run 'sealpost keys reencrypt'.",

@@ -39,6 +39,7 @@ const actions: Record<AuditAction, string> = {
   'subject.erase': 'Personal data erased',
   'legal-hold.set': 'Legal hold placed',
   'legal-hold.clear': 'Legal hold lifted',
+  'audit.export': 'Audit trail exported',
   'job.run': 'Job run',
 };
 

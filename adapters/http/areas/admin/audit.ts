@@ -4,14 +4,14 @@ import {
   auditFilterFor,
   searchAudit,
 } from '../../../../core/admin/audit-search.ts';
-import { exportAudit } from '../../../../core/audit/export.ts';
+import { exportAudit, recordAuditExport } from '../../../../core/audit/export.ts';
 import type { AuditAction } from '../../../../core/audit/model.ts';
 import { AuditPage, type AuditSearchForm } from '../../../../views/pages/admin/audit.tsx';
 import { ADMIN_PATHS } from '../../../../views/pages/admin/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
 import type { Ctx } from '../staff/context.ts';
-import { type AdminAreaDeps, adminPageProps, queryText } from './context.ts';
+import { type AdminAreaDeps, actorOf, adminPageProps, queryText } from './context.ts';
 import { endOfUkDay, parseDay, startOfUkDay } from './dates.ts';
 
 /** Events on a page of the audit log. */
@@ -117,6 +117,7 @@ export function auditRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       );
     }
     const filter = await auditFilterFor(deps.admin, checked.query);
+    await recordAuditExport(deps.admin, { actor: actorOf(c), format: 'csv', filter });
     const lines = exportAudit(deps.admin, { format: 'csv', filter });
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
