@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringsFor } from '../../views/strings/index.ts';
-import { checkAxe, launchBrowser, newContext } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { startTestPortal, type TestPortal } from './support/portal.ts';
 
 // Signing in, being locked out and resetting a password, end to end: the real portal on
@@ -38,7 +38,7 @@ async function openBrowser(javaScript: boolean) {
 
   const check = async (what: string) => {
     visited.push(what);
-    expect((await checkAxe(page)).join('\n\n'), `axe on ${what}`).toBe('');
+    await expectAccessible(page, what);
   };
   const heading = async (text: string) => {
     await page.locator('main h1', { hasText: text }).first().waitFor();

@@ -13,7 +13,7 @@ import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
 import { emailKey } from '../../core/accounts/email.ts';
 import { normalisePassword } from '../../core/accounts/password-policy.ts';
 import { GOOD_PASSWORD } from '../auth/support.ts';
-import { checkAxe, launchBrowser, newContext } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 
 // Writing to the council in real Chromium, with JavaScript on (htmx boosts the forms and
 // autosaves) and off (plain forms): the address book, a group, a message with files, a
@@ -99,7 +99,7 @@ describe.each([
   /** Checks the page as it stands: axe finds nothing and the CSP refused nothing. */
   async function check(label: string) {
     visited.push(label);
-    expect((await checkAxe(page)).join('\n\n'), label).toBe('');
+    await expectAccessible(page, label);
     expect(refused, label).toEqual([]);
   }
 

@@ -14,7 +14,7 @@ import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import { addDays } from '../../core/shared/time.ts';
-import { checkAxe, launchBrowser, newContext } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { freePort, tempDir } from '../support/cli.ts';
 
 // The recipient's reading flows end to end: the real server on a free port over a temp
@@ -161,7 +161,7 @@ describe.each([
     const visited: string[] = [];
     const check = async (what: string) => {
       visited.push(what);
-      expect((await checkAxe(page)).join('\n\n'), `axe on ${what}`).toBe('');
+      await expectAccessible(page, what);
     };
     const heading = async (text: string | RegExp) => {
       await page.locator('h1', { hasText: text }).first().waitFor();

@@ -13,7 +13,7 @@ import { oslojsTotp } from '../../adapters/security/totp.ts';
 import { createStaffAccount } from '../../core/accounts/create-staff.ts';
 import { TOTP_DIGITS, totpStep } from '../../core/auth/totp.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
-import { checkAxe, launchBrowser, newContext } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { freePort, tempDir } from '../support/cli.ts';
 
 // The staff side end to end, in real Chromium with JavaScript on (htmx boosting every
@@ -101,7 +101,7 @@ function helpers(page: Page, visited: string[]) {
     },
     check: async (what: string) => {
       visited.push(what);
-      expect((await checkAxe(page)).join('\n\n'), `axe on ${what}`).toBe('');
+      await expectAccessible(page, what);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium; playwright-core downloads no browser of its own. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -110,4 +111,35 @@ function formatViolation(violation: AxeViolation): string {
     })
     .join('\n');
   return `${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help}\n  ${violation.helpUrl}\n${nodes}`;
+}
+
+/**
+ * The checks every page of an end-to-end flow gets: no WCAG 2.2 A/AA violation found by
+ * axe, and no horizontal scrolling at 320 CSS pixels wide (WCAG 1.4.10 Reflow), measured
+ * by narrowing the window for a moment and putting it back.
+ */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  expect((await checkAxe(page)).join('\n\n'), `axe on ${what}`).toBe('');
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const { width, culprits } = await page.evaluate(() => {
+    // The deepest elements that stick out to the right, to say what to fix.
+    // (sticking out itself, or holding content that overflows it, such as a long word).
+    const wide = [...document.querySelectorAll('body *')].filter(
+      (el) =>
+        el.parentElement?.closest('.sp-table-scroll') == null &&
+        (el.getBoundingClientRect().right > 321 ||
+          (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible')),
+    );
+    const leaves = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
+    return {
+      width: document.documentElement.scrollWidth,
+      culprits: leaves.slice(0, 3).map((el) => el.outerHTML.slice(0, 160)),
+    };
+  });
+  if (size) await page.setViewportSize(size);
+  expect(
+    width,
+    `${what}: wider than a 320 px screen (WCAG 1.4.10); sticking out: ${culprits.join(' | ')}`,
+  ).toBeLessThanOrEqual(320);
 }

@@ -10,7 +10,12 @@ export type TableCell = { text: Child; numeric?: boolean; header?: boolean; clas
 /** A row; `class` marks it, e.g. `sp-unread` for an unread message. */
 export type TableRow = { cells: TableCell[]; class?: string };
 
-/** A GOV.UK table with an optional caption and column headings. */
+/**
+ * A GOV.UK table with an optional caption and column headings, in a box that scrolls
+ * sideways on its own when the table is wider than the screen, so the page itself never
+ * does (WCAG 1.4.10 Reflow allows data tables to scroll in two dimensions). The box is a
+ * named region a keyboard can focus, to scroll it with the arrow keys.
+ */
 export function Table(props: {
   caption?: string;
   captionSize?: 's' | 'm' | 'l' | 'xl';
@@ -23,66 +28,71 @@ export function Table(props: {
   class?: string;
 }) {
   return (
-    <table class={classes('govuk-table', props.class)}>
-      {props.caption ? (
-        <caption
-          class={classes(
-            'govuk-table__caption',
-            props.captionSize && `govuk-table__caption--${props.captionSize}`,
-            props.captionHidden && 'govuk-visually-hidden',
-          )}
-        >
-          {props.caption}
-        </caption>
-      ) : null}
-      {props.head ? (
-        <thead class="govuk-table__head">
-          <tr class="govuk-table__row">
-            {props.head.map((head) => (
-              <th
-                scope="col"
-                class={classes(
-                  'govuk-table__header',
-                  head.numeric && 'govuk-table__header--numeric',
-                  head.class,
-                )}
-              >
-                {head.text}
-              </th>
-            ))}
-          </tr>
-        </thead>
-      ) : null}
-      <tbody class="govuk-table__body">
-        {props.rows.map((row) => (
-          <tr class={classes('govuk-table__row', row.class)}>
-            {row.cells.map((cell, index) =>
-              cell.header || (props.firstCellIsHeader && index === 0) ? (
+    <div
+      class="sp-table-scroll"
+      {...(props.caption ? { role: 'region', 'aria-label': props.caption, tabindex: 0 } : {})}
+    >
+      <table class={classes('govuk-table', props.class)}>
+        {props.caption ? (
+          <caption
+            class={classes(
+              'govuk-table__caption',
+              props.captionSize && `govuk-table__caption--${props.captionSize}`,
+              props.captionHidden && 'govuk-visually-hidden',
+            )}
+          >
+            {props.caption}
+          </caption>
+        ) : null}
+        {props.head ? (
+          <thead class="govuk-table__head">
+            <tr class="govuk-table__row">
+              {props.head.map((head) => (
                 <th
-                  scope="row"
+                  scope="col"
                   class={classes(
                     'govuk-table__header',
-                    cell.numeric && 'govuk-table__header--numeric',
-                    cell.class,
+                    head.numeric && 'govuk-table__header--numeric',
+                    head.class,
                   )}
                 >
-                  {cell.text}
+                  {head.text}
                 </th>
-              ) : (
-                <td
-                  class={classes(
-                    'govuk-table__cell',
-                    cell.numeric && 'govuk-table__cell--numeric',
-                    cell.class,
-                  )}
-                >
-                  {cell.text}
-                </td>
-              ),
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+              ))}
+            </tr>
+          </thead>
+        ) : null}
+        <tbody class="govuk-table__body">
+          {props.rows.map((row) => (
+            <tr class={classes('govuk-table__row', row.class)}>
+              {row.cells.map((cell, index) =>
+                cell.header || (props.firstCellIsHeader && index === 0) ? (
+                  <th
+                    scope="row"
+                    class={classes(
+                      'govuk-table__header',
+                      cell.numeric && 'govuk-table__header--numeric',
+                      cell.class,
+                    )}
+                  >
+                    {cell.text}
+                  </th>
+                ) : (
+                  <td
+                    class={classes(
+                      'govuk-table__cell',
+                      cell.numeric && 'govuk-table__cell--numeric',
+                      cell.class,
+                    )}
+                  >
+                    {cell.text}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
