@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpGateway } from '../../adapters/gateway/smtp-gateway.ts';
+import { createPortal } from '../../adapters/http/portal.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { register } from '../../core/accounts/register.ts';
 import { DEFAULT_SESSION_POLICY } from '../../core/auth/sessions.ts';
@@ -124,6 +125,73 @@ describe('a mail with the keyword, from a real SMTP client', () => {
         true,
       );
     }
+  });
+
+  it('is read through the portal pages: link, registration, message, files', async () => {
+    const { gw } = await setup();
+    const pdf = randomBytes(40_000);
+    const info = await client(gw.port).sendMail({
+      from: 'Jo Bloggs <jo.bloggs@council.test>',
+      to: 'tenant@example.org',
+      subject: '[secure] Your tenancy agreement',
+      text: 'Your agreement is attached. Sign page 4.',
+      attachments: [{ filename: 'agreement.pdf', content: pdf, contentType: 'application/pdf' }],
+    });
+    expect(info.response).toBe('250 Accepted: stored as a secure message.');
+    const [mail] = await gw.app.storage.repos.outbox.claimDue({
+      now: new Date(),
+      leaseUntil: new Date(Date.now() + 60_000),
+      limit: 10,
+    });
+    const notice = await readOutboxMail(gw.app, mail as NonNullable<typeof mail>);
+    const link = /https?:\/\/[^/\s]+(\/open\/[A-Za-z0-9._-]+)/.exec(notice.text)?.[1] ?? '';
+    expect(link).not.toBe('');
+
+    // The portal as `sealpost serve` builds it, asked over HTTP as a browser would.
+    const portal = createPortal(gw.app);
+    const base = gw.app.config.publicUrl;
+    let cookie = '';
+    const request = async (path: string, init: { form?: Record<string, string> } = {}) => {
+      const headers: Record<string, string> = { origin: base };
+      if (cookie) headers.cookie = cookie;
+      if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+      const res = await portal.request(`${base}${path}`, {
+        method: init.form ? 'POST' : 'GET',
+        headers,
+        ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+      });
+      const set = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+      if (set.length > 0) cookie = set.join('; ');
+      return res;
+    };
+    const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+    // A GET of the link shows only a button (mail scanners stop there).
+    const start = await request(link);
+    expect(start.status).toBe(200);
+    const form = await request(link, { form: { _csrf: csrf(await start.text()) } });
+    expect(form.status).toBe(200);
+    const registerPage = await form.text();
+    expect(registerPage).toContain('tenant@example.org');
+    const action = /action="(\/register\/[^"]+)"/.exec(registerPage)?.[1] ?? '';
+    const registered = await request(action, {
+      form: { _csrf: csrf(registerPage), password: 'copper lantern meadow violin 9' },
+    });
+    expect(registered.status).toBe(303);
+    const messagePath = registered.headers.get('location') ?? '';
+    expect(messagePath).toMatch(/^\/inbox\/[A-Za-z0-9_-]+$/);
+
+    const page = await request(messagePath);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Your tenancy agreement');
+    expect(html).toContain('Sign page 4.');
+    expect(html).toContain('Jo Bloggs');
+    const file = /href="(\/inbox\/[^"]+\/attachments\/[^"]+)"/.exec(html)?.[1] ?? '';
+    const download = await request(file.replaceAll('&amp;', '&'));
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;.*agreement\.pdf/);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
   });
 
   it('takes a 60 MB attachment (an 82 MB mail) holding the mail in memory once', async () => {
