@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
-import { reencryptBlobs, runKeys } from '../../adapters/cli/commands/keys.ts';
+import { progressBar, reencryptBlobs, runKeys } from '../../adapters/cli/commands/keys.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
@@ -44,6 +44,18 @@ async function isUnderPrimary(f: Fixture, id: string): Promise<boolean> {
   return f.cipher.isUnderPrimaryKey({ ciphertext: await readAll(stored as ReadableStream) });
 }
 
+describe('the progress bar', () => {
+  it('fills in twentieths, floors the percentage, and stops at 100%', () => {
+    expect(progressBar(0, 40)).toBe('[--------------------]   0%');
+    expect(progressBar(1, 40)).toBe('[--------------------]   2%');
+    expect(progressBar(2, 40)).toBe('[#-------------------]   5%');
+    expect(progressBar(39, 40)).toBe('[###################-]  97%');
+    expect(progressBar(40, 40)).toBe('[####################] 100%');
+    expect(progressBar(45, 40)).toBe('[####################] 100%');
+    expect(progressBar(0, 0)).toBe('[####################] 100%');
+  });
+});
+
 describe('sealpost keys reencrypt', () => {
   it('rewrites exactly the blobs under older keys, page by page, with progress', async () => {
     const f = await fixture(7, 4);
@@ -56,7 +68,10 @@ describe('sealpost keys reencrypt', () => {
       pageSize: 3,
     });
     expect(report).toEqual({ checked: 11, rewritten: 7, failed: [] });
-    expect(lines.at(-1)).toBe('reencrypt: 11 checked, 7 rewritten, 0 failed. Done.');
+    expect(lines[0]).toBe('reencrypt: 11 blobs to check');
+    expect(lines.at(-1)).toBe(
+      'reencrypt: [####################] 100% 11 of 11 checked, 7 rewritten, 0 failed. Done.',
+    );
     await expectAllReadable(f);
     for (const id of f.originals.keys()) expect(await isUnderPrimary(f, id), id).toBe(true);
 

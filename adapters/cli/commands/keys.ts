@@ -145,12 +145,16 @@ export async function reencryptBlobs(args: {
     if (name.endsWith('.tmp')) await unlink(path.join(workDir, name)).catch(() => {});
   }
   const report: ReencryptReport = { checked: 0, rewritten: 0, failed: [] };
+  const limit = args.pageSize ?? PAGE_SIZE;
+  // A first pass over the ids only (no content) gives the total the bar is drawn against;
+  // blobs added meanwhile are still rewritten, and the bar stops at 100%.
+  const total = await countBlobs(blobs, limit);
   const line = () =>
-    `reencrypt: ${report.checked} checked, ${report.rewritten} rewritten, ${report.failed.length} failed`;
+    `reencrypt: ${progressBar(report.checked, total)} ${report.checked} of ${total} checked, ${report.rewritten} rewritten, ${report.failed.length} failed`;
+  progress(`reencrypt: ${total} blobs to check`);
   let lastProgress = Date.now();
   let after: string | undefined;
   for (;;) {
-    const limit = args.pageSize ?? PAGE_SIZE;
     const page = await blobs.list(after === undefined ? { limit } : { after, limit });
     for (const id of page) {
       report.checked += 1;
@@ -175,6 +179,30 @@ export async function reencryptBlobs(args: {
   }
   progress(`${line()}. Done.`);
   return report;
+}
+
+/** How many blobs the store holds, from their ids alone. */
+async function countBlobs(blobs: BlobStore, limit: number): Promise<number> {
+  let total = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await blobs.list(after === undefined ? { limit } : { after, limit });
+    total += page.length;
+    if (page.length < limit) return total;
+    after = page[page.length - 1];
+  }
+}
+
+/**
+ * `[########------------]  40%`: a progress bar as plain text, one per progress line,
+ * so it reads the same in a terminal, a log file or a systemd journal.
+ */
+export function progressBar(done: number, total: number, width = 20): string {
+  const share = total === 0 ? 1 : Math.min(done / total, 1);
+  // Floored, like the percentage: the bar is full only when the work is done.
+  const filled = Math.floor(share * width);
+  const percent = `${Math.floor(share * 100)}%`.padStart(4);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}`;
 }
 
 function keyringAdminOf(cipher: Cipher): KeyringAdmin {
