@@ -71,6 +71,8 @@ describe('sealpost CLI', () => {
       // noisy (the README's 5-second promise is checked by hand and by the bench).
       console.info(`sealpost serve answered /healthz after ${server.readyMs} ms`);
       expect(existsSync(path.join(dataDir, 'sealpost.db'))).toBe(true);
+      // The org key pair is made at first start, ready to be backed up.
+      expect(existsSync(path.join(dataDir, 'keys', 'org-key-0001.asc'))).toBe(true);
       const res = await fetch(`${server.url}/healthz`);
       expect(await res.json()).toEqual({ status: 'ok' });
       expect(res.headers.get('x-request-id')).toMatch(/.+/);

@@ -15,6 +15,10 @@ import type { CommandContext } from '../main.ts';
 export async function runServe(ctx: CommandContext, argv: string[]): Promise<number> {
   parseFlags('serve', argv, {});
   const app = await compose(ctx.config);
+  // The org key pair is made on first start, not on the first message: the admin can
+  // back it up straight away (docs/admin/install.md), a missing passphrase is warned
+  // about now, and nobody's first send waits for key generation.
+  await app.cipher.listKeys();
   const http = createPortal(app);
   const server = await startServer({
     app: http,
