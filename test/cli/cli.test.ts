@@ -65,7 +65,7 @@ describe('sealpost CLI', () => {
 
   it('serves on SQLite under DATA_DIR, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDir();
-    const server = await startServe({ DATA_DIR: dataDir });
+    const server = await startServe({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     try {
       // The time to healthy is a figure, not an assertion: the machines are shared and
       // noisy (the README's 5-second promise is checked by hand and by the bench).
@@ -73,9 +73,23 @@ describe('sealpost CLI', () => {
       expect(existsSync(path.join(dataDir, 'sealpost.db'))).toBe(true);
       // The org key pair is made at first start, ready to be backed up.
       expect(existsSync(path.join(dataDir, 'keys', 'org-key-0001.asc'))).toBe(true);
+      // Logged just after the server starts listening, so it may trail /healthz a little.
+      await expect.poll(server.output, { timeout: 5_000 }).toContain('lifecycle jobs scheduled');
       const res = await fetch(`${server.url}/healthz`);
       expect(await res.json()).toEqual({ status: 'ok' });
       expect(res.headers.get('x-request-id')).toMatch(/.+/);
+    } finally {
+      expect(await stop(server.child)).toBe(0);
+    }
+  });
+
+  it('runs no lifecycle jobs with JOBS=off, and says so', async () => {
+    const server = await startServe({ DATA_DIR: tempDir(), LOG_LEVEL: 'info', JOBS: 'off' });
+    try {
+      await expect
+        .poll(server.output, { timeout: 5_000 })
+        .toContain('lifecycle jobs are off on this node (JOBS=off)');
+      expect(server.output()).not.toContain('lifecycle jobs scheduled');
     } finally {
       expect(await stop(server.child)).toBe(0);
     }

@@ -45,6 +45,7 @@ export async function runServe(ctx: CommandContext, argv: string[]): Promise<num
   // JOBS=on (the default) runs the lifecycle jobs here; with several nodes each runs the
   // timers and a cluster-wide lock lets one of them run each job.
   const jobs = ctx.config.jobs ? startJobScheduler({ app }) : null;
+  if (!jobs) app.logger.info('lifecycle jobs are off on this node (JOBS=off)');
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
