@@ -252,7 +252,14 @@ describe('property: DLP detectors', () => {
             : nhs;
           expect(findNhsNumbers(`${before}${nhsText}${after}`)).toContain(nhs);
           const cardText = sep ? card.replace(/(\d{4})(?=\d)/g, `$1${sep}`) : card;
-          expect(findCardNumbers(`${before}${cardText}${after}`)).toContain(card);
+          // Digits right after it may extend it into a longer number that is a valid card
+          // too (e.g. 16 + " 723" into 19 digits passing Luhn): then the longest is
+          // reported, by design (payment-card.ts). Either way a card is found there.
+          const cards = findCardNumbers(`${before}${cardText}${after}`);
+          expect(
+            cards.some((found) => found.startsWith(card)),
+            cards.join(),
+          ).toBe(true);
           const niText =
             sep === ' '
               ? `${ni.slice(0, 2)} ${ni.slice(2, 4)} ${ni.slice(4, 6)} ${ni.slice(6, 8)} ${ni.slice(8)}`

@@ -68,17 +68,21 @@
     if (dialog?.open) return dialog;
     const template = document.getElementById('sp-timeout');
     if (!template) return null;
-    dialog = template.content.firstElementChild.cloneNode(true);
-    document.body.appendChild(dialog);
-    dialog.querySelector('[data-sp-stay]').addEventListener('click', stay);
-    dialog.querySelector('[data-sp-close]').addEventListener('click', () => dialog.close());
-    dialog.addEventListener('cancel', (event) => {
-      // Escape: stay signed in while that can help, else just close.
-      if (dialog.querySelector('[data-sp-state="warning"]').hidden) return;
-      event.preventDefault();
-      stay();
+    const box = template.content.firstElementChild.cloneNode(true);
+    dialog = box;
+    document.body.appendChild(box);
+    // "Stay signed in", "Close" and Escape all just close the dialog; what closing means
+    // is decided in one place below. (Chrome may close on Escape without a cancel
+    // event, so Escape cannot be handled there.)
+    box.querySelector('[data-sp-stay]').addEventListener('click', () => box.close());
+    box.querySelector('[data-sp-close]').addEventListener('click', () => box.close());
+    box.addEventListener('close', () => {
+      box.remove();
+      // Closed by the person while the warning showed: they want to stay signed in.
+      // (closeDialog marks the closes the script makes itself.)
+      const warning = !box.querySelector('[data-sp-state="warning"]').hidden;
+      if (warning && box.dataset.closedByScript !== 'yes') stay();
     });
-    dialog.addEventListener('close', () => dialog.remove());
     const signIn = dialog.querySelector('[data-sp-sign-in]');
     const next = location.pathname + location.search;
     const href = signIn.getAttribute('href');
@@ -91,7 +95,9 @@
   }
 
   function closeDialog() {
-    if (dialog?.open) dialog.close();
+    if (!dialog?.open) return;
+    dialog.dataset.closedByScript = 'yes';
+    dialog.close();
   }
 
   function showWarning(endsInSeconds) {
