@@ -5,42 +5,19 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
-import { makeStaff } from '../factories.ts';
 import { runCli, tempDir } from '../support/cli.ts';
+import { seedSender, sendByCli } from '../support/cli-send.ts';
 
 const dataDir = tempDir('sealpost-rotate-read-');
 const env = { DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: 'rotate and read passphrase' };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function send(subject: string, body: string, attachment: string): Promise<void> {
-  const bodyFile = path.join(dataDir, `${subject}.txt`);
-  writeFileSync(bodyFile, body);
-  const sent = await runCli(
-    [
-      'send',
-      '--from',
-      'officer@barnet.gov.uk',
-      '--to',
-      'ann@example.org',
-      '--subject',
-      subject,
-      '--body-file',
-      bodyFile,
-      '--attach',
-      attachment,
-    ],
-    env,
-  );
-  expect(sent.stderr).toBe('');
-}
+const send = (subject: string, body: string, attachment: string) =>
+  sendByCli(env, { to: 'ann@example.org', subject, body, attach: [attachment] });
 
 describe('keys rotate and reencrypt, then reading', () => {
   it('leaves every message readable: before the rotation, between, and after', async () => {
-    const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
-    await storage.migrate();
-    await storage.repos.accounts.insert({ account: makeStaff({ email: 'officer@barnet.gov.uk' }) });
-    await storage.close();
+    await seedSender(dataDir);
     const file = path.join(dataDir, 'plan.csv');
     writeFileSync(file, 'week,visits\n1,3\n2,4\n');
 

@@ -5,39 +5,22 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
-import { makeStaff } from '../factories.ts';
 import { runCli, tempDir } from '../support/cli.ts';
+import { seedSender, sendByCli } from '../support/cli-send.ts';
 
 const dataDir = tempDir('sealpost-subject-cli-');
 const env = { DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: 'subject cli test passphrase' };
 
 beforeAll(async () => {
-  // Only the real cipher can read what the CLI decrypts, so the content is written by a
-  // first CLI run: `sealpost send` from a staff account.
-  const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
-  await storage.migrate();
-  await storage.repos.accounts.insert({ account: makeStaff({ email: 'officer@barnet.gov.uk' }) });
-  await storage.close();
-  const body = path.join(dataDir, 'body.txt');
-  writeFileSync(body, 'Your appointment is on Tuesday.');
-  const sent = await runCli(
-    [
-      'send',
-      '--from',
-      'officer@barnet.gov.uk',
-      '--to',
-      'ann@example.org',
-      '--subject',
-      'Appointment',
-      '--body-file',
-      body,
-      '--attach',
-      body,
-    ],
-    env,
-  );
-  if (sent.code !== 0) throw new Error(`send failed: ${sent.stderr}`);
+  await seedSender(dataDir);
+  const attachment = path.join(dataDir, 'body.txt');
+  writeFileSync(attachment, 'Your appointment is on Tuesday.');
+  await sendByCli(env, {
+    to: 'ann@example.org',
+    subject: 'Appointment',
+    body: 'Your appointment is on Tuesday.',
+    attach: [attachment],
+  });
 }, 60_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

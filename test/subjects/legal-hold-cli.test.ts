@@ -1,40 +1,24 @@
 // `sealpost hold` as an admin runs it: a hold on a person stops their erasure, a hold on
 // a message keeps that message through an erasure, and every request is audited.
 
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
-import { makeStaff } from '../factories.ts';
 import { runCli, tempDir } from '../support/cli.ts';
+import { seedSender, sendByCli } from '../support/cli-send.ts';
 
 const dataDir = tempDir('sealpost-hold-cli-');
 const env = { DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: 'hold cli test passphrase' };
 let messageId = '';
 
 beforeAll(async () => {
-  const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
-  await storage.migrate();
-  await storage.repos.accounts.insert({ account: makeStaff({ email: 'officer@barnet.gov.uk' }) });
-  await storage.close();
-  const body = path.join(dataDir, 'body.txt');
-  writeFileSync(body, 'The case file.');
-  const sent = await runCli(
-    [
-      'send',
-      '--from',
-      'officer@barnet.gov.uk',
-      '--to',
-      'ann@example.org',
-      '--subject',
-      'Case',
-      '--body-file',
-      body,
-    ],
-    env,
-  );
-  if (sent.code !== 0) throw new Error(`send failed: ${sent.stderr}`);
-  messageId = sent.stdout.trim();
+  await seedSender(dataDir);
+  messageId = await sendByCli(env, {
+    to: 'ann@example.org',
+    subject: 'Case',
+    body: 'The case file.',
+  });
 }, 60_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
