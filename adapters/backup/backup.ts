@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
 import { chooseBlobStore } from '../compose.ts';
 import type { Config } from '../config/config.ts';
@@ -100,28 +101,22 @@ async function backupBlobs(
 ): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
   const shards = new Set<string>();
-  let after: string | undefined;
   let last = Date.now();
-  for (;;) {
-    const page = await blobs.list(after === undefined ? { limit: PAGE } : { after, limit: PAGE });
-    for (const id of page) {
-      const body = await blobs.get({ id });
-      // Deleted since it was listed (a retention purge): it is no longer wanted.
-      if (!body) continue;
-      const shard = id.slice(0, 2);
-      if (!shards.has(shard)) {
-        await mkdir(path.join(dir, 'blobs', shard), { recursive: true, mode: 0o700 });
-        shards.add(shard);
-      }
-      const relative = `blobs/${shard}/${id}`;
-      files.push({ path: relative, ...(await writeFileFrom(path.join(dir, relative), body)) });
-      if (Date.now() - last >= PROGRESS_MS) {
-        last = Date.now();
-        progress(`backup: ${files.length} blobs copied`);
-      }
+  for await (const id of allBlobIds(blobs, PAGE)) {
+    const body = await blobs.get({ id });
+    // Deleted since it was listed (a retention purge): it is no longer wanted.
+    if (!body) continue;
+    const shard = id.slice(0, 2);
+    if (!shards.has(shard)) {
+      await mkdir(path.join(dir, 'blobs', shard), { recursive: true, mode: 0o700 });
+      shards.add(shard);
     }
-    if (page.length < PAGE) break;
-    after = page[page.length - 1];
+    const relative = `blobs/${shard}/${id}`;
+    files.push({ path: relative, ...(await writeFileFrom(path.join(dir, relative), body)) });
+    if (Date.now() - last >= PROGRESS_MS) {
+      last = Date.now();
+      progress(`backup: ${files.length} blobs copied`);
+    }
   }
   for (const shard of shards) await syncPath(path.join(dir, 'blobs', shard));
   if (shards.size > 0) await syncPath(path.join(dir, 'blobs'));

@@ -42,6 +42,12 @@ export function normalisePassword(password: string): string {
   return password.normalize('NFC');
 }
 
+/**
+ * The longest typed password any check will hash: longer ones are refused first, so
+ * nobody can make the server hash a megabyte. The policy allows far less than this.
+ */
+export const MAX_CHECKED_PASSWORD_LENGTH = 1_024;
+
 /** How many characters a person would count: Unicode code points after NFC. */
 export function passwordLength(password: string): number {
   return Array.from(normalisePassword(password)).length;

@@ -20,7 +20,7 @@ import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
 import type { Account } from './model.ts';
-import { normalisePassword } from './password-policy.ts';
+import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from './password-policy.ts';
 import type { PasswordHasher } from './ports.ts';
 import { RESET_LINK_MINUTES } from './reset-password.ts';
 
@@ -51,10 +51,6 @@ export type SignInResult =
       deviceToken: string;
     }
   | { ok: false };
-
-// Longer passwords are refused before hashing, so nobody can make the server hash a
-// megabyte. The password policy allows far less than this.
-const MAX_PASSWORD_LENGTH = 1_024;
 
 // One dummy hash per hasher, made once, so an unknown address costs one argon2
 // verification like a known one and response timing does not reveal which it was.
@@ -101,13 +97,14 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
       : null;
 
   // Normalised as when it was set, so é typed either way is the same password.
-  const password = normalisePassword(input.password.slice(0, MAX_PASSWORD_LENGTH));
+  const password = normalisePassword(input.password.slice(0, MAX_CHECKED_PASSWORD_LENGTH));
   const storedHash = found?.passwordHash ?? null;
   const matches = await deps.hasher.verify({
     hash: storedHash ?? (await dummyHash(deps)),
     password,
   });
-  const passwordOk = storedHash !== null && matches && input.password.length <= MAX_PASSWORD_LENGTH;
+  const passwordOk =
+    storedHash !== null && matches && input.password.length <= MAX_CHECKED_PASSWORD_LENGTH;
 
   if (!found) {
     await auditFailure(deps, deps.storage.repos, null, input, 'unknown');

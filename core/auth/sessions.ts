@@ -313,6 +313,35 @@ export function sessionEnd(policy: SessionPolicy, session: Session, account: Acc
   };
 }
 
+/** What a signed-in page's script is told about its session (`sessionStatus`). */
+export type SessionStatus =
+  | { signedIn: false }
+  | {
+      signedIn: true;
+      /** Whole seconds until the session ends if nothing else happens. */
+      endsInSeconds: number;
+      /** True when that end is the idle limit, which activity (or "Stay signed in") moves. */
+      byInactivity: boolean;
+      /** The idle limit itself, or null for a recipient's "Remember me" session. */
+      idleSeconds: number | null;
+    };
+
+/** `sessionEnd` as the page's script needs it: seconds from `now`. */
+export function sessionStatus(
+  policy: SessionPolicy,
+  session: Session,
+  account: Account,
+  now: Date,
+): SessionStatus {
+  const end = sessionEnd(policy, session, account);
+  return {
+    signedIn: true,
+    endsInSeconds: Math.max(0, Math.floor((end.at.getTime() - now.getTime()) / 1000)),
+    byInactivity: end.byInactivity,
+    idleSeconds: end.idleSeconds,
+  };
+}
+
 /**
  * Counts now as activity for `session`, whatever the touch interval: "Stay signed in"
  * must give the whole idle limit back. Returns the session as stored.

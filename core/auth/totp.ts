@@ -1,5 +1,5 @@
 import type { Account } from '../accounts/model.ts';
-import { normalisePassword } from '../accounts/password-policy.ts';
+import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from '../accounts/password-policy.ts';
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
@@ -172,9 +172,6 @@ export type ConfirmEnrolmentResult =
   | { ok: true; recoveryCodes: string[] }
   | { ok: false; reason: 'invalid-token' | 'wrong-code' | 'wrong-password' };
 
-// Longer than any password the policy lets anyone set; refused without hashing it.
-const MAX_PASSWORD_LENGTH = 1_024;
-
 /**
  * True when replacing a second factor must first prove the password again (ASVS
  * V7.5.1): an unattended signed-in browser must not be enough to move someone's
@@ -260,7 +257,7 @@ async function passwordMatches(
   input: { account: Account; password: string | null },
 ): Promise<boolean> {
   const { password } = input;
-  if (!password || password.length > MAX_PASSWORD_LENGTH || !input.account.passwordHash) {
+  if (!password || password.length > MAX_CHECKED_PASSWORD_LENGTH || !input.account.passwordHash) {
     return false;
   }
   return deps.hasher.verify({

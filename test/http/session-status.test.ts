@@ -39,6 +39,18 @@ describe('/session/status and /session/extend', () => {
       idleSeconds: 15 * 60,
     });
     const seen = await lastSeen(ann);
+    // An htmx answer carries the same status in a header, so the script need not ask.
+    const boosted = await h.get('/inbox', cookie, { 'HX-Request': 'true' });
+    expect(JSON.parse(boosted.headers.get('X-Sealpost-Session') ?? 'null')).toEqual({
+      signedIn: true,
+      endsInSeconds: 15 * 60,
+      byInactivity: true,
+      idleSeconds: 15 * 60,
+    });
+    expect((await h.get('/inbox', cookie)).headers.get('X-Sealpost-Session')).toBeNull();
+    expect(
+      (await h.get('/sign-in', '', { 'HX-Request': 'true' })).headers.has('X-Sealpost-Session'),
+    ).toBe(false);
     h.clock.advance(10 * MINUTE);
     expect(await status(cookie)).toMatchObject({ endsInSeconds: 5 * 60 });
     expect(await lastSeen(ann)).toBe(seen);

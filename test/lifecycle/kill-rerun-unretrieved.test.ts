@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
+import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import { tempDir } from '../support/cli.ts';
 import { type Seeded, seedMessages, startCli } from './seed.ts';
 
@@ -35,13 +36,8 @@ describe('unretrieved notice (delete) killed with SIGKILL and run again (SQLite)
 
   async function blobCount(): Promise<number> {
     let n = 0;
-    let after: string | undefined;
-    for (;;) {
-      const page = await blobs.list(after === undefined ? { limit: 500 } : { after, limit: 500 });
-      n += page.length;
-      if (page.length < 500) return n;
-      after = page[page.length - 1];
-    }
+    for await (const _ of allBlobIds(blobs, 500)) n += 1;
+    return n;
   }
 
   /** The state on disk, checked for the one invariant: done means mailed, once. */

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
+import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import { tempDir } from '../support/cli.ts';
 import { type Seeded, seedMessages, startCli } from './seed.ts';
 
@@ -35,13 +36,8 @@ describe('retention purge killed with SIGKILL and run again (SQLite)', () => {
   /** Every blob in the folder. */
   async function allBlobs(): Promise<Set<string>> {
     const ids = new Set<string>();
-    let after: string | undefined;
-    for (;;) {
-      const page = await blobs.list(after === undefined ? { limit: 500 } : { after, limit: 500 });
-      for (const id of page) ids.add(id);
-      if (page.length < 500) return ids;
-      after = page[page.length - 1];
-    }
+    for await (const id of allBlobIds(blobs, 500)) ids.add(id);
+    return ids;
   }
 
   /** The state on disk, read with a plain connection while no job runs. */

@@ -29,10 +29,11 @@
   });
 
   // The warning before an idle sign-out (WCAG 2.2.1). A signed-in page carries the
-  // dialog as <template id="sp-timeout">. We ask the server how long is left (that GET
-  // does not count as activity), warn two minutes before the end, and "Stay signed in"
-  // posts to /session/extend. Before warning we ask again, so another tab's activity
-  // is seen. Escape means "stay". Browsers without <dialog> just get no warning.
+  // dialog as <template id="sp-timeout">. We learn how long is left from the header of
+  // an htmx answer, or by asking /session/status (a GET that does not count as
+  // activity), warn two minutes before the end, and "Stay signed in" posts to
+  // /session/extend. Before warning we ask again, so another tab's activity is seen.
+  // Escape means "stay". Browsers without <dialog> just get no warning.
   const LEAD_SECONDS = 120;
   let timer = null;
   let dialog = null;
@@ -154,8 +155,13 @@
 
   if (typeof HTMLDialogElement === 'function' && window.fetch) {
     check();
-    // Each htmx answer was activity (and may have signed in or out): look again once
-    // it is on the page.
-    document.addEventListener('htmx:afterSettle', check);
+    // Each htmx answer was activity (and may have signed in or out). A signed-in answer
+    // carries the session's status in a header (X-Sealpost-Session), so there is
+    // nothing to ask; otherwise look again once the answer is on the page.
+    document.addEventListener('htmx:afterSettle', (event) => {
+      const header = event.detail?.xhr?.getResponseHeader('X-Sealpost-Session');
+      if (header && document.getElementById('sp-timeout')) follow(JSON.parse(header));
+      else check();
+    });
   }
 })();

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { rotateOrgKey } from '../../../core/admin/rotate-key.ts';
+import { allBlobIds } from '../../../core/blobs/all-ids.ts';
 import type { BlobStore } from '../../../core/blobs/ports.ts';
 import type { Cipher } from '../../../core/crypto/ports.ts';
 import { compose } from '../../compose.ts';
@@ -148,49 +149,32 @@ export async function reencryptBlobs(args: {
   const limit = args.pageSize ?? PAGE_SIZE;
   // A first pass over the ids only (no content) gives the total the bar is drawn against;
   // blobs added meanwhile are still rewritten, and the bar stops at 100%.
-  const total = await countBlobs(blobs, limit);
+  let total = 0;
+  for await (const _ of allBlobIds(blobs, limit)) total += 1;
   const line = () =>
     `reencrypt: ${progressBar(report.checked, total)} ${report.checked} of ${total} checked, ${report.rewritten} rewritten, ${report.failed.length} failed`;
   progress(`reencrypt: ${total} blobs to check`);
   let lastProgress = Date.now();
-  let after: string | undefined;
-  for (;;) {
-    const page = await blobs.list(after === undefined ? { limit } : { after, limit });
-    for (const id of page) {
-      report.checked += 1;
-      try {
-        const head = await readHead(blobs, id);
-        if (head && !(await cipher.isUnderPrimaryKey({ ciphertext: head }))) {
-          const outcome = await rewriteBlob({ blobs, cipher, id, workDir });
-          if (outcome === 'rewritten') report.rewritten += 1;
-        }
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        report.failed.push({ id, reason });
-        progress(`reencrypt: blob ${id} left as it was: ${reason}`);
+  for await (const id of allBlobIds(blobs, limit)) {
+    report.checked += 1;
+    try {
+      const head = await readHead(blobs, id);
+      if (head && !(await cipher.isUnderPrimaryKey({ ciphertext: head }))) {
+        const outcome = await rewriteBlob({ blobs, cipher, id, workDir });
+        if (outcome === 'rewritten') report.rewritten += 1;
       }
-      if (Date.now() - lastProgress >= PROGRESS_MS) {
-        lastProgress = Date.now();
-        progress(`${line()} (at ${id})`);
-      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report.failed.push({ id, reason });
+      progress(`reencrypt: blob ${id} left as it was: ${reason}`);
     }
-    if (page.length < limit) break;
-    after = page[page.length - 1];
+    if (Date.now() - lastProgress >= PROGRESS_MS) {
+      lastProgress = Date.now();
+      progress(`${line()} (at ${id})`);
+    }
   }
   progress(`${line()}. Done.`);
   return report;
-}
-
-/** How many blobs the store holds, from their ids alone. */
-async function countBlobs(blobs: BlobStore, limit: number): Promise<number> {
-  let total = 0;
-  let after: string | undefined;
-  for (;;) {
-    const page = await blobs.list(after === undefined ? { limit } : { after, limit });
-    total += page.length;
-    if (page.length < limit) return total;
-    after = page[page.length - 1];
-  }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Session } from '../../../core/auth/model.ts';
 import {
   findTimedOutSession,
   type SessionDeps,
+  sessionStatus,
   validateSessionToken,
 } from '../../../core/auth/sessions.ts';
 import type { AppEnv } from '../env.ts';
@@ -84,6 +85,13 @@ export function readDeviceCookie(c: Context<AppEnv>, args: { https: boolean }): 
 export const SESSION_STATUS_PATH = '/session/status';
 
 /**
+ * On the answer to an htmx request from a signed-in page, the session's status as JSON
+ * (`SessionStatus`), so the page's script need not ask `SESSION_STATUS_PATH` again
+ * after every boosted link or form.
+ */
+export const SESSION_STATUS_HEADER = 'X-Sealpost-Session';
+
+/**
  * Reads the session cookie on every request and sets `c.var.session` and
  * `c.var.account` (both null when signed out). A session still waiting for its second
  * factor sets `session` but leaves `account` null, so no page that checks `account`
@@ -118,6 +126,13 @@ export function sessionMiddleware(args: {
     await next();
     if (c.get('session') !== null || token !== undefined) {
       c.res.headers.set('Cache-Control', 'no-store');
+    }
+    const session = c.get('session');
+    const account = c.get('account');
+    if (session && account && c.req.header('HX-Request') === 'true') {
+      const { policy, clock } = args.sessions;
+      const status = sessionStatus(policy, session, account, clock.now());
+      c.res.headers.set(SESSION_STATUS_HEADER, JSON.stringify(status));
     }
   };
 }
