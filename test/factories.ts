@@ -152,6 +152,8 @@ export function makeDelivery(
     hiddenAt: null,
     unretrievedNoticeAt: null,
     createdAt: FIXED_NOW,
+    forwardedFromId: null,
+    forwardedById: null,
     ...overrides,
   };
 }
@@ -194,6 +196,7 @@ export function makeAccessRequest(
     id: newId(),
     kind: 'extension',
     forwardToEmail: null,
+    reasonEnc: null,
     status: 'pending',
     createdAt: FIXED_NOW,
     decidedAt: null,

@@ -35,6 +35,9 @@ export type Config = {
   mailFrom: string;
   internalDelivery: 'portal' | 'smtp';
   forwardOutside: 'refuse' | 'request';
+  maxRecipients: number;
+  forwardsPerHour: number;
+  linkAccessRequests: boolean;
   keyPassphrase: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: boolean;
@@ -212,6 +215,9 @@ const schema = z.object({
   MAIL_FROM: z.string().optional(),
   INTERNAL_DELIVERY: oneOf('INTERNAL_DELIVERY', ['portal', 'smtp'] as const, 'portal'),
   FORWARD_OUTSIDE: oneOf('FORWARD_OUTSIDE', ['refuse', 'request'] as const, 'refuse'),
+  MAX_RECIPIENTS: int('MAX_RECIPIENTS', 1, 500, 100),
+  FORWARDS_PER_HOUR: int('FORWARDS_PER_HOUR', 1, 1000, 20),
+  LINK_ACCESS_REQUESTS: bool('LINK_ACCESS_REQUESTS', true),
   SEALPOST_KEY_PASSPHRASE: z.string().optional(),
   LOG_LEVEL: oneOf(
     'LOG_LEVEL',
@@ -443,6 +449,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     mailFrom: e.MAIL_FROM?.trim() || `no-reply@${host}`,
     internalDelivery: e.INTERNAL_DELIVERY,
     forwardOutside: e.FORWARD_OUTSIDE,
+    maxRecipients: e.MAX_RECIPIENTS,
+    forwardsPerHour: e.FORWARDS_PER_HOUR,
+    linkAccessRequests: e.LINK_ACCESS_REQUESTS,
     keyPassphrase: e.SEALPOST_KEY_PASSPHRASE ?? null,
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS,

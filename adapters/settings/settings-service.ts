@@ -30,6 +30,9 @@ export function settingsFromConfig(config: Config): Settings {
     maxTotalBytes: config.maxTotalBytes,
     subjectKeywords: config.subjectKeywords,
     forwardOutside: config.forwardOutside,
+    maxRecipients: config.maxRecipients,
+    forwardsPerHour: config.forwardsPerHour,
+    linkAccessRequests: config.linkAccessRequests,
   };
 }
 

@@ -5,6 +5,7 @@ import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailboxDeps } from '../messages/deps.ts';
 import { insertDelivery, prepareDelivery } from '../messages/new-delivery.ts';
 import { findOwnDelivery } from '../messages/read-access.ts';
+import { addDays } from '../shared/time.ts';
 import type { AccessRequest } from './model.ts';
 
 /** The outcome of asking: the request, or not found (nothing to ask about). */
@@ -37,6 +38,7 @@ export async function requestExtension(
     deliveryId: input.deliveryId,
     requesterId: input.account.id,
     forwardToEmail: null,
+    reasonEnc: null,
     status: 'pending',
     createdAt: now,
     decidedAt: null,
@@ -80,10 +82,16 @@ export type DecideResult =
 
 /**
  * The originator grants or denies a request. Granting an extension gives the
- * requester's delivery `extensionDays` more from the later of now and its current end; the requester is emailed either way.
+ * requester's delivery `extensionDays` more from the later of now and its current end.
+ * Granting a forward gives the outside address a copy that ends with the forwarder's.
+ * Granting a request from a passed-on link gives the requester their own copy, with
+ * its own access period (`accessDays` from now), its own notification and the usual
+ * registration; the addressee keeps theirs. Both copies are private to their chain
+ * (`Delivery.forwardedFromId`). The requester is emailed the decision (for a granted
+ * link request the new copy's notification is that email).
  */
 export async function decideAccessRequest(
-  deps: MailboxDeps & { orgName: string; extensionDays: number },
+  deps: MailboxDeps & { orgName: string; extensionDays: number; accessDays: number },
   input: { account: Account; requestId: string; grant: boolean; ip: string | null },
 ): Promise<DecideResult> {
   const now = deps.clock.now();
@@ -107,43 +115,58 @@ export async function decideAccessRequest(
     settings: { extensionDays: deps.extensionDays },
   });
   // A granted forward gives the outside address its own delivery, ending when the
-  // requester's own access ends.
+  // requester's own access ends; a granted link request gives its own full period.
+  const copyEndsAt =
+    request.kind === 'link' ? addDays(now, deps.accessDays) : requesterDelivery?.accessEndsAt;
   const forwarded =
-    input.grant && request.kind === 'forward' && request.forwardToEmail && requesterDelivery
+    input.grant &&
+    request.kind !== 'extension' &&
+    request.forwardToEmail &&
+    requesterDelivery &&
+    copyEndsAt
       ? await prepareDelivery(deps, {
           email: request.forwardToEmail,
           kind: 'to',
           senderName: input.account.displayName,
           orgName: deps.orgName,
-          accessEndsAt: requesterDelivery.accessEndsAt,
+          accessEndsAt: copyEndsAt,
+          forwardedFrom: {
+            deliveryId: requesterDelivery.id,
+            byId: request.kind === 'forward' ? request.requesterId : null,
+          },
         })
       : null;
-  const mail = requester
-    ? await prepareOutboxMail(deps, {
-        kind: 'access-decision',
-        mail: {
-          to: requester.email,
-          ...deps.templates.accessDecision({
-            orgName: deps.orgName,
-            granted: input.grant,
-            accessEndsAt: input.grant ? newEnd : null,
-            link: `${deps.publicUrl}/inbox/${request.deliveryId}`,
-          }),
-          headers: {},
-        },
-      })
-    : null;
+  // A person granted access from a link has no copy yet: the decision mail points to
+  // the portal, never to the addressee's copy.
+  const decisionLink =
+    request.kind === 'link' ? deps.publicUrl : `${deps.publicUrl}/inbox/${request.deliveryId}`;
+  const mail =
+    requester && !(request.kind === 'link' && input.grant)
+      ? await prepareOutboxMail(deps, {
+          kind: 'access-decision',
+          mail: {
+            to: requester.email,
+            ...deps.templates.accessDecision({
+              orgName: deps.orgName,
+              granted: input.grant,
+              accessEndsAt: input.grant && request.kind === 'extension' ? newEnd : null,
+              link: decisionLink,
+            }),
+            headers: {},
+          },
+        })
+      : null;
   await deps.storage.transaction(async (tx) => {
     await tx.accessRequests.update({ request: decided });
     if (input.grant && request.kind === 'extension') {
       const delivery = await tx.deliveries.findById({ id: request.deliveryId });
       if (delivery) await tx.deliveries.update({ delivery: { ...delivery, accessEndsAt: newEnd } });
     }
-    if (forwarded && requesterDelivery) {
+    if (forwarded && copyEndsAt) {
       await insertDelivery(deps, tx, {
         prepared: forwarded,
         messageId: message.id,
-        accessEndsAt: requesterDelivery.accessEndsAt,
+        accessEndsAt: copyEndsAt,
         now,
       });
     }

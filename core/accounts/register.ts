@@ -1,4 +1,11 @@
 import { recordAudit } from '../audit/record.ts';
+import {
+  type CodeProblem,
+  checkEmailCode,
+  type SendCodeResult,
+  sendEmailCode,
+  spendEmailCode,
+} from '../auth/email-codes.ts';
 import type { OneTimeToken, Session } from '../auth/model.ts';
 import { findLinkToken } from '../auth/one-time-tokens.ts';
 import { createSession } from '../auth/sessions.ts';
@@ -18,7 +25,7 @@ const REGISTER_PURPOSES = ['notify', 'register'] as const;
  * signs in and then sees the message. Null when the link is unknown or expired.
  */
 export type RegistrationLink =
-  | { state: 'register'; email: string; deliveryId: string | null }
+  | { state: 'register'; email: string; deliveryId: string | null; tokenId: string }
   | { state: 'sign-in'; deliveryId: string | null };
 
 /** The outcome of registering. */
@@ -35,8 +42,11 @@ export type RegisterResult =
   | { ok: false; reason: 'invalid-link' }
   /** The account already has a password: the person should sign in instead. */
   | { ok: false; reason: 'already-registered'; deliveryId: string | null }
-  /** The password breaks the policy; every problem, as plain sentences. */
-  | { ok: false; reason: 'password'; problems: string[] };
+  /**
+   * The emailed code is missing or wrong (`codeProblem`), or the password breaks the
+   * policy (`problems`, as plain sentences), or both: every problem at once.
+   */
+  | { ok: false; reason: 'invalid'; codeProblem: CodeProblem | null; problems: string[] };
 
 /** The account a registration token is for: its own account id, or its address. */
 async function accountOf(
@@ -68,7 +78,34 @@ export async function findRegistrationLink(
   const account = await accountOf(repos, token);
   if (account?.passwordHash) return { state: 'sign-in', deliveryId: token.deliveryId };
   if (token.usedAt !== null || !canRegister(account)) return null;
-  return { state: 'register', email: account?.email ?? token.email, deliveryId: token.deliveryId };
+  return {
+    state: 'register',
+    email: account?.email ?? token.email,
+    deliveryId: token.deliveryId,
+    tokenId: token.id,
+  };
+}
+
+/**
+ * Emails a one-time code to the address a registration link was sent to. Holding the
+ * link proves nothing (notifications get forwarded); typing this code back on the
+ * registration page proves the person reads that mailbox now. Null when the link
+ * cannot register (unknown, expired, spent, or its account already has a password).
+ */
+export async function sendRegistrationCode(
+  deps: AccountDeps,
+  input: { token: string },
+): Promise<(SendCodeResult & { email: string }) | null> {
+  const link = await findRegistrationLink(deps, input);
+  if (link?.state !== 'register') return null;
+  const settings = await deps.settings.get();
+  const sent = await sendEmailCode(deps, {
+    purpose: 'register',
+    email: link.email,
+    subjectId: link.tokenId,
+    orgName: settings.orgName,
+  });
+  return { ...sent, email: link.email };
 }
 
 /** Only a missing account or an active external one without a password can register. */
@@ -82,14 +119,21 @@ function canRegister(account: Account | null): boolean {
 /**
  * Registers the person a notification or registration link was sent to: the token is
  * bound to one address, so the account is that address's (created if it does not
- * exist yet), and the token is spent, once, by `markUsed` in the same transaction as
- * the password. A new session starts. A link of an account that already has a
- * password never sets a new one (a forwarded notification must not let anyone take
- * the account over): it answers `already-registered`.
+ * exist yet). The link alone is not enough: `code` must be the one just emailed to
+ * that address (`sendRegistrationCode`), so someone a notification was forwarded to
+ * cannot choose the addressee's password. Token and code are spent, once each, in the
+ * same transaction as the password. A new session starts. A link of an account that
+ * already has a password never sets a new one: it answers `already-registered`.
  */
 export async function register(
   deps: AccountDeps,
-  input: { token: string; password: string; ip: string | null; userAgent: string | null },
+  input: {
+    token: string;
+    code: string;
+    password: string;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<RegisterResult> {
   const invalid = { ok: false, reason: 'invalid-link' } as const;
   const settings = await deps.settings.get();
@@ -112,7 +156,20 @@ export async function register(
     email,
     contextWords: contextWords(settings.orgName),
   });
-  if (!check.ok) return { ok: false, reason: 'password', problems: check.problems };
+  const code = await checkEmailCode(deps, {
+    purpose: 'register',
+    email,
+    subjectId: token.id,
+    typed: input.code,
+  });
+  if (!check.ok || !code.ok) {
+    return {
+      ok: false,
+      reason: 'invalid',
+      codeProblem: code.ok ? null : code.problem,
+      problems: check.ok ? [] : check.problems,
+    };
+  }
   const passwordHash = await deps.hasher.hash({ password: normalisePassword(input.password) });
 
   return deps.storage.transaction(async (repos): Promise<RegisterResult> => {
@@ -122,8 +179,12 @@ export async function register(
       return { ok: false, reason: 'already-registered', deliveryId: token.deliveryId };
     }
     if (!canRegister(existing)) return invalid;
-    // The one winner of a race spends the token; every other submission fails here.
+    // The one winner of a race spends the token and the code; every other submission
+    // fails here (throwing rolls back a token spent without its code).
     if (!(await repos.tokens.markUsed({ id: token.id, at: now }))) return invalid;
+    if (!(await spendEmailCode(repos, { code: code.code, at: now }))) {
+      throw new Error('The registration code was spent by a concurrent request.');
+    }
 
     const account: Account = existing
       ? { ...existing, passwordHash, passwordChangedAt: now, updatedAt: now, lastSignInAt: now }
@@ -145,7 +206,7 @@ export async function register(
       ip: input.ip,
       targetType: 'account',
       targetId: account.id,
-      details: { via: token.purpose },
+      details: { via: token.purpose, proof: 'email-code' },
     });
     return { ok: true, account, session, sessionToken, deliveryId: token.deliveryId };
   });

@@ -27,6 +27,9 @@ const LOGGED_VALUES = new Set<keyof Settings>([
   'maxAttachments',
   'maxTotalBytes',
   'forwardOutside',
+  'maxRecipients',
+  'forwardsPerHour',
+  'linkAccessRequests',
 ]);
 
 /** True when two setting values are the same (lists compared item by item). */

@@ -58,3 +58,27 @@ export type DeviceLockout = {
   windowStartedAt: Date | null;
   lockedUntil: Date | null;
 };
+
+/** What an emailed code proves an address for. */
+export type EmailCodePurpose = 'register' | 'access-request';
+
+/**
+ * A short code emailed to an address at the moment someone claims it: typing it back
+ * proves they read that mailbox now (a forwarded notification proves nothing). Only a
+ * keyed hash is kept; a code is single use, short lived and allows few wrong tries.
+ */
+export type EmailCode = {
+  id: string;
+  purpose: EmailCodePurpose;
+  /** The address it was sent to, and its comparison key. */
+  email: string;
+  emailKey: string;
+  /** What it is bound to: the registration link's token id, or the delivery asked about. */
+  subjectId: string;
+  codeHash: string;
+  /** Wrong codes typed against it so far. */
+  attempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+};

@@ -142,8 +142,27 @@ export async function createSession(
   },
 ): Promise<{ session: Session; token: string }> {
   const built = buildSession(deps, args);
-  await (args.repos ?? deps.storage.repos).sessions.insert({ session: built.session });
+  const repos = args.repos ?? deps.storage.repos;
+  await repos.sessions.insert({ session: built.session });
+  // A new sign-in (and every password change, which signs in afresh) ends what an old
+  // timed-out cookie could still do: a copy of it must not write drafts any more.
+  await endResumeTokens(repos, args.account.id, deps.clock.now());
   return built;
+}
+
+/**
+ * Spends every live resume token of an account (see `resumeToken`), so no cookie of
+ * a timed-out session can save anything more. Called at sign-in, at sign-out and
+ * whenever the password changes.
+ */
+export async function endResumeTokens(
+  repos: Repositories,
+  accountId: string,
+  now: Date,
+): Promise<void> {
+  for (const token of await repos.tokens.listLive({ accountId, purpose: 'resume', now })) {
+    await repos.tokens.markUsed({ id: token.id, at: now });
+  }
 }
 
 /** Splits a cookie token into its id and secret, or null when it cannot be one of ours. */
@@ -391,6 +410,7 @@ export async function signOut(
     let ended = 1;
     if (args.everywhere) ended = await repos.sessions.deleteForAccount({ accountId });
     else await repos.sessions.delete({ id: args.session.id });
+    await endResumeTokens(repos, accountId, deps.clock.now());
     const account = await repos.accounts.findById({ id: accountId });
     await recordAudit(deps, repos, {
       action: 'account.signout',

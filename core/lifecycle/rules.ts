@@ -38,6 +38,22 @@ export function extendedAccessEndsAt(args: {
   return addDays(new Date(from), args.settings.extensionDays);
 }
 
+/** The longest access period anyone may give a message: ten years. */
+export const MAX_ACCESS_DAYS = 3650;
+
+/**
+ * The latest end of access a sender may choose for a message sent at `sentAt`: no
+ * later than the council's retention period (the content would be due for deletion)
+ * and never more than `MAX_ACCESS_DAYS`. Every place that accepts a date or a number
+ * of days checks against this.
+ */
+export function latestAllowedAccessEnd(args: {
+  sentAt: Date;
+  settings: Pick<Settings, 'retentionDays'>;
+}): Date {
+  return addDays(args.sentAt, Math.min(MAX_ACCESS_DAYS, args.settings.retentionDays));
+}
+
 /** True once access has ended: at `accessEndsAt` and after. */
 export function isAccessExpired(args: { accessEndsAt: Date; now: Date }): boolean {
   return args.now.getTime() >= args.accessEndsAt.getTime();

@@ -8,7 +8,8 @@ export type MailKind =
   | 'access-decision'
   | 'access-request'
   | 'unretrieved'
-  | 'internal-delivery';
+  | 'internal-delivery'
+  | 'email-code';
 
 /** The email itself, as the Mailer sends it. Held encrypted while it waits in the outbox. */
 export type MailContent = {

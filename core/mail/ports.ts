@@ -37,8 +37,20 @@ export type MailTemplates = {
   accessRequested(args: {
     orgName: string;
     requesterEmail: string;
-    kind: 'extension' | 'forward';
+    kind: 'extension' | 'forward' | 'link';
     link: string;
+  }): RenderedMail;
+  /**
+   * A one-time code that proves the person reads this mailbox now: to set a first
+   * password (`register`) or to ask a sender for access (`access-request`). Says what
+   * it is for, how long it works, and that nobody from the council will ask for it.
+   */
+  emailCode(args: {
+    orgName: string;
+    code: string;
+    purpose: 'register' | 'access-request';
+    minutes: number;
+    publicUrl: string;
   }): RenderedMail;
   /** Tells a requester what the originator decided. */
   accessDecision(args: {

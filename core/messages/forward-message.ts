@@ -4,9 +4,12 @@ import { emailKey, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
+import type { Repositories } from '../storage/ports.ts';
 import type { MailboxDeps } from './deps.ts';
 import { insertDelivery, type PreparedDelivery, prepareDelivery } from './new-delivery.ts';
 import { findOwnDelivery } from './read-access.ts';
+
+const HOUR_MS = 3_600_000;
 
 /** Who may be addressed and what happens to outsiders. */
 export type AddressingPolicy = {
@@ -16,11 +19,28 @@ export type AddressingPolicy = {
   orgName: string;
 };
 
+/** How much one account may forward (settings). */
+export type ForwardLimits = {
+  /** Most addresses in one forward: the same as for a new message. */
+  maxRecipients: number;
+  /** Most forwarded copies and forward requests one account may make in an hour. */
+  forwardsPerHour: number;
+};
+
+/** Why a forward was refused; the view words each one. */
+export type ForwardProblem =
+  | { code: 'read-only' }
+  | { code: 'no-address' }
+  | { code: 'invalid-address'; address: string }
+  | { code: 'outside'; addresses: string[] }
+  | { code: 'too-many-addresses'; max: number }
+  | { code: 'rate-limited'; perHour: number };
+
 /** The outcome of a forward, per address. */
 export type ForwardResult =
   | { ok: true; forwarded: string[]; requested: string[] }
   | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'invalid'; issues: Record<string, string> };
+  | { ok: false; reason: 'invalid'; problem: ForwardProblem };
 
 /** True when `email` is inside the council's allowed domains. */
 export function isInternalAddress(policy: AddressingPolicy, email: string): boolean {
@@ -32,57 +52,100 @@ export function isInternalAddress(policy: AddressingPolicy, email: string): bool
 }
 
 /**
- * Forwards a recipient's message: each address inside the allowed domains gets its own
- * delivery of the same message (no copy of the content); an outside address is refused
- * with a reason, or, with `forwardOutside: 'request'`, becomes an access request the
- * originator decides. Read-only, expired and revoked messages cannot be forwarded.
+ * How many forwarded copies and forward requests `account` made in the hour before
+ * `now`: the figure the `forwardsPerHour` limit is checked against. Counted in the
+ * database, so every app process and node agrees.
+ */
+export async function forwardsInLastHour(
+  repos: Repositories,
+  account: Pick<Account, 'id'>,
+  now: Date,
+): Promise<number> {
+  const since = new Date(now.getTime() - HOUR_MS);
+  const [copies, requests] = await Promise.all([
+    repos.deliveries.countForwardedSince({ forwardedById: account.id, since }),
+    repos.accessRequests.listForRequester({ requesterId: account.id }),
+  ]);
+  return (
+    copies +
+    requests.filter((r) => r.kind !== 'extension' && r.createdAt.getTime() >= since.getTime())
+      .length
+  );
+}
+
+/**
+ * Forwards a recipient's message. Each address inside the allowed domains gets its own
+ * delivery of the same message (no copy of the content), recorded against the
+ * forwarder: it is private to the chain, so the other recipients never see it among
+ * "To" and "Copied to", and Reply all never includes it; the sender's tracking page
+ * shows it. An outside address is refused, or, with `forwardOutside: 'request'`,
+ * becomes an access request the originator decides (asking again for the same address
+ * while one waits adds nothing). An address that already has the message gets no
+ * second copy. At most `maxRecipients` addresses at once, and `forwardsPerHour`
+ * forwards and requests an hour. Read-only, expired and revoked messages cannot be
+ * forwarded.
  */
 export async function forwardMessage(
   deps: MailboxDeps,
   policy: AddressingPolicy,
+  limits: ForwardLimits,
   input: { account: Account; deliveryId: string; to: string[]; ip: string | null },
 ): Promise<ForwardResult> {
   const now = deps.clock.now();
-  const access = await findOwnDelivery(deps.storage.repos, input.account, input.deliveryId, now);
+  const repos = deps.storage.repos;
+  const access = await findOwnDelivery(repos, input.account, input.deliveryId, now);
   if (!access.ok || access.role !== 'recipient' || access.state !== 'active')
     return { ok: false, reason: 'not-found' };
-  if (access.message.readOnly) {
-    return {
-      ok: false,
-      reason: 'invalid',
-      issues: { to: 'The sender made this message read-only, so it cannot be forwarded.' },
-    };
-  }
+  const refuse = (problem: ForwardProblem): ForwardResult => ({
+    ok: false,
+    reason: 'invalid',
+    problem,
+  });
+  if (access.message.readOnly) return refuse({ code: 'read-only' });
+
   const inside: string[] = [];
   const outside: string[] = [];
   const seen = new Set<string>();
   for (const raw of input.to) {
     if (raw.trim() === '') continue;
     const n = normaliseEmail(raw);
-    if (!n.ok)
-      return {
-        ok: false,
-        reason: 'invalid',
-        issues: { to: `"${raw.trim()}" is not a valid email address: ${n.reason}` },
-      };
+    if (!n.ok) return refuse({ code: 'invalid-address', address: raw.trim().slice(0, 320) });
     if (seen.has(emailKey(n.email))) continue;
     seen.add(emailKey(n.email));
     (isInternalAddress(policy, n.email) ? inside : outside).push(n.email);
   }
-  if (inside.length + outside.length === 0)
-    return { ok: false, reason: 'invalid', issues: { to: 'Enter an email address.' } };
-  if (outside.length > 0 && policy.forwardOutside === 'refuse') {
-    return {
-      ok: false,
-      reason: 'invalid',
-      issues: {
-        to: `You can only forward to addresses at ${policy.internalDomains.join(', ') || policy.orgName}. ${outside.join(', ')} is outside, so the message was not forwarded.`,
-      },
-    };
+  if (seen.size === 0) return refuse({ code: 'no-address' });
+  if (seen.size > limits.maxRecipients) {
+    return refuse({ code: 'too-many-addresses', max: limits.maxRecipients });
   }
-  const sender = await deps.storage.repos.accounts.findById({ id: access.message.senderId });
+  if (outside.length > 0 && policy.forwardOutside === 'refuse') {
+    return refuse({ code: 'outside', addresses: outside });
+  }
+
+  // Addresses that already have the message, and outside ones already asked for, add
+  // nothing: no second copy, no second request, no second email to the sender.
+  const [deliveries, requestsBefore] = await Promise.all([
+    repos.deliveries.listForMessage({ messageId: access.message.id }),
+    repos.accessRequests.listForMessage({ messageId: access.message.id }),
+  ]);
+  const hasCopy = new Set(deliveries.map((d) => emailKey(d.recipientEmail)));
+  const asked = new Set(
+    requestsBefore
+      .filter((r) => r.kind === 'forward' && r.status === 'pending' && r.forwardToEmail)
+      .map((r) => emailKey(r.forwardToEmail ?? '')),
+  );
+  const newInside = inside.filter((email) => !hasCopy.has(emailKey(email)));
+  const newOutside = outside.filter(
+    (email) => !hasCopy.has(emailKey(email)) && !asked.has(emailKey(email)),
+  );
+  const used = await forwardsInLastHour(repos, input.account, now);
+  if (used + newInside.length + newOutside.length > limits.forwardsPerHour) {
+    return refuse({ code: 'rate-limited', perHour: limits.forwardsPerHour });
+  }
+
+  const sender = await repos.accounts.findById({ id: access.message.senderId });
   const prepared: PreparedDelivery[] = [];
-  for (const email of inside) {
+  for (const email of newInside) {
     prepared.push(
       await prepareDelivery(deps, {
         email,
@@ -90,16 +153,18 @@ export async function forwardMessage(
         senderName: sender?.displayName ?? policy.orgName,
         orgName: policy.orgName,
         accessEndsAt: access.delivery.accessEndsAt,
+        forwardedFrom: { deliveryId: access.delivery.id, byId: input.account.id },
       }),
     );
   }
-  const requests: AccessRequest[] = outside.map((email) => ({
+  const requests: AccessRequest[] = newOutside.map((email) => ({
     id: deps.ids.newId(),
     kind: 'forward',
     messageId: access.message.id,
     deliveryId: access.delivery.id,
     requesterId: input.account.id,
     forwardToEmail: email,
+    reasonEnc: null,
     status: 'pending',
     createdAt: now,
     decidedAt: null,
@@ -124,15 +189,15 @@ export async function forwardMessage(
         ),
       )
     : [];
-  await deps.storage.transaction(async (repos) => {
+  await deps.storage.transaction(async (tx) => {
     for (const p of prepared) {
-      const delivery = await insertDelivery(deps, repos, {
+      const delivery = await insertDelivery(deps, tx, {
         prepared: p,
         messageId: access.message.id,
         accessEndsAt: access.delivery.accessEndsAt,
         now,
       });
-      await recordAudit(deps, repos, {
+      await recordAudit(deps, tx, {
         action: 'message.forward',
         actorId: input.account.id,
         actorLabel: input.account.email,
@@ -143,8 +208,8 @@ export async function forwardMessage(
       });
     }
     for (const request of requests) {
-      await repos.accessRequests.insert({ request });
-      await recordAudit(deps, repos, {
+      await tx.accessRequests.insert({ request });
+      await recordAudit(deps, tx, {
         action: 'access.request',
         actorId: input.account.id,
         actorLabel: input.account.email,
@@ -154,7 +219,7 @@ export async function forwardMessage(
         details: { kind: 'forward', messageId: access.message.id },
       });
     }
-    for (const mail of requestMails) await repos.outbox.insert({ mail });
+    for (const mail of requestMails) await tx.outbox.insert({ mail });
   });
   return { ok: true, forwarded: inside, requested: outside };
 }

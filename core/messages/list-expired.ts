@@ -15,8 +15,9 @@ const BATCH = 200;
 const MAX_SCANNED = 5_000;
 
 /**
- * One page of the messages whose access has ended (not revoked, not deleted), newest
- * first, each saying whether a request for more time is waiting for the sender.
+ * One page of the messages the person can no longer read (access ended, or revoked by
+ * the sender; not deleted), newest first, each with its state as the reason and
+ * whether a request for more time is waiting for the sender.
  */
 export async function listExpired(
   deps: MailboxDeps,
@@ -33,7 +34,7 @@ export async function listExpired(
       offset,
     });
     for (const item of batch) {
-      if (deliveryState(item.delivery, now) === 'expired') expired.push(item);
+      if (deliveryState(item.delivery, now) !== 'active') expired.push(item);
     }
     if (batch.length < BATCH) break;
   }
@@ -44,7 +45,7 @@ export async function listExpired(
     expired.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map(async (item) => ({
       ...item,
       subject: await decryptText(deps, item.message.subjectEnc),
-      state: 'expired' as const,
+      state: deliveryState(item.delivery, now),
       isUnread: item.delivery.firstOpenedAt === null,
       daysLeft: null,
       requestPending: pending.has(item.delivery.id),

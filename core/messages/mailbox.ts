@@ -1,7 +1,13 @@
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { MailboxDeps } from './deps.ts';
-import { type DeliveryState, deliveryState, type InboxItem, type Message } from './model.ts';
+import {
+  type DeliveryState,
+  deliveryState,
+  type InboxItem,
+  isAddressed,
+  type Message,
+} from './model.ts';
 import { decryptText } from './open-message.ts';
 import { findOwnDelivery } from './read-access.ts';
 
@@ -78,7 +84,8 @@ export async function hideDelivery(
 
 /**
  * Who a reply goes to. Reply: the sender only. Reply all: the sender and the other
- * participants inside the council (outsiders are never added silently), never oneself.
+ * people the sender addressed inside the council (outsiders are never added silently,
+ * forwards are private to whoever made them), never oneself.
  */
 export async function replyRecipients(
   deps: Pick<MailboxDeps, 'storage'>,
@@ -97,6 +104,8 @@ export async function replyRecipients(
       messageId: input.message.id,
     })) {
       if (d.recipientId === input.account.id) continue;
+      // Another recipient's forwards are private to them: never added to a reply.
+      if (!isAddressed(d)) continue;
       if (!input.isInternal(d.recipientEmail)) continue;
       out.set(d.recipientEmail.toLowerCase(), d.recipientEmail);
     }

@@ -48,7 +48,21 @@ export type Delivery = {
   /** When the sender was told this delivery was never opened. */
   unretrievedNoticeAt: Date | null;
   createdAt: Date;
+  /**
+   * The delivery this copy came from, when it was not addressed by the sender: a forward
+   * made in the portal, or access granted on request. Such a copy is private to the
+   * people in its chain: it is never listed among the message's "To" and "Copied to",
+   * and Reply all never includes it.
+   */
+  forwardedFromId: string | null;
+  /** The account that forwarded it in the portal (null when access was granted on request). */
+  forwardedById: string | null;
 };
+
+/** True when the sender addressed this delivery (not a forward or a granted request). */
+export function isAddressed(delivery: Pick<Delivery, 'forwardedFromId'>): boolean {
+  return delivery.forwardedFromId === null;
+}
 
 /** A file sent with a message, or waiting in a draft. */
 export type Attachment = {

@@ -13,6 +13,9 @@ import type { Delivery } from './model.ts';
 export type PreparedDelivery = {
   email: string;
   kind: 'to' | 'cc';
+  /** Set for a copy the sender did not address (see `Delivery.forwardedFromId`). */
+  forwardedFromId: string | null;
+  forwardedById: string | null;
   deliveryId: string;
   token: OneTimeToken;
   mail: OutboxMail;
@@ -38,6 +41,8 @@ export async function prepareDelivery(
     senderName: string;
     orgName: string;
     accessEndsAt: Date;
+    /** For a forward or a granted request: where it came from, and who forwarded it. */
+    forwardedFrom?: { deliveryId: string; byId: string | null };
   },
 ): Promise<PreparedDelivery> {
   const now = deps.clock.now();
@@ -67,6 +72,8 @@ export async function prepareDelivery(
   return {
     email: args.email,
     kind: args.kind,
+    forwardedFromId: args.forwardedFrom?.deliveryId ?? null,
+    forwardedById: args.forwardedFrom?.byId ?? null,
     deliveryId,
     token: {
       id: tokenId,
@@ -106,6 +113,8 @@ export async function insertDelivery(
     hiddenAt: null,
     unretrievedNoticeAt: null,
     createdAt: args.now,
+    forwardedFromId: args.prepared.forwardedFromId,
+    forwardedById: args.prepared.forwardedById,
   };
   await repos.deliveries.insert({ delivery });
   await repos.tokens.insert({ token: { ...args.prepared.token, accountId: recipient.id } });

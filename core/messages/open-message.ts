@@ -2,7 +2,7 @@ import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { DecryptFailed } from '../crypto/errors.ts';
 import type { MailboxDeps } from './deps.ts';
-import type { Delivery, Message } from './model.ts';
+import { type Delivery, isAddressed, type Message } from './model.ts';
 import { findOwnDelivery } from './read-access.ts';
 
 const decoder = new TextDecoder();
@@ -18,7 +18,14 @@ export type OpenedMessage = {
   message: Message;
   delivery: Delivery;
   subject: string;
+  /**
+   * The people the sender addressed. Forwards are private to their chain, so another
+   * recipient's forwards are never here; a copy forwarded to this person says so in
+   * `forwardedBy` instead.
+   */
   participants: Participant[];
+  /** Who forwarded this copy to the reader, when it was forwarded to them in the portal. */
+  forwardedBy: string | null;
   attachments: AttachmentSummary[];
   /** The decrypted body, a stream: large bodies are never held whole. */
   body: () => Promise<ReadableStream<Uint8Array>>;
@@ -53,14 +60,19 @@ export async function openMessage(
   const subject = await decryptText(deps, message.subjectEnc);
   if (access.state !== 'active') return { ok: false, reason: access.state, delivery, subject };
 
-  const [deliveries, attachments, sender] = await Promise.all([
+  const [deliveries, attachments, sender, forwarder] = await Promise.all([
     deps.storage.repos.deliveries.listForMessage({ messageId: message.id }),
     deps.storage.repos.attachments.listForMessage({ messageId: message.id }),
     deps.storage.repos.accounts.findById({ id: message.senderId }),
+    delivery.forwardedById
+      ? deps.storage.repos.accounts.findById({ id: delivery.forwardedById })
+      : Promise.resolve(null),
   ]);
   const participants: Participant[] = [
     { email: sender?.email ?? '', name: sender?.displayName ?? '', kind: 'from' },
-    ...deliveries.map((d) => ({ email: d.recipientEmail, name: d.recipientEmail, kind: d.kind })),
+    ...deliveries
+      .filter(isAddressed)
+      .map((d) => ({ email: d.recipientEmail, name: d.recipientEmail, kind: d.kind })),
   ];
   const summaries = await Promise.all(
     attachments.map(async (a) => ({
@@ -95,6 +107,7 @@ export async function openMessage(
       delivery,
       subject,
       participants,
+      forwardedBy: forwarder?.email ?? null,
       attachments: summaries,
       body: async () => {
         const stored = await deps.blobs.get({ id: message.bodyBlobId });

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/record.ts';
 import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Scanner } from '../gateway/ports.ts';
+import { latestAllowedAccessEnd } from '../lifecycle/rules.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
@@ -81,9 +82,11 @@ export type SendMessageResult =
 export type SendLimits = Pick<
   Settings,
   'maxAttachments' | 'maxTotalBytes' | 'accessDays' | 'retentionDays' | 'orgName'
->;
+> &
+  Partial<Pick<Settings, 'maxRecipients'>>;
 
-const MAX_RECIPIENTS = 100;
+/** Recipients of one message when the settings do not say (the `maxRecipients` default). */
+const DEFAULT_MAX_RECIPIENTS = 100;
 const MAX_SUBJECT = 300;
 const encoder = new TextEncoder();
 
@@ -110,8 +113,9 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
     }
   }
   if (recipients.length === 0 && !issues.to) issues.to = 'Enter at least one recipient.';
-  if (recipients.length > MAX_RECIPIENTS)
-    issues.to = `A message can go to at most ${MAX_RECIPIENTS} people.`;
+  const maxRecipients = limits.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
+  if (recipients.length > maxRecipients)
+    issues.to = `A message can go to at most ${maxRecipients} people.`;
   if (input.subject.trim() === '') issues.subject = 'Enter a subject.';
   else if (input.subject.length > MAX_SUBJECT)
     issues.subject = `The subject must be at most ${MAX_SUBJECT} characters.`;
@@ -124,6 +128,13 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
   }
   if (input.accessEndsAt !== undefined && input.accessEndsAt.getTime() <= now.getTime()) {
     issues.accessEndsAt = 'The end of access must be in the future.';
+  }
+  // However the period is given, it may not outlast the council's retention (nor ten years).
+  const latest = latestAllowedAccessEnd({ sentAt: now, settings: limits });
+  const chosenEnd =
+    input.accessEndsAt ?? (input.accessDays === undefined ? null : addDays(now, input.accessDays));
+  if (chosenEnd && chosenEnd.getTime() > latest.getTime()) {
+    issues.accessEndsAt = `The end of access must be no later than ${latest.toISOString().slice(0, 10)}, when the message is due to be deleted.`;
   }
   return { issues, recipients };
 }

@@ -1,12 +1,15 @@
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
+import { latestAllowedAccessEnd } from '../lifecycle/rules.ts';
 import type { MailboxDeps } from './deps.ts';
 import type { Delivery } from './model.ts';
 
 /** The outcome of a sender's change: done, or not found (another's message looks missing). */
 export type ControlResult =
   | { ok: true; changed: number }
-  | { ok: false; reason: 'not-found' | 'invalid'; message?: string };
+  | { ok: false; reason: 'not-found' }
+  /** The date is not in the future, or later than `latest` (retention, or ten years). */
+  | { ok: false; reason: 'invalid'; problem: 'not-future' | 'too-late'; latest: Date | null };
 
 /** The deliveries of `messageId` the account may control (its own sent message), or null. */
 async function ownDeliveries(
@@ -60,7 +63,11 @@ export async function setRevoked(
   return { ok: true, changed };
 }
 
-/** Sets the end of access for every recipient of a message, or one of them. */
+/**
+ * Sets the end of access for every recipient of a message, or one of them: a date in
+ * the future, no later than `latestAllowedAccessEnd` (the council's retention, at most
+ * ten years after sending).
+ */
 export async function changeAccessEnd(
   deps: MailboxDeps,
   input: {
@@ -68,19 +75,25 @@ export async function changeAccessEnd(
     messageId: string;
     deliveryId?: string;
     accessEndsAt: Date;
+    /** The council's retention setting: access may not outlast it. */
+    retentionDays: number;
     ip: string | null;
   },
 ): Promise<ControlResult> {
   const now = deps.clock.now();
   if (Number.isNaN(input.accessEndsAt.getTime()) || input.accessEndsAt.getTime() <= now.getTime()) {
-    return {
-      ok: false,
-      reason: 'invalid',
-      message: 'The end of access must be a date in the future.',
-    };
+    return { ok: false, reason: 'invalid', problem: 'not-future', latest: null };
   }
   const deliveries = await ownDeliveries(deps, input.account, input.messageId, input.deliveryId);
-  if (!deliveries) return { ok: false, reason: 'not-found' };
+  const message = await deps.storage.repos.messages.findById({ id: input.messageId });
+  if (!deliveries || !message) return { ok: false, reason: 'not-found' };
+  const latest = latestAllowedAccessEnd({
+    sentAt: message.createdAt,
+    settings: { retentionDays: input.retentionDays },
+  });
+  if (input.accessEndsAt.getTime() > latest.getTime()) {
+    return { ok: false, reason: 'invalid', problem: 'too-late', latest };
+  }
   await deps.storage.transaction(async (repos) => {
     for (const d of deliveries) {
       await repos.deliveries.update({ delivery: { ...d, accessEndsAt: input.accessEndsAt } });

@@ -21,6 +21,11 @@ export type RecipientTracking = {
   replies: Array<{ messageId: string; at: Date }>;
   /** Extension and forward requests this recipient made about the message. */
   requests: AccessRequest[];
+  /**
+   * For a copy the sender did not address: the address it came from, and who
+   * forwarded it (null when the sender granted access on request from a passed-on link).
+   */
+  forwardedFrom: { email: string; byEmail: string | null } | null;
 };
 
 /** One sent message with its tracking, as the Sent page shows it. */
@@ -68,14 +73,18 @@ export async function listSent(
 /**
  * The full tracking of one message for its sender (or an auditor/admin, decided by
  * the caller): per recipient notified, registered, first opened, each download,
- * plus replies and access requests. Null for anything that is not theirs to see.
+ * replies, access requests and the chain of forwards. Null for anything that is not
+ * theirs to see. Content is the sender's alone: for anyone else (auditors and admins
+ * see the tracking, not the message, as the threat model says) `subject` is null and
+ * file names are empty; nothing of the message is decrypted for them.
  */
 export async function trackMessage(
   deps: MailboxDeps,
   input: { messageId: string; viewer: Account; canSeeAll: boolean },
 ): Promise<{
   message: Message;
-  subject: string;
+  /** Null when the viewer is not the sender (see above). */
+  subject: string | null;
   recipients: RecipientTracking[];
   attachments: Array<{ id: string; name: string; size: number }>;
   requests: AccessRequest[];
@@ -99,8 +108,12 @@ export async function trackMessage(
       ),
     )
   ).flat();
+  const canSeeContent = message.senderId === input.viewer.id;
   const names = new Map<string, string>();
-  for (const a of attachments) names.set(a.id, await decryptText(deps, a.nameEnc));
+  if (canSeeContent) {
+    for (const a of attachments) names.set(a.id, await decryptText(deps, a.nameEnc));
+  }
+  const byId = new Map(deliveries.map((d) => [d.id, d]));
   const replyEvents = events.filter((e) => e.action === 'message.reply');
   const recipients = await Promise.all(
     deliveries.map(async (d) => {
@@ -134,12 +147,20 @@ export async function trackMessage(
           .filter((e) => e.actorId === d.recipientId)
           .map((e) => ({ messageId: String(e.details.replyId ?? ''), at: e.at })),
         requests: requests.filter((r) => r.deliveryId === d.id),
+        forwardedFrom: d.forwardedFromId
+          ? {
+              email: byId.get(d.forwardedFromId)?.recipientEmail ?? '',
+              byEmail: d.forwardedById
+                ? ((await repos.accounts.findById({ id: d.forwardedById }))?.email ?? '')
+                : null,
+            }
+          : null,
       };
     }),
   );
   return {
     message,
-    subject: await decryptText(deps, message.subjectEnc),
+    subject: canSeeContent ? await decryptText(deps, message.subjectEnc) : null,
     recipients,
     attachments: attachments.map((a) => ({ id: a.id, name: names.get(a.id) ?? '', size: a.size })),
     requests,

@@ -41,6 +41,9 @@ const RULES: { [K in keyof Settings]: Validator } = {
       ? null
       : 'must be a list of keywords of at least 3 characters, without spaces',
   forwardOutside: (v) => (v === 'refuse' || v === 'request' ? null : 'must be refuse or request'),
+  maxRecipients: wholeNumber(1, 500),
+  forwardsPerHour: wholeNumber(1, 1000),
+  linkAccessRequests: (v) => (typeof v === 'boolean' ? null : 'must be on or off'),
 };
 
 /** The names of the settings an admin may change. */

@@ -21,6 +21,15 @@ export type Settings = {
   maxTotalBytes: number;
   subjectKeywords: string[];
   forwardOutside: 'refuse' | 'request';
+  /** Most addresses on one message or one forward. */
+  maxRecipients: number;
+  /** Most forwards and access requests one account may make in an hour. */
+  forwardsPerHour: number;
+  /**
+   * Whether someone who opens a notification's link but is not its addressee may ask
+   * the sender for access ("this message was sent to someone else").
+   */
+  linkAccessRequests: boolean;
 };
 
 /** Defaults from the council guides Sealpost replaces. */
@@ -41,4 +50,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxTotalBytes: 75 * 1024 * 1024,
   subjectKeywords: ['zixencrypt', '[secure]', 'secure:'],
   forwardOutside: 'refuse',
+  maxRecipients: 100,
+  forwardsPerHour: 20,
+  linkAccessRequests: true,
 };

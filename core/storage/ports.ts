@@ -1,7 +1,13 @@
 import type { AccessRequest } from '../access/model.ts';
 import type { Account, AccountKind, Role } from '../accounts/model.ts';
 import type { AuditEntry, AuditEvent } from '../audit/model.ts';
-import type { DeviceLockout, OneTimeToken, Session } from '../auth/model.ts';
+import type {
+  DeviceLockout,
+  EmailCode,
+  EmailCodePurpose,
+  OneTimeToken,
+  Session,
+} from '../auth/model.ts';
 import type { Contact, ContactGroup } from '../contacts/model.ts';
 import type { JobRun } from '../lifecycle/model.ts';
 import type { OutboxMail } from '../mail/model.ts';
@@ -66,6 +72,29 @@ export type TokenRepository = {
   deleteForAccount(args: { accountId: string }): Promise<number>;
 };
 
+/** Codes emailed to prove an address (see `core/auth/email-codes.ts`). */
+export type EmailCodeRepository = {
+  insert(args: { code: EmailCode }): Promise<void>;
+  /**
+   * The newest code for this purpose, address and subject that is unused and unexpired
+   * at `now`, or null. Only the newest counts: asking again replaces the code.
+   */
+  findLatest(args: {
+    purpose: EmailCodePurpose;
+    emailKey: string;
+    subjectId: string;
+    now: Date;
+  }): Promise<EmailCode | null>;
+  /** Counts one wrong try against the code; returns the new count. */
+  recordFailure(args: { id: string }): Promise<number>;
+  /** Spends the code if it is still unused: true for the one caller that won. */
+  markUsed(args: { id: string; at: Date }): Promise<boolean>;
+  /** How many codes were sent to an address since `since` (the per-address limit). */
+  countSentSince(args: { emailKey: string; since: Date }): Promise<number>;
+  /** Deletes up to `limit` codes that expired before `before`; returns how many. */
+  deleteExpired(args: { before: Date; limit: number }): Promise<number>;
+};
+
 /** Device-cookie lockout counters. */
 export type DeviceLockoutRepository = {
   find(args: { accountId: string; deviceHash: string }): Promise<DeviceLockout | null>;
@@ -108,8 +137,8 @@ export type DeliveryRepository = {
   /** Every delivery of a message, in insertion order. */
   listForMessage(args: { messageId: string }): Promise<Delivery[]>;
   /**
-   * A recipient's mailbox: deliveries not hidden, with `accessEndsAt` > `now` unless
-   * `includeExpired`, newest message first.
+   * A recipient's mailbox: deliveries not hidden, and unless `includeExpired` only
+   * those still readable (`accessEndsAt` > `now` and not revoked), newest message first.
    */
   listInbox(
     args: { recipientId: string; now: Date; includeExpired?: boolean } & Page,
@@ -128,6 +157,8 @@ export type DeliveryRepository = {
    * access-expiry job's count of what expired since its last run.
    */
   countAccessEnded(args: { after: Date; atOrBefore: Date }): Promise<number>;
+  /** How many deliveries `forwardedById` made by forwarding since `since` (the forward limit). */
+  countForwardedSince(args: { forwardedById: string; since: Date }): Promise<number>;
   delete(args: { id: string }): Promise<void>;
 };
 
@@ -305,6 +336,7 @@ export type Repositories = {
   accounts: AccountRepository;
   sessions: SessionRepository;
   tokens: TokenRepository;
+  emailCodes: EmailCodeRepository;
   deviceLockouts: DeviceLockoutRepository;
   messages: MessageRepository;
   deliveries: DeliveryRepository;

@@ -3,7 +3,7 @@ import type { Account } from '../accounts/model.ts';
 import type { AuditEvent } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { readOutboxMail } from '../mail/outbox.ts';
-import { type Delivery, deliveryState, type Message } from '../messages/model.ts';
+import { type Delivery, deliveryState, isAddressed, type Message } from '../messages/model.ts';
 import { streamOf } from '../shared/streams.ts';
 import {
   type ExportSink,
@@ -79,8 +79,8 @@ async function emlOf(
   ]);
   return {
     from: { name: sender?.displayName ?? '', email: sender?.email ?? 'unknown@sealpost.invalid' },
-    to: deliveries.filter((d) => d.kind === 'to').map((d) => d.recipientEmail),
-    cc: deliveries.filter((d) => d.kind === 'cc').map((d) => d.recipientEmail),
+    to: deliveries.filter((d) => d.kind === 'to' && isAddressed(d)).map((d) => d.recipientEmail),
+    cc: deliveries.filter((d) => d.kind === 'cc' && isAddressed(d)).map((d) => d.recipientEmail),
     subject: await decryptText(deps, message.subjectEnc),
     date: message.createdAt,
     messageId: message.id,

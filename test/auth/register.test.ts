@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findRegistrationLink, register } from '../../core/accounts/register.ts';
+import {
+  findRegistrationLink,
+  register,
+  sendRegistrationCode,
+} from '../../core/accounts/register.ts';
 import { signIn } from '../../core/accounts/sign-in.ts';
+import { CODE_MAX_ATTEMPTS, CODES_PER_ADDRESS_PER_HOUR } from '../../core/auth/email-codes.ts';
 import { validateSessionToken } from '../../core/auth/sessions.ts';
+import { newestCodeTo } from '../support/email-code.ts';
 import { createHarness, GOOD_PASSWORD, type Harness } from './support.ts';
 
 describe('register', () => {
@@ -11,8 +17,22 @@ describe('register', () => {
   });
   afterEach(() => h.close());
 
-  const submit = (token: string, password = GOOD_PASSWORD) =>
-    register(h.deps, { token, password, ip: '192.0.2.5', userAgent: 'test' });
+  /** Asks for the code the way the page does, and reads it from the email it sent. */
+  const emailedCode = async (token: string) => {
+    // A second apart, so "the newest email" is well defined in the outbox's order.
+    h.clock.advance(1_000);
+    const sent = await sendRegistrationCode(h.deps, { token });
+    if (!sent?.ok) throw new Error(`no code sent: ${JSON.stringify(sent)}`);
+    return newestCodeTo(await h.outbox(), sent.email);
+  };
+  const submitWith = (token: string, code: string, password = GOOD_PASSWORD) =>
+    register(h.deps, { token, code, password, ip: '192.0.2.5', userAgent: 'test' });
+  /** Registers as the owner of the mailbox would: with a fresh code from the email. */
+  const submit = async (token: string, password = GOOD_PASSWORD) => {
+    const link = await findRegistrationLink(h.deps, { token });
+    const code = link?.state === 'register' ? await emailedCode(token) : '000000';
+    return submitWith(token, code, password);
+  };
 
   let deliveryId = '';
   async function notifyLink(email = 'new@example.org') {
@@ -29,6 +49,7 @@ describe('register', () => {
         state: 'register',
         email: 'new@example.org',
         deliveryId,
+        tokenId: token.split('.')[0],
       });
     }
     const [id] = token.split('.') as [string];
@@ -75,9 +96,10 @@ describe('register', () => {
 
   it('lets only one of two simultaneous registrations win', async () => {
     const { token } = await notifyLink();
+    const code = await emailedCode(token);
     const results = await Promise.all([
-      submit(token),
-      submit(token, 'another long passphrase here'),
+      submitWith(token, code),
+      submitWith(token, code, 'another long passphrase here'),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
@@ -96,8 +118,8 @@ describe('register', () => {
   it('keeps the link when the password breaks the policy, and says why', async () => {
     const { token } = await notifyLink();
     const result = await submit(token, 'short');
-    expect(result).toMatchObject({ ok: false, reason: 'password' });
-    if (!result.ok && result.reason === 'password') {
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', codeProblem: null });
+    if (!result.ok && result.reason === 'invalid') {
       expect(result.problems.join(' ')).toContain('at least 15 characters');
     }
     expect((await submit(token)).ok).toBe(true);
@@ -106,10 +128,10 @@ describe('register', () => {
   it('refuses a password containing the address or the council name', async () => {
     const { token } = await notifyLink('margaret.smith@example.org');
     expect(await submit(token, 'margaret.smith is my password')).toMatchObject({
-      reason: 'password',
+      reason: 'invalid',
     });
     expect(await submit(token, 'i work for barnet council ok')).toMatchObject({
-      reason: 'password',
+      reason: 'invalid',
     });
   });
 
@@ -146,5 +168,90 @@ describe('register', () => {
     await h.storage.repos.accounts.update({ account: { ...staff, kind: 'staff', role: 'sender' } });
     const token = await h.addLink({ purpose: 'notify', email: staff.email, accountId: staff.id });
     expect(await submit(token)).toEqual({ ok: false, reason: 'invalid-link' });
+  });
+
+  describe('proof of mailbox: a forwarded notification is not enough', () => {
+    it('sets no password without the code emailed to the address', async () => {
+      const { account, token } = await notifyLink();
+      for (const code of ['', '123456', 'not a code']) {
+        const result = await submitWith(token, code, 'the forwardee chose this one');
+        expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+        if (!result.ok && result.reason === 'invalid') expect(result.codeProblem).not.toBeNull();
+      }
+      expect(
+        (await h.storage.repos.accounts.findById({ id: account.id }))?.passwordHash,
+      ).toBeNull();
+      // The link still leads to registration for its real owner, who has the mailbox.
+      expect(await findRegistrationLink(h.deps, { token })).toMatchObject({ state: 'register' });
+      expect((await submit(token)).ok).toBe(true);
+    });
+
+    it('asks for the code in plain words: missing, wrong, then used up after the tries allowed', async () => {
+      const { token } = await notifyLink();
+      const code = await emailedCode(token);
+      const wrong = code === '999999' ? '999998' : '999999';
+      expect(await submitWith(token, '')).toMatchObject({ codeProblem: 'code-missing' });
+      for (let i = 1; i < CODE_MAX_ATTEMPTS; i++) {
+        expect(await submitWith(token, wrong)).toMatchObject({ codeProblem: 'code-wrong' });
+      }
+      expect(await submitWith(token, wrong)).toMatchObject({ codeProblem: 'code-expired' });
+      // Guessing used the code up: even the right one no longer works; a new one does.
+      expect(await submitWith(token, code)).toMatchObject({ codeProblem: 'code-expired' });
+      expect((await submitWith(token, await emailedCode(token))).ok).toBe(true);
+    });
+
+    it('accepts a code for 15 minutes only, and only the newest one', async () => {
+      const { token } = await notifyLink();
+      const first = await emailedCode(token);
+      h.clock.advance(15 * 60_000);
+      expect(await submitWith(token, first)).toMatchObject({ codeProblem: 'code-expired' });
+      const second = await emailedCode(token);
+      const third = await emailedCode(token);
+      if (second !== third) {
+        expect(await submitWith(token, second)).toMatchObject({ codeProblem: 'code-wrong' });
+      }
+      expect((await submitWith(token, third, GOOD_PASSWORD)).ok).toBe(true);
+    });
+
+    it('binds a code to its link: a code sent for one link does not register another', async () => {
+      const a = await notifyLink('ann@example.org');
+      const b = await notifyLink('bob@example.org');
+      const annCode = await emailedCode(a.token);
+      expect(await submitWith(b.token, annCode)).toMatchObject({ reason: 'invalid' });
+    });
+
+    it('sends at most a few codes an hour to one address, and keeps only a keyed hash', async () => {
+      const { token } = await notifyLink();
+      for (let i = 0; i < CODES_PER_ADDRESS_PER_HOUR; i++) {
+        h.clock.advance(1_000);
+        expect((await sendRegistrationCode(h.deps, { token }))?.ok).toBe(true);
+      }
+      expect(await sendRegistrationCode(h.deps, { token })).toMatchObject({
+        ok: false,
+        reason: 'too-many-codes',
+      });
+      const mails = await h.outbox();
+      expect(mails.filter((m) => m.kind === 'email-code')).toHaveLength(CODES_PER_ADDRESS_PER_HOUR);
+      const code = newestCodeTo(mails, 'new@example.org');
+      const [id] = token.split('.') as [string];
+      const stored = await h.storage.repos.emailCodes.findLatest({
+        purpose: 'register',
+        emailKey: 'new@example.org',
+        subjectId: id,
+        now: h.clock.now(),
+      });
+      expect(stored?.codeHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored?.codeHash).not.toContain(code);
+      h.clock.advance(60 * 60_000 + 1);
+      expect((await sendRegistrationCode(h.deps, { token }))?.ok).toBe(true);
+    });
+
+    it('sends no code for a link that cannot register (already registered, unknown)', async () => {
+      const ann = await h.addRecipient('ann@example.org');
+      const token = await h.addLink({ purpose: 'notify', email: ann.email, accountId: ann.id });
+      expect(await sendRegistrationCode(h.deps, { token })).toBeNull();
+      expect(await sendRegistrationCode(h.deps, { token: 'nope.nope' })).toBeNull();
+      expect((await h.outbox()).filter((m) => m.kind === 'email-code')).toHaveLength(0);
+    });
   });
 });

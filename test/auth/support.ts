@@ -206,6 +206,8 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
           hiddenAt: null,
           unretrievedNoticeAt: null,
           createdAt: now,
+          forwardedFromId: null,
+          forwardedById: null,
         },
       });
       return id;

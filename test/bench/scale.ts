@@ -185,6 +185,8 @@ function row(i: number, now: number): { message: Message; delivery: Delivery } {
       hiddenAt: null,
       unretrievedNoticeAt: null,
       createdAt,
+      forwardedFromId: null,
+      forwardedById: null,
     },
   };
 }

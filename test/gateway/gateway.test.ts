@@ -5,13 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpGateway } from '../../adapters/gateway/smtp-gateway.ts';
 import { createPortal } from '../../adapters/http/portal.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
-import { register } from '../../core/accounts/register.ts';
+import { register, sendRegistrationCode } from '../../core/accounts/register.ts';
 import { DEFAULT_SESSION_POLICY } from '../../core/auth/sessions.ts';
 import { acceptMail } from '../../core/gateway/accept-mail.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { downloadAttachment } from '../../core/messages/download-attachment.ts';
 import { decryptText, openMessage } from '../../core/messages/open-message.ts';
 import { readAll } from '../../core/shared/streams.ts';
+import { codeIn } from '../support/email-code.ts';
 import { type GatewayApp, openGatewayApp } from './support/gateway-app.ts';
 import { type LenientSink, startLenientSink } from './support/lenient-sink.ts';
 import { rawClient } from './support/raw-client.ts';
@@ -93,10 +94,23 @@ describe('a mail with the keyword, from a real SMTP client', () => {
     const notice = await readOutboxMail(gw.app, due[0] as (typeof due)[number]);
     expect(notice.text).not.toContain('housing');
     const link = /\/open\/([A-Za-z0-9._-]+)/.exec(notice.text)?.[1] ?? '';
-    const registered = await register(
-      { ...deps(gw), settings: gw.app.settings, policy: DEFAULT_SESSION_POLICY },
-      { token: link, password: 'a long and unusual passphrase 7', ip: null, userAgent: null },
-    );
+    const accountDeps = { ...deps(gw), settings: gw.app.settings, policy: DEFAULT_SESSION_POLICY };
+    // The link alone registers nobody: the code emailed to the address comes with it.
+    expect((await sendRegistrationCode(accountDeps, { token: link }))?.ok).toBe(true);
+    const [codeMail] = await gw.app.storage.repos.outbox.claimDue({
+      now: new Date(),
+      leaseUntil: new Date(Date.now() + 60_000),
+      limit: 10,
+    });
+    if (!codeMail) throw new Error('no code email');
+    const code = codeIn((await readOutboxMail(gw.app, codeMail)).text);
+    const registered = await register(accountDeps, {
+      token: link,
+      code,
+      password: 'a long and unusual passphrase 7',
+      ip: null,
+      userAgent: null,
+    });
     if (!registered.ok) throw new Error(`registration failed: ${registered.reason}`);
 
     const opened = await openMessage(deps(gw), {
@@ -171,11 +185,24 @@ describe('a mail with the keyword, from a real SMTP client', () => {
     expect(start.status).toBe(200);
     const form = await request(link, { form: { _csrf: csrf(await start.text()) } });
     expect(form.status).toBe(200);
-    const registerPage = await form.text();
-    expect(registerPage).toContain('tenant@example.org');
-    const action = /action="(\/register\/[^"]+)"/.exec(registerPage)?.[1] ?? '';
+    const startPage = await form.text();
+    expect(startPage).toContain('tenant@example.org');
+    // The page emails a code to the address: the link alone registers nobody.
+    const codeAction = /action="(\/register\/[^"]+\/code)"/.exec(startPage)?.[1] ?? '';
+    const codeSent = await request(codeAction, { form: { _csrf: csrf(startPage) } });
+    expect(codeSent.status).toBe(200);
+    const registerPage = await codeSent.text();
+    const codeMails = await gw.app.storage.repos.outbox.claimDue({
+      now: new Date('2100-01-01T00:00:00Z'),
+      leaseUntil: new Date('2000-01-01T00:00:00Z'),
+      limit: 100,
+    });
+    const codeMail = codeMails.filter((m) => m.kind === 'email-code').at(-1);
+    if (!codeMail) throw new Error('no code email');
+    const code = codeIn((await readOutboxMail(gw.app, codeMail)).text);
+    const action = /action="(\/register\/[^"/]+)"/.exec(registerPage)?.[1] ?? '';
     const registered = await request(action, {
-      form: { _csrf: csrf(registerPage), password: 'copper lantern meadow violin 9' },
+      form: { _csrf: csrf(registerPage), password: 'copper lantern meadow violin 9', code },
     });
     expect(registered.status).toBe(303);
     const messagePath = registered.headers.get('location') ?? '';

@@ -9,6 +9,7 @@ import { createLogger } from '../../adapters/logging/logger.ts';
 import { createStaffAccount } from '../../core/accounts/create-staff.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
 import { createHarness, GOOD_PASSWORD, type Harness, linkIn } from '../auth/support.ts';
+import { newestCodeTo } from '../support/email-code.ts';
 import { inlineCodeIn } from '../views/render.ts';
 
 const ORIGIN = 'https://messages.example.gov.uk';
@@ -210,31 +211,52 @@ describe('auth routes', () => {
       expect((await tokenRow(token))?.usedAt).toBeNull();
     });
 
-    it('the button shows registration with the address fixed; the form spends the link once', async () => {
+    it('the button shows who the link is for and emails a code; code and password register once', async () => {
       const { token, deliveryId } = await notify();
       const shown = await web.post(`/r/${token}`, `/r/${token}`);
       expect(shown.status).toBe(200);
-      const html = await shown.text();
-      expect(html).toContain('new@example.org');
-      expect(html).not.toMatch(/<input[^>]*name="email"/);
-      expect(html).toContain(`action="/register/${token}"`);
-      expect(html).toContain('three random words');
+      const start = await shown.text();
+      expect(start).toContain('new@example.org');
+      expect(start).not.toMatch(/<input[^>]*name="(email|password)"/);
+      expect(start).toContain(`action="/register/${token}/code"`);
+      expect(start).toContain('Emails are often passed on');
+      expect(start).toContain(`href="/r/${token}/ask"`);
       expect((await tokenRow(token))?.usedAt).toBeNull();
 
+      const sent = await web.post(`/register/${token}/code`, null, { csrf: web.csrfOf(start) });
+      expect(sent.status).toBe(200);
+      const html = await sent.text();
+      expect(html).toContain('We have emailed a code to new@example.org');
+      expect(html).toMatch(/<input[^>]*name="code"/);
+      expect(html).toContain(`action="/register/${token}"`);
+      expect(html).toContain('three random words');
+      const code = newestCodeTo(await h.outbox(), 'new@example.org');
+
       const csrf = web.csrfOf(html);
+      // Every problem at once: no code and a weak password; nothing typed is lost.
       const weak = await web.post(`/register/${token}`, null, {
         csrf,
-        fields: { password: 'short' },
+        fields: { password: 'short', code: '' },
       });
       expect(weak.status).toBe(400);
       const weakHtml = await weak.text();
       expect(weakHtml).toContain('govuk-error-summary');
       expect(weakHtml).toContain('href="#password"');
+      expect(weakHtml).toContain('href="#code"');
       expect(weakHtml).toContain('new@example.org');
       expect(weak.headers.get('set-cookie')).toBeNull();
+      const typo = await web.post(`/register/${token}`, null, {
+        csrf,
+        fields: { password: NEW_PASSWORD, code: '12 34' },
+      });
+      expect(typo.status).toBe(400);
+      expect(await typo.text()).toMatch(
+        /name="code"[^>]*value="12 34"|value="12 34"[^>]*name="code"/,
+      );
 
-      const ok = await web.post(`/register/${token}`, `/register/${token}`, {
-        fields: { password: NEW_PASSWORD },
+      const ok = await web.post(`/register/${token}`, null, {
+        csrf,
+        fields: { password: NEW_PASSWORD, code },
       });
       expect(ok.status).toBe(303);
       expect(ok.headers.get('location')).toBe(`/inbox/${deliveryId}`);
@@ -266,7 +288,13 @@ describe('auth routes', () => {
       const res = await web.post(`/r/${token}`, `/r/${token}`);
       expect(res.status).toBe(303);
       const location = res.headers.get('location') ?? '';
-      expect(location).toBe(`/sign-in?next=${encodeURIComponent(`/inbox/${deliveryId}`)}`);
+      expect(location).toBe(
+        `/sign-in?next=${encodeURIComponent(`/inbox/${deliveryId}`)}&link=${encodeURIComponent(token)}`,
+      );
+      // Someone the notification was passed on to finds their way from here too.
+      const page = await (await web.get(location)).text();
+      expect(page).toContain('Not the person this message was sent to?');
+      expect(page).toContain(`href="/r/${token}/ask"`);
       const signIn = await web.post('/sign-in', location, {
         fields: {
           email: 'ann@example.org',

@@ -134,17 +134,30 @@ describe('sent items, tracking and control after sending', () => {
     expect(badHtml).toContain('href="#endDate"');
     expect(badHtml).toContain('value="2020"');
 
+    // Past the council's retention (90 days from sending here), and far past it, are refused.
+    for (const year of ['2026', '9999']) {
+      const late = await h.post(`/staff/sent/${sent.messageId}/access-end`, {
+        cookie,
+        formPage: `/staff/sent/${sent.messageId}`,
+        fields: { 'endDate-day': '31', 'endDate-month': '12', 'endDate-year': year },
+      });
+      expect(late.status).toBe(400);
+      const lateHtml = await late.text();
+      expect(lateHtml).toContain('The end date must be no later than');
+      expect(lateHtml).toContain(`value="${year}"`);
+    }
+
     const ok = await h.post(`/staff/sent/${sent.messageId}/access-end`, {
       cookie,
       formPage: `/staff/sent/${sent.messageId}`,
-      fields: { 'endDate-day': '30', 'endDate-month': '6', 'endDate-year': '2025' },
+      fields: { 'endDate-day': '30', 'endDate-month': '5', 'endDate-year': '2025' },
     });
     expect(ok.status).toBe(303);
     const html = await (await h.get(ok.headers.get('location') ?? '', cookie)).text();
-    expect(html).toContain('Access now ends on 30 June 2025 at 23:59');
+    expect(html).toContain('Access now ends on 30 May 2025 at 23:59');
     const delivery = await h.storage.repos.deliveries.findById({ id: annDelivery() });
     // 23:59:59 in London during summer time is 22:59:59 UTC.
-    expect(delivery?.accessEndsAt.toISOString()).toBe('2025-06-30T22:59:59.000Z');
+    expect(delivery?.accessEndsAt.toISOString()).toBe('2025-05-30T22:59:59.000Z');
     const audit = await h.storage.repos.audit.list({
       filter: { action: 'delivery.expiry-change' },
       limit: 10,

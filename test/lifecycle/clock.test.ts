@@ -102,7 +102,7 @@ describe('100 days on the clock', () => {
     );
     if (!asked.ok) throw new Error('no request');
     const granted = await decideAccessRequest(
-      { ...h.mailbox, orgName: 'Barnet Council', extensionDays: 45 },
+      { ...h.mailbox, orgName: 'Barnet Council', extensionDays: 45, accessDays: 45 },
       { account: officer, requestId: asked.request.id, grant: true, ip: null },
     );
     expect(granted.ok).toBe(true);

@@ -464,14 +464,22 @@ describe('access-control matrix: emailed links', () => {
       return value;
     };
     let n = 0;
-    const cases: Array<{ route: string; purpose: 'notify' | 'reset' | 'set-password' }> = [
+    const cases: Array<{
+      route: string;
+      suffix?: string;
+      methods?: ReadonlyArray<'GET' | 'POST'>;
+      purpose: 'notify' | 'reset' | 'set-password';
+    }> = [
       { route: '/r', purpose: 'notify' },
       { route: '/open', purpose: 'notify' },
       { route: '/register', purpose: 'notify' },
+      { route: '/register', suffix: '/code', methods: ['POST'], purpose: 'notify' },
+      { route: '/r', suffix: '/ask', purpose: 'notify' },
+      { route: '/r', suffix: '/ask/confirm', methods: ['POST'], purpose: 'notify' },
       { route: '/reset', purpose: 'reset' },
       { route: '/set-password', purpose: 'set-password' },
     ];
-    for (const { route, purpose } of cases) {
+    for (const { route, suffix = '', methods = ['GET', 'POST'], purpose } of cases) {
       const expired = await link(purpose, addDays(w.clock.now(), -1));
       const spent = await link(purpose, addDays(w.clock.now(), 1));
       const [id] = spent.split('.');
@@ -480,16 +488,20 @@ describe('access-control matrix: emailed links', () => {
       const tampered = `${live.slice(0, -2)}${live.endsWith('aa') ? 'bb' : 'aa'}`;
       const unknown = `${w.ids.newId()}.${'A'.repeat(22)}`;
       const bad = [unknown, expired, spent, tampered, 'malformed-zq', 'zq.zq.zq'];
-      for (const method of ['GET', 'POST'] as const) {
+      for (const method of methods) {
         const answers: string[] = [];
         for (const token of bad) {
-          const path = `${route}/${token}`;
+          const path = `${route}/${token}${suffix}`;
           const res =
             method === 'GET'
               ? await w.get(path)
               : await w.post(path, {
                   csrf: w.anonymousToken(path),
-                  fields: { password: 'a perfectly fine new password' },
+                  fields: {
+                    password: 'a perfectly fine new password',
+                    email: 'someone.else@example.org',
+                    code: '123456',
+                  },
                 });
           n += 1;
           const text = stable(await res.text())
@@ -499,10 +511,10 @@ describe('access-control matrix: emailed links', () => {
             `${res.status} ${text.replace(/value="[0-9a-z]{1,12}\.[0-9a-f]{64}"/g, '')}`,
           );
         }
-        expect(new Set(answers).size, `${method} ${route}`).toBe(1);
+        expect(new Set(answers).size, `${method} ${route}${suffix}`).toBe(1);
         // Only a button is shown for /r and /open on GET (mail scanners must not spend a
         // link), so even a live link looks the same there.
-        if (method === 'GET' && (route === '/r' || route === '/open')) {
+        if (method === 'GET' && suffix === '' && (route === '/r' || route === '/open')) {
           const res = await w.get(`${route}/${live}`);
           const text = stable(await res.text())
             .split(live)
@@ -512,7 +524,7 @@ describe('access-control matrix: emailed links', () => {
           );
           n += 1;
         } else {
-          expect(answers[0]?.startsWith('404 '), `${method} ${route}`).toBe(true);
+          expect(answers[0]?.startsWith('404 '), `${method} ${route}${suffix}`).toBe(true);
         }
       }
     }

@@ -111,6 +111,32 @@ async function targetFor(key: string): Promise<Target> {
       const value = await link('notify', account);
       return signedOut(`/${key.split('/')[1]}/${value}`, [['password', NEW_PASSWORD]]);
     }
+    case 'POST /register/:token/code': {
+      const account = await w.addAccount(`code-${w.ids.newId().slice(0, 6)}@example.org`, {
+        passwordHash: null,
+      });
+      return signedOut(`/register/${await link('notify', account)}/code`);
+    }
+    case 'POST /r/:token/ask':
+    case 'POST /r/:token/ask/confirm': {
+      const sent = await w.send({ from: w.people.olive, to: ['asked-of@example.org'] });
+      const deliveryId = sent.deliveries['asked-of@example.org'] as string;
+      const { token, value } = buildLinkToken(
+        { ids: w.ids, secrets: w.secrets, clock: w.clock },
+        {
+          purpose: 'notify',
+          accountId: null,
+          email: 'asked-of@example.org',
+          deliveryId,
+          expiresAt: addDays(w.clock.now(), 1),
+        },
+      );
+      await w.storage.repos.tokens.insert({ token });
+      return signedOut(`/r/${value}/${key.endsWith('confirm') ? 'ask/confirm' : 'ask'}`, [
+        ['email', `friend-${w.ids.newId().slice(0, 6)}@example.org`],
+        ['code', '123456'],
+      ]);
+    }
     case 'POST /reset':
       return signedOut('/reset', [['email', w.people.ann.email]]);
     case 'POST /reset/:token':

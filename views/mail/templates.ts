@@ -31,7 +31,11 @@ export const englishMailTemplates: MailTemplates = {
 
   accessRequested({ orgName, requesterEmail, kind, link }) {
     const what =
-      kind === 'extension' ? 'more time to read a secure message' : 'to forward a secure message';
+      kind === 'extension'
+        ? 'more time to read a secure message'
+        : kind === 'forward'
+          ? 'to forward a secure message'
+          : 'access to a secure message, using a link that was passed on to them,';
     const subject = `Request for access to a secure message (${orgName})`;
     const text = [
       `${requesterEmail} has asked for ${what} you sent.`,
@@ -52,6 +56,27 @@ export const englishMailTemplates: MailTemplates = {
       : `Your request for access to a secure message from ${orgName} was not granted. Contact the sender if you need it.`;
     const text = [sentence, '', granted ? `Open it here: ${link}` : ''].join('\n').trim();
     const html = `<p>${escapeHtml(sentence)}</p>${granted ? `<p><a href="${escapeHtml(link)}">Open the message</a></p>` : ''}`;
+    return { subject, text, html };
+  },
+
+  emailCode({ orgName, code, purpose, minutes, publicUrl }) {
+    const subject = `Your ${orgName} secure messages code: ${code}`;
+    const why =
+      purpose === 'register'
+        ? 'Someone, perhaps you, is choosing a password to read secure messages sent to this email address.'
+        : 'Someone, perhaps you, is asking for access to a secure message and gave this email address as theirs.';
+    const lines = [
+      why,
+      `Your code is ${code}. It works once, for ${minutes} minutes.`,
+      'Nobody from the council will ever ask you for this code. If it was not you, ignore this email: nothing happens without the code.',
+    ];
+    const text = [...lines.flatMap((line) => [line, '']), genuineCodeText(orgName, publicUrl)].join(
+      '\n',
+    );
+    const html = page([
+      ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+      `<p>${escapeHtml(genuineCodeText(orgName, publicUrl))}</p>`,
+    ]);
     return { subject, text, html };
   },
 
@@ -151,6 +176,11 @@ export const englishMailTemplates: MailTemplates = {
 /** The line every account email ends with: how to tell it from a phishing copy. */
 function genuineText(orgName: string, publicUrl: string): string {
   return `Is this email genuine? The link must start with ${publicUrl}/ . If it does not, or you did not expect this email, do not open it: contact ${orgName} using the details on its website.`;
+}
+
+/** How to tell a code email from a phishing copy: it carries no link at all. */
+function genuineCodeText(orgName: string, publicUrl: string): string {
+  return `Type the code only on ${publicUrl} . This email has no link on purpose; if you did not expect it, contact ${orgName} using the details on its website.`;
 }
 
 /** A minimal HTML email body around `paragraphs` (already escaped). */

@@ -131,6 +131,70 @@ export const en = {
         'The link may have expired or been used already. Ask your administrator for a new one.',
       requestNew: 'Ask for a new link',
     },
+    /** Proving an address with an emailed code, and asking for access from a passed-on link. */
+    proof: {
+      startTitle: 'Check it is your email address',
+      sentTo: 'This secure message was sent to',
+      why: 'Emails are often passed on, so a link alone does not show who is opening it. To make sure only the person it was sent to can read it, we will email a code to that address now. You will type it in when you create your password.',
+      sendCode: 'Email me a code',
+      tooManyCodes:
+        'We have sent the most codes we can to this address for now. Wait an hour, or use the newest code you were sent.',
+      codeSent: (email: string) =>
+        `We have emailed a code to ${email}. It works for 15 minutes. Check your spam or junk folder if it has not arrived.`,
+      codeWhy:
+        'The code shows that you can read the email sent to this address now. Nobody from the council will ever ask you for it.',
+      codeLabel: 'Code from the email',
+      codeHint: 'It is 6 digits, like 123456.',
+      codeProblems: {
+        'code-missing': 'Enter the code from the email',
+        'code-wrong': 'The code is not right. Check the newest email and try again',
+        'code-expired':
+          'The code has expired or was tried too many times. Ask for a new code below',
+      },
+      noCodeHeading: 'No code, or it has expired?',
+      noCode: 'We can send a new one. Only the newest code works.',
+      resend: 'Send a new code',
+      notYouHeading: 'Not the person this message was sent to?',
+      notYouBody:
+        'If someone passed this email on to you, you cannot read the message with their link. You can ask the sender to send it to you.',
+      askLink: 'Ask the sender for access',
+      notYouContact: (name: string, email: string) =>
+        `If someone passed this email on to you, you cannot read the message with their link. Contact ${name}${email ? ` (${email})` : ''} and ask them to send it to you.`,
+      ask: {
+        title: 'Ask the sender for access',
+        intro: (sender: string) =>
+          `${sender} sent this message to someone else. Give your own email address and we will ask ${sender} whether to send it to you. They decide, and we email you when they do.`,
+        codeWhy: 'First we email you a code, to check the address is yours.',
+        email: 'Your email address',
+        emailHint: 'We send the code here, and the message too if the sender agrees.',
+        reason: 'Why you need it (optional)',
+        reasonHint: 'For example, who you are and how you are helping. The sender sees this.',
+        sendCode: 'Email me a code',
+        send: 'Send the request',
+        problems: {
+          'email-missing': 'Enter your email address',
+          'email-invalid': 'Enter an email address in the correct format, like name@example.com',
+          'own-address':
+            'This is the address the message was sent to. Go back to the link and select Continue instead',
+          'too-many-codes':
+            'We have sent the most codes we can to this address for now. Wait an hour, or use the newest code you were sent',
+          'rate-limited': 'You have made the most requests allowed in an hour. Try again later',
+          'reason-too-long': 'The reason must be 1000 characters or fewer',
+          'code-missing': 'Enter the code from the email',
+          'code-wrong': 'The code is not right. Check the newest email and try again',
+          'code-expired': 'The code has expired or was tried too many times. Ask for a new code',
+        },
+        doneTitle: 'Your request',
+        asked: (sender: string) =>
+          `We have asked ${sender} to send you this message. We will email you when they decide.`,
+        alreadyAsked: (sender: string) =>
+          `You have already asked for this message. ${sender} has not decided yet. We will email you when they do.`,
+        alreadyGranted:
+          'The sender has already agreed. Look for the email that tells you about your secure message.',
+        alreadyDenied: (sender: string) =>
+          `${sender} decided not to send you this message. If you think this is wrong, contact them.`,
+      },
+    },
     register: {
       title: 'Create a password',
       intro:

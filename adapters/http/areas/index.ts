@@ -23,6 +23,8 @@ export type AreaOptions = {
   signInWindowMs?: number;
   /** Reset emails asked for per client address in `resetWindowMs`. */
   resetLimit?: number;
+  /** Emailed codes asked for per client address in an hour (default 20). */
+  codeLimit?: number;
   resetWindowMs?: number;
 };
 
@@ -97,6 +99,13 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       resetLimiter: new RateLimiter({
         limit: options.resetLimit ?? 10,
         windowMs: options.resetWindowMs ?? 60 * MINUTE_MS,
+        clock: app.clock,
+      }),
+      // Each code is an email: a client may ask for a few, the address's own hourly
+      // limit (in the database) stops anyone flooding one mailbox from many clients.
+      codeLimiter: new RateLimiter({
+        limit: options.codeLimit ?? 20,
+        windowMs: 60 * MINUTE_MS,
         clock: app.clock,
       }),
     }),

@@ -1,10 +1,21 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import {
+  describeLink,
+  type LinkInfo,
+  MAX_REASON_LENGTH,
+  requestAccessByLink,
+  sendLinkRequestCode,
+} from '../../../core/access/link-requests.ts';
 import type { AccountDeps } from '../../../core/accounts/deps.ts';
-import { normaliseEmail } from '../../../core/accounts/email.ts';
+import { emailKey, normaliseEmail } from '../../../core/accounts/email.ts';
 import type { Account } from '../../../core/accounts/model.ts';
-import { findRegistrationLink, register } from '../../../core/accounts/register.ts';
+import {
+  findRegistrationLink,
+  register,
+  sendRegistrationCode,
+} from '../../../core/accounts/register.ts';
 import {
   completePasswordReset,
   findResetLink,
@@ -15,9 +26,17 @@ import { signIn } from '../../../core/accounts/sign-in.ts';
 import { buildDeviceToken } from '../../../core/auth/device-cookie.ts';
 import type { Session } from '../../../core/auth/model.ts';
 import type { RateLimiter } from '../../../core/auth/rate-limit.ts';
-import { invalidateSession, signOut } from '../../../core/auth/sessions.ts';
+import { endResumeTokens, invalidateSession, signOut } from '../../../core/auth/sessions.ts';
 import { FormRefusedPage } from '../../../views/pages/auth/forbidden.tsx';
 import { LinkInvalidPage, LinkStartPage } from '../../../views/pages/auth/link.tsx';
+import {
+  AskAccessPage,
+  AskDonePage,
+  AskOffPage,
+  type FormTarget,
+  RegisterStartPage,
+  RegisterWithCodePage,
+} from '../../../views/pages/auth/mailbox-proof.tsx';
 import { type NewPasswordKind, NewPasswordPage } from '../../../views/pages/auth/new-password.tsx';
 import { ResetRequestPage, ResetSentPage } from '../../../views/pages/auth/reset-request.tsx';
 import { type SignInNotice, SignInPage } from '../../../views/pages/auth/sign-in.tsx';
@@ -48,7 +67,9 @@ export function isAnonymousForm(path: string): boolean {
   return (
     path === '/sign-in' ||
     path === '/reset' ||
-    /^\/(r|open|register|reset|set-password)\/[^/]+$/.test(path)
+    /^\/(r|open|register|reset|set-password)\/[^/]+$/.test(path) ||
+    /^\/register\/[^/]+\/code$/.test(path) ||
+    /^\/r\/[^/]+\/ask(\/confirm)?$/.test(path)
   );
 }
 
@@ -61,6 +82,8 @@ export type PublicAreaDeps = {
   signInLimiter: RateLimiter;
   /** Reset requests per client address (each may send an email). */
   resetLimiter: RateLimiter;
+  /** Emailed codes asked for per client address (each sends an email). */
+  codeLimiter: RateLimiter;
 };
 
 type Ctx = Context<AppEnv>;
@@ -137,6 +160,8 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const signedIn = c.get('account');
     if (signedIn) return c.redirect(next ?? homeFor(signedIn), 303);
     const notice = c.req.query('notice');
+    const linkToken = c.req.query('link');
+    const link = linkToken ? await describeLink(accounts, { token: linkToken }) : null;
     return render(
       c,
       SignInPage({
@@ -145,6 +170,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         next,
         rememberMeDays: accounts.policy.rememberMeDays,
         notice: isNotice(notice) ? notice : null,
+        notForYou: link && linkToken ? notForYou(c, link, linkToken) : null,
       }),
     );
   });
@@ -182,9 +208,18 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     return c.redirect(afterSignIn(result, next), 303);
   });
 
+  /** A cookie whose session timed out can still save a draft; signing out ends that too. */
+  const endTimedOut = async (c: Ctx) => {
+    const timedOut = c.get('timedOut');
+    if (timedOut) {
+      await endResumeTokens(accounts.storage.repos, timedOut.account.id, accounts.clock.now());
+    }
+  };
+
   area.post('/sign-out', async (c) => {
     const session = c.get('session');
     if (session) await signOut(accounts, { session, everywhere: false, ip: ip(c) });
+    else await endTimedOut(c);
     clearSessionCookie(c, { https });
     return c.redirect('/sign-in?notice=signed-out', 303);
   });
@@ -192,6 +227,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
   area.post('/sign-out-everywhere', async (c) => {
     const session = c.get('session');
     if (session) await signOut(accounts, { session, everywhere: true, ip: ip(c) });
+    else await endTimedOut(c);
     clearSessionCookie(c, { https });
     return c.redirect('/sign-in?notice=signed-out-everywhere', 303);
   });
@@ -209,14 +245,19 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
       const token = c.req.param('token') ?? '';
       const link = await findRegistrationLink(accounts, { token });
       if (!link) return render(c, await invalidLink(c, 'message'), 404);
+      const described = await describeLink(accounts, { token });
       if (link.state === 'sign-in') {
         const target = link.deliveryId ? messagePath(link.deliveryId) : HOME_PATH;
-        if (c.get('account')) return c.redirect(target, 303);
-        return c.redirect(`/sign-in?next=${encodeURIComponent(target)}`, 303);
+        const account = c.get('account');
+        // Signed in as someone else: this is not their message; they may ask for it.
+        if (account && described && !isAddressee(account, described)) {
+          return c.redirect(`/r/${token}/ask`, 303);
+        }
+        if (account) return c.redirect(target, 303);
+        const linkParam = described ? `&link=${encodeURIComponent(token)}` : '';
+        return c.redirect(`/sign-in?next=${encodeURIComponent(target)}${linkParam}`, 303);
       }
-      // The registration form posts to /register/<token>; its CSRF token is for that path.
-      const action = `/register/${token}`;
-      return render(c, await newPasswordPage(c, 'register', link.email, action));
+      return render(c, await registerStartPage(c, token, link.email, described));
     });
   }
 
@@ -225,14 +266,33 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const link = await findRegistrationLink(accounts, { token });
     if (!link) return render(c, await invalidLink(c, 'message'), 404);
     if (link.state === 'sign-in') return c.redirect(`/r/${token}`, 303);
-    return render(c, await newPasswordPage(c, 'register', link.email, c.req.path));
+    const described = await describeLink(accounts, { token });
+    return render(c, await registerStartPage(c, token, link.email, described));
+  });
+
+  // Emails the code that proves the address: a link alone proves nothing.
+  area.post('/register/:token/code', async (c) => {
+    const token = c.req.param('token');
+    const link = await findRegistrationLink(accounts, { token });
+    if (!link) return render(c, await invalidLink(c, 'message'), 404);
+    if (link.state === 'sign-in') return c.redirect(`/r/${token}`, 303);
+    const described = await describeLink(accounts, { token });
+    const limit = deps.codeLimiter.hit(ip(c));
+    const sent = limit.allowed ? await sendRegistrationCode(accounts, { token }) : null;
+    if (limit.allowed && !sent) return render(c, await invalidLink(c, 'message'), 404);
+    if (!sent?.ok) {
+      return render(c, await registerStartPage(c, token, link.email, described, true), 429);
+    }
+    return render(c, await registerWithCodePage(c, token, link.email, { codeSent: true }));
   });
 
   area.post('/register/:token', async (c) => {
     const token = c.req.param('token');
     const body = await formOf(c);
+    const code = body.get('code').slice(0, 40);
     const result = await register(accounts, {
       token,
+      code,
       password: body.get('password'),
       ip: ip(c),
       userAgent: userAgent(c),
@@ -249,7 +309,78 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     if (result.reason === 'invalid-link') return render(c, await invalidLink(c, 'message'), 404);
     const link = await findRegistrationLink(accounts, { token });
     const email = link?.state === 'register' ? link.email : '';
-    return render(c, await newPasswordPage(c, 'register', email, c.req.path, result.problems), 400);
+    return render(
+      c,
+      await registerWithCodePage(c, token, email, {
+        code,
+        codeProblem: result.codeProblem,
+        passwordProblems: result.problems,
+      }),
+      400,
+    );
+  });
+
+  // ---- "This message was sent to someone else" ----------------------------------------
+
+  area.get('/r/:token/ask', async (c) => {
+    const token = c.req.param('token');
+    const link = await describeLink(accounts, { token });
+    if (!link) return render(c, await invalidLink(c, 'message'), 404);
+    if (!link.canAsk) return render(c, await askOffPage(c, link));
+    return render(c, await askPage(c, token, link, { step: 'email' }));
+  });
+
+  area.post('/r/:token/ask', async (c) => {
+    const token = c.req.param('token');
+    const body = await formOf(c);
+    const typed = { email: body.get('email').trim().slice(0, 320), reason: askReason(body) };
+    const link = await describeLink(accounts, { token });
+    if (!link) return render(c, await invalidLink(c, 'message'), 404);
+    if (!link.canAsk) return render(c, await askOffPage(c, link));
+    if (!deps.codeLimiter.hit(ip(c)).allowed) {
+      const problems = ['too-many-codes'] as const;
+      return render(c, await askPage(c, token, link, { step: 'email', ...typed, problems }), 429);
+    }
+    const sent = await sendLinkRequestCode(accounts, { token, email: typed.email });
+    if (!sent.ok && sent.reason === 'not-found')
+      return render(c, await invalidLink(c, 'message'), 404);
+    if (!sent.ok && sent.reason === 'off') return render(c, await askOffPage(c, link));
+    if (!sent.ok && sent.reason === 'invalid') {
+      const problems = sent.problems;
+      return render(c, await askPage(c, token, link, { step: 'email', ...typed, problems }), 400);
+    }
+    const email = sent.ok ? sent.email : typed.email;
+    return render(c, await askPage(c, token, link, { step: 'code', ...typed, email }));
+  });
+
+  area.post('/r/:token/ask/confirm', async (c) => {
+    const token = c.req.param('token');
+    const body = await formOf(c);
+    const typed = {
+      email: body.get('email').trim().slice(0, 320),
+      reason: askReason(body),
+      code: body.get('code').slice(0, 40),
+    };
+    const result = await requestAccessByLink(accounts, { token, ...typed, ip: ip(c) });
+    const link = await describeLink(accounts, { token });
+    if (!link || (!result.ok && result.reason === 'not-found')) {
+      return render(c, await invalidLink(c, 'message'), 404);
+    }
+    if (!result.ok && result.reason === 'off') return render(c, await askOffPage(c, link));
+    if (!result.ok && result.reason === 'invalid') {
+      const problems = result.problems;
+      return render(c, await askPage(c, token, link, { step: 'code', ...typed, problems }), 400);
+    }
+    if (!result.ok) return render(c, await invalidLink(c, 'message'), 404);
+    return render(
+      c,
+      AskDonePage({
+        ...(await pageProps(c)),
+        status: result.status,
+        merged: result.merged,
+        senderName: link.senderName,
+      }),
+    );
   });
 
   // ---- Forgotten password ------------------------------------------------------------
@@ -305,6 +436,96 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
   });
 
   // ---- Shared pieces -------------------------------------------------------------
+
+  /** A form posting to `action`, with the CSRF token for that path (signed-out tokens are per path). */
+  const target = (c: Ctx, action: string): FormTarget => ({
+    action,
+    csrfToken: c.get('session')
+      ? c.get('csrfToken')
+      : anonymousCsrfToken(accounts.secrets, accounts.clock, action),
+  });
+
+  /** The "not the person it was sent to?" section for a message's link. */
+  function notForYou(c: Ctx, link: LinkInfo, token: string) {
+    void c;
+    return link.canAsk
+      ? { askHref: `/r/${encodeURIComponent(token)}/ask`, contact: null }
+      : { askHref: null, contact: { name: link.senderName, email: link.senderEmail } };
+  }
+
+  async function registerStartPage(
+    c: Ctx,
+    token: string,
+    email: string,
+    link: LinkInfo | null,
+    tooManyCodes = false,
+  ) {
+    const props = await pageProps(c);
+    const other = link ? notForYou(c, link, token) : { askHref: null, contact: null };
+    return RegisterStartPage({
+      ...props,
+      email,
+      sendCode: target(c, `/register/${token}/code`),
+      ...other,
+      tooManyCodes,
+    });
+  }
+
+  async function registerWithCodePage(
+    c: Ctx,
+    token: string,
+    email: string,
+    state: {
+      codeSent?: boolean;
+      code?: string;
+      codeProblem?: 'code-missing' | 'code-wrong' | 'code-expired' | null;
+      passwordProblems?: readonly string[];
+    },
+  ) {
+    return RegisterWithCodePage({
+      ...(await pageProps(c)),
+      email,
+      register: target(c, `/register/${token}`),
+      resend: target(c, `/register/${token}/code`),
+      code: state.code ?? '',
+      codeProblem: state.codeProblem ?? null,
+      passwordProblems: state.passwordProblems ?? [],
+      codeSent: state.codeSent ?? false,
+    });
+  }
+
+  async function askPage(
+    c: Ctx,
+    token: string,
+    link: LinkInfo,
+    state: {
+      step: 'email' | 'code';
+      email?: string;
+      reason?: string;
+      code?: string;
+      problems?: Parameters<typeof AskAccessPage>[0]['problems'];
+    },
+  ) {
+    return AskAccessPage({
+      ...(await pageProps(c)),
+      step: state.step,
+      senderName: link.senderName,
+      email: state.email ?? '',
+      reason: state.reason ?? '',
+      code: state.code ?? '',
+      problems: state.problems ?? [],
+      submit: target(c, state.step === 'email' ? `/r/${token}/ask` : `/r/${token}/ask/confirm`),
+      resend: target(c, `/r/${token}/ask`),
+      maxReason: MAX_REASON_LENGTH,
+    });
+  }
+
+  async function askOffPage(c: Ctx, link: LinkInfo) {
+    return AskOffPage({
+      ...(await pageProps(c)),
+      contact: { name: link.senderName, email: link.senderEmail },
+    });
+  }
 
   async function newPasswordPage(
     c: Ctx,
@@ -388,4 +609,14 @@ async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
       return typeof value === 'string' ? value : '';
     },
   };
+}
+
+/** True when `account` is the person a link's message was sent to. */
+function isAddressee(account: Pick<Account, 'emailKey'>, link: LinkInfo): boolean {
+  return account.emailKey === emailKey(link.addresseeEmail);
+}
+
+/** The reason typed on the "ask the sender" forms, kept whole up to a little past its limit. */
+function askReason(body: { get(name: string): string }): string {
+  return body.get('reason').slice(0, MAX_REASON_LENGTH + 100);
 }

@@ -6,7 +6,11 @@ import { requestExtension } from '../../../core/access/requests.ts';
 import type { Account } from '../../../core/accounts/model.ts';
 import type { MailboxDeps } from '../../../core/messages/deps.ts';
 import { downloadAttachment } from '../../../core/messages/download-attachment.ts';
-import { type AddressingPolicy, forwardMessage } from '../../../core/messages/forward-message.ts';
+import {
+  type AddressingPolicy,
+  type ForwardProblem,
+  forwardMessage,
+} from '../../../core/messages/forward-message.ts';
 import { listExpired } from '../../../core/messages/list-expired.ts';
 import { hideDelivery, listInbox } from '../../../core/messages/mailbox.ts';
 import { decryptText, openMessage } from '../../../core/messages/open-message.ts';
@@ -226,6 +230,7 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
           from: { name: from?.name ?? '', email: from?.email ?? '' },
           to: opened.participants.filter((p) => p.kind === 'to').map((p) => p.email),
           cc: opened.participants.filter((p) => p.kind === 'cc').map((p) => p.email),
+          forwardedBy: opened.forwardedBy,
           sentAt: opened.message.createdAt,
           accessEndsAt: opened.delivery.accessEndsAt,
           body: { format: opened.message.bodyFormat, content: text },
@@ -352,7 +357,11 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
     const form = await formOf(c);
     const to = form.get('to').slice(0, 5_000);
     const props = await pageProps(c);
-    const result = await forwardMessage(deps, policyOf(props.settings), {
+    const limits = {
+      maxRecipients: props.settings.maxRecipients,
+      forwardsPerHour: props.settings.forwardsPerHour,
+    };
+    const result = await forwardMessage(deps, policyOf(props.settings), limits, {
       account: signedIn(c),
       deliveryId: id,
       to: to.split(/[\s,;]+/),
@@ -362,7 +371,7 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
     if (!result.ok) {
       const message = await forwardable(c, id);
       if (!message) return notFound(c);
-      const errors = onFormFields(result.issues, ['to']);
+      const errors = { to: forwardProblemText(props.strings, props.settings, result.problem) };
       return render(c, forwardPage(props, id, message.subject, to, errors), 400);
     }
     const notice: MessageNotice =
@@ -668,4 +677,26 @@ export function attachmentHeaders(download: {
     // Someone's file must not stay in a shared or browser cache.
     'Cache-Control': 'no-store',
   };
+}
+
+/** The sentence for a refused forward, in the page's language. */
+function forwardProblemText(strings: Strings, settings: Settings, problem: ForwardProblem): string {
+  const s = strings.mailbox.forward.problems;
+  switch (problem.code) {
+    case 'read-only':
+      return s.readOnly;
+    case 'no-address':
+      return s.noAddress;
+    case 'invalid-address':
+      return s.invalidAddress(problem.address);
+    case 'outside':
+      return s.outside(
+        settings.internalDomains.join(', ') || settings.orgName,
+        problem.addresses.join(', '),
+      );
+    case 'too-many-addresses':
+      return s.tooMany(problem.max);
+    case 'rate-limited':
+      return s.rateLimited(problem.perHour);
+  }
 }

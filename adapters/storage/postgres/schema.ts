@@ -19,7 +19,7 @@ import {
 import type { AccessRequest } from '../../../core/access/model.ts';
 import type { AccountKind, Role } from '../../../core/accounts/model.ts';
 import type { AuditAction, AuditDetails } from '../../../core/audit/model.ts';
-import type { TokenPurpose } from '../../../core/auth/model.ts';
+import type { EmailCodePurpose, TokenPurpose } from '../../../core/auth/model.ts';
 import type { JobRun } from '../../../core/lifecycle/model.ts';
 import type { MailKind, OutboxMail } from '../../../core/mail/model.ts';
 import type {
@@ -143,8 +143,14 @@ export const deliveries = pgTable(
     hiddenAt: instant('hidden_at'),
     unretrievedNoticeAt: instant('unretrieved_notice_at'),
     createdAt: instant('created_at').notNull(),
+    // The chain of a forward is history, like an audit actor: no foreign keys, so
+    // erasing the forwarder does not take the forwarded copy with it.
+    forwardedFromId: text('forwarded_from_id'),
+    forwardedById: text('forwarded_by_id'),
   },
   (t) => [
+    // The forward limit counts one account's forwards in the last hour.
+    index('deliveries_forwarded_by_idx').on(t.forwardedById, t.createdAt),
     index('deliveries_message_idx').on(t.messageId, t.ord),
     index('deliveries_recipient_access_idx').on(t.recipientId, t.accessEndsAt),
     index('deliveries_created_at_idx').on(t.createdAt),
@@ -172,6 +178,27 @@ export const tokens = pgTable(
     index('tokens_account_purpose_idx').on(t.accountId, t.purpose),
     index('tokens_expires_at_idx').on(t.expiresAt),
     index('tokens_delivery_idx').on(t.deliveryId),
+  ],
+);
+
+/** Codes emailed to prove an address; only a keyed hash of the code is kept. */
+export const emailCodes = pgTable(
+  'email_codes',
+  {
+    id: text('id').primaryKey(),
+    purpose: text('purpose').$type<EmailCodePurpose>().notNull(),
+    email: text('email').notNull(),
+    emailKey: text('email_key').notNull(),
+    subjectId: text('subject_id').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+  },
+  (t) => [
+    index('email_codes_address_idx').on(t.emailKey, t.createdAt),
+    index('email_codes_expires_at_idx').on(t.expiresAt),
   ],
 );
 
@@ -244,6 +271,7 @@ export const accessRequests = pgTable(
       .notNull()
       .references(() => accounts.id),
     forwardToEmail: text('forward_to_email'),
+    reasonEnc: bytes('reason_enc'),
     status: text('status').$type<AccessRequest['status']>().notNull(),
     createdAt: instant('created_at').notNull(),
     decidedAt: instant('decided_at'),

@@ -7,7 +7,7 @@
 import type { AccessRequest } from '../../../core/access/model.ts';
 import type { Account } from '../../../core/accounts/model.ts';
 import type { AuditEvent } from '../../../core/audit/model.ts';
-import type { DeviceLockout, OneTimeToken, Session } from '../../../core/auth/model.ts';
+import type { DeviceLockout, EmailCode, OneTimeToken, Session } from '../../../core/auth/model.ts';
 import type { Contact, ContactGroup } from '../../../core/contacts/model.ts';
 import type { JobRun } from '../../../core/lifecycle/model.ts';
 import type { OutboxMail } from '../../../core/mail/model.ts';
@@ -74,6 +74,22 @@ export function toToken(row: OneTimeToken): OneTimeToken {
   };
 }
 
+/** An emailed code as read from either schema. */
+export function toEmailCode(row: EmailCode): EmailCode {
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    email: row.email,
+    emailKey: row.emailKey,
+    subjectId: row.subjectId,
+    codeHash: row.codeHash,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    usedAt: row.usedAt,
+  };
+}
+
 /** A device lockout counter as read from either schema. */
 export function toDeviceLockout(row: DeviceLockout): DeviceLockout {
   return {
@@ -121,6 +137,8 @@ export function toDelivery(row: Delivery): Delivery {
     hiddenAt: row.hiddenAt,
     unretrievedNoticeAt: row.unretrievedNoticeAt,
     createdAt: row.createdAt,
+    forwardedFromId: row.forwardedFromId,
+    forwardedById: row.forwardedById,
   };
 }
 
@@ -158,6 +176,7 @@ export function toAccessRequest(row: AccessRequest): AccessRequest {
     deliveryId: row.deliveryId,
     requesterId: row.requesterId,
     forwardToEmail: row.forwardToEmail,
+    reasonEnc: row.reasonEnc,
     status: row.status,
     createdAt: row.createdAt,
     decidedAt: row.decidedAt,

@@ -139,7 +139,12 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
     if (!asked.ok) throw new Error('request not made');
     if (state === 'decided') {
       await decideAccessRequest(
-        { ...w.deps, orgName: w.settings.orgName, extensionDays: w.settings.extensionDays },
+        {
+          ...w.deps,
+          orgName: w.settings.orgName,
+          extensionDays: w.settings.extensionDays,
+          accessDays: w.settings.accessDays,
+        },
         { account: olive, requestId: asked.request.id, grant: false, ip: null },
       );
     }
@@ -581,6 +586,10 @@ export const TOKEN_ROUTES: readonly string[] = [
   'POST /open/:token',
   'GET /register/:token',
   'POST /register/:token',
+  'POST /register/:token/code',
+  'GET /r/:token/ask',
+  'POST /r/:token/ask',
+  'POST /r/:token/ask/confirm',
   'GET /reset/:token',
   'POST /reset/:token',
   'GET /set-password/:token',

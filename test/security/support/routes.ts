@@ -85,6 +85,28 @@ export const ROUTES: Record<string, RouteSpec> = {
     as: 'anonymous',
     ids: [{ name: 'token', in: 'path', resource: 'link-token' }],
   },
+  // Proof of mailbox: the code emailed before a first password can be chosen.
+  'POST /register/:token/code': {
+    area: 'public',
+    as: 'anonymous',
+    ids: [{ name: 'token', in: 'path', resource: 'link-token' }],
+  },
+  // "This message was sent to someone else": asking the sender for access from a link.
+  'GET /r/:token/ask': {
+    area: 'public',
+    as: 'anonymous',
+    ids: [{ name: 'token', in: 'path', resource: 'link-token' }],
+  },
+  'POST /r/:token/ask': {
+    area: 'public',
+    as: 'anonymous',
+    ids: [{ name: 'token', in: 'path', resource: 'link-token' }],
+  },
+  'POST /r/:token/ask/confirm': {
+    area: 'public',
+    as: 'anonymous',
+    ids: [{ name: 'token', in: 'path', resource: 'link-token' }],
+  },
   'GET /reset': { area: 'public', as: 'anonymous', ids: [] },
   'POST /reset': { area: 'public', as: 'anonymous', ids: [] },
   'GET /reset/:token': {

@@ -29,6 +29,9 @@ export type SettingsForm = {
   /** One keyword a line. */
   subjectKeywords: string;
   forwardOutside: string;
+  maxRecipients: string;
+  forwardsPerHour: string;
+  linkAccessRequests: boolean;
 };
 
 /** The fields of `SettingsForm` that hold a whole number. */
@@ -42,6 +45,8 @@ export const NUMBER_FIELDS = [
   'lockoutMaxFailures',
   'lockoutWindowMinutes',
   'lockoutMinutes',
+  'maxRecipients',
+  'forwardsPerHour',
 ] as const;
 
 /**
@@ -123,6 +128,7 @@ export function SettingsPage(
         {section(s.limitsHeading)}
         {text('maxAttachments', s.maxAttachments, { width: '3' })}
         {text('maxTotalMb', s.maxTotalMb, { width: '4' })}
+        {text('maxRecipients', s.maxRecipients, { hint: s.maxRecipientsHint, width: '4' })}
 
         {section(s.periodsHeading)}
         {text('accessDays', s.accessDays, { hint: s.accessDaysHint })}
@@ -172,6 +178,16 @@ export function SettingsPage(
             { value: 'refuse', text: s.forwardOptions.refuse },
             { value: 'request', text: s.forwardOptions.request },
           ]}
+          strings={props.strings}
+        />
+        {text('forwardsPerHour', s.forwardsPerHour, { hint: s.forwardsPerHourHint, width: '4' })}
+        <Checkboxes
+          name="linkAccessRequests"
+          hint={s.linkAccessRequestsHint}
+          items={[{ value: 'yes', text: s.linkAccessRequests }]}
+          values={v.linkAccessRequests ? ['yes'] : []}
+          error={errors.linkAccessRequests}
+          small
           strings={props.strings}
         />
 

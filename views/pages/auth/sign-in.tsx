@@ -6,6 +6,7 @@ import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { PasswordInput } from '../../components/password-input.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
+import { NotForYou, type SenderContact } from './mailbox-proof.tsx';
 import type { AuthPageProps } from './shared.tsx';
 
 /** Why the sign-in page is shown with a message above the form. */
@@ -27,6 +28,11 @@ export function SignInPage(
     rememberMe?: boolean;
     rememberMeDays: number;
     notice?: SignInNotice | null;
+    /**
+     * Set when the person came from a message's link: the way for someone it was passed
+     * on to (ask the sender, or whom to contact).
+     */
+    notForYou?: { askHref: string | null; contact: SenderContact | null } | null;
   },
 ) {
   const s = props.strings.auth.signIn;
@@ -91,8 +97,14 @@ export function SignInPage(
               {s.forgotten}
             </a>
           </p>
-          <h2 class="govuk-heading-m">{s.firstTimeHeading}</h2>
-          <p class="govuk-body">{s.firstTime}</p>
+          {props.notForYou ? (
+            <NotForYou strings={props.strings} {...props.notForYou} />
+          ) : (
+            <>
+              <h2 class="govuk-heading-m">{s.firstTimeHeading}</h2>
+              <p class="govuk-body">{s.firstTime}</p>
+            </>
+          )}
         </div>
       </div>
     </Layout>

@@ -47,6 +47,7 @@ export function ForwardPage(
               : s.allowedNone}{' '}
             {props.forwardOutside === 'request' ? s.outsideRequest : s.outsideRefused}
           </p>
+          <p class="govuk-body">{s.privacy}</p>
           <form method="post" action={link(mailboxPaths.forward(props.deliveryId))} novalidate>
             <CsrfField token={props.csrfToken} />
             <TextInput

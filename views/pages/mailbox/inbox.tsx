@@ -67,22 +67,33 @@ export function InboxPage(
                 </time>
               ),
             },
-            { text: <Tag text={s.accessExpired} colour="grey" /> },
             {
-              text: row.requestPending ? (
-                s.requested
-              ) : (
-                <form method="post" action={link(mailboxPaths.requestAccess(row.deliveryId))}>
-                  <CsrfField token={props.csrfToken} />
-                  <input type="hidden" name="from" value="expired" />
-                  <Button variant="secondary" class="govuk-!-margin-bottom-0">
-                    {s.requestAccess}
-                    <span class="govuk-visually-hidden">
-                      {s.requestAccessFor(row.subject || s.noSubject)}
-                    </span>
-                  </Button>
-                </form>
-              ),
+              text:
+                row.state === 'revoked' ? (
+                  <Tag text={s.revoked} colour="red" />
+                ) : (
+                  <Tag text={s.accessExpired} colour="grey" />
+                ),
+            },
+            {
+              // A revoked copy cannot be asked back: the sender chose to end it.
+              text:
+                row.state === 'revoked' ? (
+                  s.revokedNoRequest
+                ) : row.requestPending ? (
+                  s.requested
+                ) : (
+                  <form method="post" action={link(mailboxPaths.requestAccess(row.deliveryId))}>
+                    <CsrfField token={props.csrfToken} />
+                    <input type="hidden" name="from" value="expired" />
+                    <Button variant="secondary" class="govuk-!-margin-bottom-0">
+                      {s.requestAccess}
+                      <span class="govuk-visually-hidden">
+                        {s.requestAccessFor(row.subject || s.noSubject)}
+                      </span>
+                    </Button>
+                  </form>
+                ),
             },
           ],
         }

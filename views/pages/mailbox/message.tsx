@@ -31,6 +31,8 @@ export type MessageView = {
   from: PersonView;
   to: string[];
   cc: string[];
+  /** Who forwarded this copy to the reader, when someone did. */
+  forwardedBy: string | null;
   sentAt: Date;
   accessEndsAt: Date;
   /**
@@ -68,6 +70,7 @@ export function MessagePage(
     { key: s.from, value: person(m.from) },
     { key: s.to, value: m.to.join(', ') },
     ...(m.cc.length > 0 ? [{ key: s.cc, value: m.cc.join(', ') }] : []),
+    ...(m.forwardedBy ? [{ key: s.forwardedBy, value: m.forwardedBy }] : []),
     {
       key: s.date,
       value: <time datetime={m.sentAt.toISOString()}>{formatDateTime(m.sentAt, props.lang)}</time>,

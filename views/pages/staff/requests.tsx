@@ -1,3 +1,4 @@
+import type { AccessRequestKind } from '../../../core/access/model.ts';
 import { Button, ButtonGroup } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
@@ -18,10 +19,13 @@ import {
 /** One access request as the pages show it. */
 export type RequestView = {
   id: string;
-  kind: 'extension' | 'forward';
+  kind: AccessRequestKind;
   status: 'pending' | 'granted' | 'denied';
   requesterEmail: string;
   forwardToEmail: string | null;
+  /** For a request made from a passed-on link: the addressee whose link it was, and why they ask. */
+  addresseeEmail: string | null;
+  reason: string | null;
   messageId: string;
   subject: string;
   createdAt: Date;
@@ -125,7 +129,11 @@ export function RequestPage(
   const rows: SummaryRow[] = [
     { key: s.requester, value: r.requesterEmail },
     { key: s.kind, value: s.kinds[r.kind] },
-    ...(r.forwardToEmail ? [{ key: s.forwardTo, value: r.forwardToEmail }] : []),
+    ...(r.kind === 'link' && r.addresseeEmail ? [{ key: s.linkOf, value: r.addresseeEmail }] : []),
+    ...(r.kind !== 'link' && r.forwardToEmail
+      ? [{ key: s.forwardTo, value: r.forwardToEmail }]
+      : []),
+    ...(r.kind === 'link' ? [{ key: s.reason, value: r.reason ?? s.noReason }] : []),
     {
       key: s.message,
       value: (
@@ -160,7 +168,9 @@ export function RequestPage(
           <SummaryList rows={rows} />
           {r.status === 'pending' ? (
             <>
-              <InsetText>{s.grantHint(props.extensionDays)}</InsetText>
+              <InsetText>
+                {r.kind === 'link' ? s.grantLinkHint : s.grantHint(props.extensionDays)}
+              </InsetText>
               <form method="post" action={link(requestPath(r.id))}>
                 <CsrfField token={props.csrfToken} />
                 <ButtonGroup>

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import type { AccessRequestKind } from '../../../core/access/model.ts';
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
@@ -102,16 +103,19 @@ export type TrackedRecipient = {
   downloads: Array<{ name: string; at: Date }>;
   replies: Array<{ at: Date }>;
   requests: Array<{
-    kind: 'extension' | 'forward';
+    kind: AccessRequestKind;
     status: 'pending' | 'granted' | 'denied';
     at: Date;
   }>;
+  /** For a copy the sender did not address: where it came from and who forwarded it. */
+  forwardedFrom: { email: string; byEmail: string | null } | null;
 };
 
 /** A sent message with everything its tracking page shows. */
 export type TrackedMessage = {
   messageId: string;
-  subject: string;
+  /** Null for anyone but the sender: auditors and admins see tracking, not content. */
+  subject: string | null;
   sentAt: Date;
   from: string;
   readOnly: boolean;
@@ -176,7 +180,7 @@ export function TrackingPage(
           <ul class="govuk-list">
             {m.attachments.map((a) => (
               <li>
-                {a.name} ({formatSize(a.size, props.strings)})
+                {a.name || s.fileNameHidden} ({formatSize(a.size, props.strings)})
               </li>
             ))}
           </ul>
@@ -186,7 +190,7 @@ export function TrackingPage(
   return (
     <StaffLayout
       {...props}
-      title={m.subject}
+      title={m.subject ?? s.contentHiddenTitle}
       nav="sent"
       hasErrors={hasErrors}
       before={
@@ -207,8 +211,9 @@ export function TrackingPage(
           }
         />
       ) : null}
-      <h1 class="govuk-heading-l govuk-!-text-break-word">{m.subject}</h1>
+      <h1 class="govuk-heading-l govuk-!-text-break-word">{m.subject ?? s.contentHiddenTitle}</h1>
       {!props.canControl ? <InsetText>{s.auditorNote}</InsetText> : null}
+      {m.subject === null ? <p class="govuk-body">{s.contentHidden}</p> : null}
       <SummaryList rows={summary} />
       <h2 class="govuk-heading-m">{s.recipientsHeading}</h2>
       {m.recipients.map((r) => (
@@ -223,6 +228,16 @@ export function TrackingPage(
                   key: s.status,
                   value: <Tag text={s.states[r.state]} colour={STATE_COLOURS[r.state]} />,
                 },
+                ...(r.forwardedFrom
+                  ? [
+                      {
+                        key: s.forwardedFrom,
+                        value: r.forwardedFrom.byEmail
+                          ? s.forwardedBy(r.forwardedFrom.byEmail)
+                          : s.grantedFromLink(r.forwardedFrom.email),
+                      },
+                    ]
+                  : []),
                 { key: s.accessEnds, value: formatDateTime(r.accessEndsAt, props.lang) },
                 { key: s.notified, value: when(r.notifiedAt, s.notYet) },
                 { key: s.registered, value: r.registered ? s.yes : s.no },
@@ -231,7 +246,7 @@ export function TrackingPage(
                   key: s.downloads,
                   value: list(
                     r.downloads.map((d) =>
-                      s.downloadedAt(d.name, formatDateTime(d.at, props.lang)),
+                      s.downloadedAt(d.name || s.fileNameHidden, formatDateTime(d.at, props.lang)),
                     ),
                     s.noDownloads,
                   ),

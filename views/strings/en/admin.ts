@@ -125,6 +125,8 @@ export const admin = {
     limitsHeading: 'Attachments',
     maxAttachments: 'Most attachments on one message',
     maxTotalMb: 'Most megabytes of attachments on one message',
+    maxRecipients: 'Most addresses on one message or forward',
+    maxRecipientsHint: 'Counts To and Copied to together.',
     periodsHeading: 'Periods',
     accessDays: 'Days recipients can read a message',
     accessDaysHint: 'Senders can choose another period for each message.',
@@ -152,6 +154,12 @@ export const admin = {
       refuse: 'Do not allow it',
       request: 'Let them ask the sender, who decides',
     },
+    forwardsPerHour: 'Most forwards and requests one person can make in an hour',
+    forwardsPerHourHint: 'Stops anyone flooding a sender with requests.',
+    linkAccessRequests:
+      'Let someone who was given a notification’s link, but is not its addressee, ask the sender for access',
+    linkAccessRequestsHint:
+      'They must prove their own email address with a code first. If this is off, the page tells them to contact the sender.',
     errors: {
       orgName: 'Enter an organisation name of 100 characters or fewer',
       orgColour: 'Enter a colour in the format #1d70b8',
@@ -174,6 +182,9 @@ export const admin = {
       subjectKeywords:
         'Enter at least one keyword, each on its own line, at least 3 characters and without spaces',
       forwardOutside: 'Choose what happens when a recipient wants to forward a message',
+      maxRecipients: 'Enter the number of addresses as a whole number from 1 to 500',
+      forwardsPerHour: 'Enter the number of forwards as a whole number from 1 to 1000',
+      linkAccessRequests: 'Choose whether people given a link may ask for access',
     },
   },
 
@@ -315,6 +326,7 @@ export const admin = {
       'access-request': 'Request to sender',
       unretrieved: 'Unopened message notice',
       'internal-delivery': 'Reply to staff',
+      'email-code': 'Code to check an email address',
     },
     retry: 'Try again',
     retryNamed: (to: string) => ` the email to ${to}`,

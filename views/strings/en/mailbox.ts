@@ -8,10 +8,10 @@ export const mailbox = {
     title: 'Inbox',
     caption: 'Your secure messages',
     expiredTitle: 'Messages you can no longer read',
-    expiredCaption: 'Messages whose access has ended',
+    expiredCaption: 'Messages whose access has ended or was revoked',
     intro: 'Messages sent to you securely. Each one can be read for a limited time.',
     expiredIntro:
-      'Your access to these messages has ended. You can ask the sender for more time. They decide, and we email you when they do.',
+      'Your access to these messages has ended, or the sender revoked it. Where it ended, you can ask the sender for more time. They decide, and we email you when they do.',
     empty: 'You have no messages.',
     emptyHint: 'When someone sends you a secure message, it appears here and we email you.',
     expiredEmpty: 'You have no expired messages.',
@@ -35,6 +35,7 @@ export const mailbox = {
     attachmentCount: (n: number) => (n === 0 ? 'None' : n === 1 ? '1 file' : `${n} files`),
     accessExpired: 'Access expired',
     revoked: 'Revoked',
+    revokedNoRequest: 'Contact the sender if you need it',
     readOnly: 'Read only',
     requestAccess: 'Request more access',
     /** Hidden text after the button, so each button says which message it is for. */
@@ -52,6 +53,7 @@ export const mailbox = {
     from: 'From',
     to: 'To',
     cc: 'Copied to',
+    forwardedBy: 'Forwarded to you by',
     date: 'Sent',
     accessUntil: 'You can read it until',
     classification: 'Security marking',
@@ -123,6 +125,20 @@ export const mailbox = {
     outsideRefused: 'Addresses outside the council are refused.',
     send: 'Forward message',
     cancel: 'Cancel',
+    privacy:
+      'Only you and the sender see whom you forward it to. The other people it was sent to do not.',
+    problems: {
+      readOnly: 'The sender made this message read-only, so it cannot be forwarded.',
+      noAddress: 'Enter an email address.',
+      invalidAddress: (address: string) =>
+        `Enter “${address}” as an email address in the correct format, like name@example.com`,
+      outside: (domains: string, addresses: string) =>
+        `You can only forward to addresses at ${domains}. ${addresses} is outside, so the message was not forwarded.`,
+      tooMany: (max: number) =>
+        `You can forward to at most ${max} addresses at once. Remove some and try again.`,
+      rateLimited: (perHour: number) =>
+        `You have forwarded or asked to forward ${perHour} times in the last hour, the most allowed. Try again later.`,
+    },
   },
 
   delete: {

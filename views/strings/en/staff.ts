@@ -3,6 +3,15 @@
  * items with tracking, control after sending, access requests and the staff inbox.
  * Plain words; anything that depends on a value is a function.
  */
+/** A date as people write it in the UK: 7 December 2026. */
+const longDate = (date: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/London',
+  }).format(date);
+
 export const staff = {
   nav: {
     label: 'Staff menu',
@@ -139,13 +148,17 @@ export const staff = {
       to: 'Enter at least one email address in To',
       invalidAddress: (typed: string) =>
         `Enter “${typed}” as an email address in the correct format, like name@example.com`,
-      tooManyRecipients: 'A message can go to 100 people at most',
+      tooManyRecipients: 'There are too many addresses. Remove some, or send more than one message',
       subject: 'Enter a subject',
       subjectTooLong: (max: number) => `The subject must be ${max} characters or fewer`,
       subjectLines: 'The subject must be on one line',
       bodyTooLong: 'The message is too long. Send the text as an attachment instead.',
       accessDays: 'Enter the number of days as a whole number from 1 to 3650',
+      accessDaysRange: (max: number) =>
+        `Enter the number of days as a whole number from 1 to ${max}: the council keeps messages for ${max} days`,
       accessDate: 'Enter a real end date in the future, like 27 3 2026',
+      accessDateTooLate: (latest: Date) =>
+        `The end date must be no later than ${longDate(latest)}: the council keeps messages only until then`,
       classification: 'Choose a classification marking',
       body: 'Enter a message',
     },
@@ -237,6 +250,14 @@ export const staff = {
     changeEnd: 'Change end date',
     endDate: 'New end date',
     auditorNote: 'You can see this message’s tracking as an auditor. You cannot change anything.',
+    contentHiddenTitle: 'Tracking of a sent message',
+    contentHidden:
+      'Only the sender sees the subject, the text and the file names. You see who it went to and what happened to each copy.',
+    fileNameHidden: 'a file (name seen by the sender only)',
+    forwardedFrom: 'How they got it',
+    forwardedBy: (email: string) => `Forwarded by ${email}`,
+    grantedFromLink: (email: string) =>
+      `You granted their request: they were given the link sent to ${email}`,
     done: {
       revoked: (n: number) =>
         n === 0
@@ -250,13 +271,15 @@ export const staff = {
     },
     errors: {
       date: 'Enter a real end date in the future, like 27 3 2026',
+      dateTooLate: (latest: string) =>
+        `The end date must be no later than ${latest}: the council keeps messages only until then`,
     },
   },
 
   requests: {
     title: 'Requests',
     intro:
-      'Recipients who ask for more time to read a message, or to forward it outside the council. We email them your decision.',
+      'Recipients who ask for more time to read a message or to forward it outside the council, and people who were given a message’s link and ask to read it. We email them your decision.',
     pendingCaption: 'Waiting for your decision',
     decidedCaption: 'Decided',
     empty: 'There are no requests waiting for you.',
@@ -268,7 +291,11 @@ export const staff = {
       made: 'Made',
       status: 'Decision',
     },
-    kinds: { extension: 'More time', forward: 'Forward outside the council' },
+    kinds: {
+      extension: 'More time',
+      forward: 'Forward outside the council',
+      link: 'Access: was given the link',
+    },
     statuses: { pending: 'Waiting', granted: 'Granted', denied: 'Refused' },
     view: 'Decide',
     viewNamed: (email: string) => `Decide on the request from ${email}`,
@@ -277,6 +304,11 @@ export const staff = {
     kind: 'Request',
     message: 'Message',
     forwardTo: 'Forward to',
+    linkOf: 'Using the link sent to',
+    reason: 'Why they ask',
+    noReason: 'They did not say',
+    grantLinkHint:
+      'They proved they own their email address with a code. Granting sends them their own copy, with its own link and the usual access period; the person you sent it to keeps theirs. Refusing tells them politely.',
     made: 'Made',
     currentEnd: 'Their access ends',
     status: 'Decision',

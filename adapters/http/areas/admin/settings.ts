@@ -35,6 +35,9 @@ export function settingsToForm(settings: Settings): SettingsForm {
     lockoutMinutes: String(settings.lockoutMinutes),
     subjectKeywords: settings.subjectKeywords.join('\n'),
     forwardOutside: settings.forwardOutside,
+    maxRecipients: String(settings.maxRecipients),
+    forwardsPerHour: String(settings.forwardsPerHour),
+    linkAccessRequests: settings.linkAccessRequests,
   };
 }
 
@@ -58,6 +61,9 @@ function readForm(get: (name: string) => string): SettingsForm {
     lockoutMinutes: line('lockoutMinutes'),
     subjectKeywords: get('subjectKeywords').slice(0, 5_000),
     forwardOutside: line('forwardOutside'),
+    maxRecipients: line('maxRecipients'),
+    forwardsPerHour: line('forwardsPerHour'),
+    linkAccessRequests: get('linkAccessRequests') === 'yes',
   };
 }
 
@@ -119,6 +125,9 @@ export function checkSettingsForm(
     lockoutMinutes: numbers.lockoutMinutes,
     subjectKeywords: [...new Set(listOf(form.subjectKeywords))],
     forwardOutside: form.forwardOutside,
+    maxRecipients: numbers.maxRecipients,
+    forwardsPerHour: numbers.forwardsPerHour,
+    linkAccessRequests: form.linkAccessRequests,
   };
   const checked = Object.fromEntries(
     Object.entries(candidate).filter(([, value]) => value !== undefined),

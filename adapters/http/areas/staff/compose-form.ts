@@ -1,5 +1,6 @@
 import { isAllowedAddress } from '../../../../core/access/allowed-domains.ts';
 import { emailKey, normaliseEmail } from '../../../../core/accounts/email.ts';
+import { latestAllowedAccessEnd, MAX_ACCESS_DAYS } from '../../../../core/lifecycle/rules.ts';
 import type { Classification } from '../../../../core/messages/model.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
 import { addDays } from '../../../../core/shared/time.ts';
@@ -10,7 +11,6 @@ import { endOfDayFrom } from './params.ts';
 /** The longest subject `sendMessage` accepts. */
 const MAX_SUBJECT = 300;
 /** Access periods a person may type, in days (as the CLI allows). */
-const MAX_DAYS = 3650;
 
 /** Reads the compose form's fields, from any source of named text values. */
 export function readComposeValues(get: (name: string) => string): ComposeValues {
@@ -81,7 +81,7 @@ export function checkCompose(
   const to = addresses('to');
   const cc = addresses('cc');
   if (to.length === 0 && !errors.to) errors.to = s.to;
-  if (to.length + cc.length > 100) errors.to = s.tooManyRecipients;
+  if (to.length + cc.length > settings.maxRecipients) errors.to = s.tooManyRecipients;
 
   const subject = values.subject.trim();
   if (subject === '') errors.subject = s.subject;
@@ -93,14 +93,20 @@ export function checkCompose(
     errors.body = s.bodyTooLong;
 
   let accessEndsAt: Date | null = null;
+  // Access may not outlast the council's retention, nor ten years, however it is given.
+  const latest = latestAllowedAccessEnd({ sentAt: now, settings });
+  const maxDays = Math.min(MAX_ACCESS_DAYS, settings.retentionDays);
   const dateTyped = Object.values(values.accessDate).some((part) => part !== '');
   if (dateTyped) {
     const date = endOfDayFrom(values.accessDate);
     if (!date || date.getTime() <= now.getTime()) errors.accessDate = s.accessDate;
-    else accessEndsAt = date;
+    else if (date.getTime() > latest.getTime()) {
+      errors.accessDate = s.accessDateTooLate(latest);
+    } else accessEndsAt = date;
   } else {
     const days = values.accessDays === '' ? settings.accessDays : Number(values.accessDays);
-    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) errors.accessDays = s.accessDays;
+    if (!Number.isInteger(days) || days < 1 || days > maxDays)
+      errors.accessDays = s.accessDaysRange(maxDays);
     else accessEndsAt = addDays(now, days);
   }
 

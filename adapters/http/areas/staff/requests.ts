@@ -46,11 +46,14 @@ export function requestRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       status: request.status,
       requesterEmail: requester?.email ?? '',
       forwardToEmail: request.forwardToEmail,
+      addresseeEmail: request.kind === 'link' ? (delivery?.recipientEmail ?? null) : null,
+      reason: request.reasonEnc ? await decryptText(deps.mailbox, request.reasonEnc) : null,
       messageId: request.messageId,
       subject: message ? await decryptText(deps.mailbox, message.subjectEnc) : '',
       createdAt: request.createdAt,
       decidedAt: request.decidedAt,
-      accessEndsAt: delivery?.accessEndsAt ?? null,
+      // For a link request the addressee's end of access says nothing about the requester.
+      accessEndsAt: request.kind === 'link' ? null : (delivery?.accessEndsAt ?? null),
     };
   };
 
@@ -107,7 +110,12 @@ export function requestRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     const settings = await deps.accounts.settings.get();
     const result = await decideAccessRequest(
-      { ...deps.mailbox, orgName: settings.orgName, extensionDays: settings.extensionDays },
+      {
+        ...deps.mailbox,
+        orgName: settings.orgName,
+        extensionDays: settings.extensionDays,
+        accessDays: settings.accessDays,
+      },
       { account, requestId: id, grant: decision === 'grant', ip: c.get('clientIp') },
     );
     if (!result.ok && result.reason === 'not-found') return notFound(deps, c);

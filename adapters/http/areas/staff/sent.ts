@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { changeAccessEnd, setRevoked } from '../../../../core/messages/sender-control.ts';
 import { listSent, trackMessage } from '../../../../core/messages/tracking.ts';
+import { formatDate } from '../../../../views/pages/mailbox/shared.tsx';
 import {
   SentPage,
   type TrackedMessage,
@@ -108,17 +109,19 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
           account,
           messageId: id,
           accessEndsAt: date,
+          retentionDays: (await deps.accounts.settings.get()).retentionDays,
           ip: c.get('clientIp'),
         })
-      : ({ ok: false, reason: 'invalid' } as const);
+      : ({ ok: false, reason: 'invalid', problem: 'not-future', latest: null } as const);
     if (!result.ok && result.reason === 'not-found') return notFound(deps, c);
     if (!result.ok) {
-      const strings = (await staffPageProps(deps, c)).strings;
-      return trackingPage(c, id, {
-        status: 400,
-        errors: { endDate: strings.staff.tracking.errors.date },
-        endDate: typed,
-      });
+      const props = await staffPageProps(deps, c);
+      const e = props.strings.staff.tracking.errors;
+      const message =
+        result.problem === 'too-late' && result.latest
+          ? e.dateTooLate(formatDate(result.latest, props.lang))
+          : e.date;
+      return trackingPage(c, id, { status: 400, errors: { endDate: message }, endDate: typed });
     }
     return c.redirect(`${trackingPath(id)}?done=access-end`, 303);
   });
@@ -164,6 +167,7 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         downloads: r.downloads.map((d) => ({ name: d.name, at: d.at })),
         replies: r.replies.map((reply) => ({ at: reply.at })),
         requests: r.requests.map((q) => ({ kind: q.kind, status: q.status, at: q.createdAt })),
+        forwardedFrom: r.forwardedFrom,
       })),
     };
     const latestEnd = Math.max(0, ...message.recipients.map((r) => r.accessEndsAt.getTime()));

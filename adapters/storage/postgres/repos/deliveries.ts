@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { DeliveryRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toDelivery, toInboxItem } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
@@ -9,6 +9,7 @@ function inboxWhere(args: { recipientId: string; now: Date; includeExpired?: boo
     eq(deliveries.recipientId, args.recipientId),
     isNull(deliveries.hiddenAt),
     args.includeExpired ? undefined : gt(deliveries.accessEndsAt, args.now),
+    args.includeExpired ? undefined : isNull(deliveries.revokedAt),
   );
 }
 
@@ -116,6 +117,16 @@ export function pgDeliveries(ctx: PgContext): DeliveryRepository {
               lte(deliveries.accessEndsAt, atOrBefore),
               isNull(deliveries.revokedAt),
             ),
+          );
+        return row?.n ?? 0;
+      }),
+    countForwardedSince: ({ forwardedById, since }) =>
+      ctx.run(async (db) => {
+        const [row] = await db
+          .select({ n: count() })
+          .from(deliveries)
+          .where(
+            and(eq(deliveries.forwardedById, forwardedById), gte(deliveries.createdAt, since)),
           );
         return row?.n ?? 0;
       }),

@@ -10,6 +10,7 @@ import { pgContacts } from './contacts.ts';
 import { pgDeliveries } from './deliveries.ts';
 import { pgDeviceLockouts } from './device-lockouts.ts';
 import { pgDrafts } from './drafts.ts';
+import { pgEmailCodes } from './email-codes.ts';
 import { pgJobRuns } from './job-runs.ts';
 import { pgMessages } from './messages.ts';
 import { pgOutbox } from './outbox.ts';
@@ -24,6 +25,7 @@ export function pgRepositories(ctx: PgContext): Repositories {
     accounts: pgAccounts(ctx),
     sessions: pgSessions(ctx),
     tokens: pgTokens(ctx),
+    emailCodes: pgEmailCodes(ctx),
     deviceLockouts: pgDeviceLockouts(ctx),
     messages: pgMessages(ctx),
     deliveries: pgDeliveries(ctx),

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { DeliveryRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toDelivery, toInboxItem } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
@@ -13,6 +13,7 @@ function inboxWhere(args: { recipientId: string; now: Date; includeExpired?: boo
     eq(deliveries.recipientId, args.recipientId),
     isNull(deliveries.hiddenAt),
     args.includeExpired ? undefined : gt(deliveries.accessEndsAt, args.now),
+    args.includeExpired ? undefined : isNull(deliveries.revokedAt),
   );
 }
 
@@ -123,6 +124,17 @@ export function sqliteDeliveries(ctx: SqliteContext): DeliveryRepository {
                 lte(deliveries.accessEndsAt, atOrBefore),
                 isNull(deliveries.revokedAt),
               ),
+            )
+            .get()?.n ?? 0,
+      ),
+    countForwardedSince: ({ forwardedById, since }) =>
+      ctx.run(
+        (db) =>
+          db
+            .select({ n: count() })
+            .from(deliveries)
+            .where(
+              and(eq(deliveries.forwardedById, forwardedById), gte(deliveries.createdAt, since)),
             )
             .get()?.n ?? 0,
       ),

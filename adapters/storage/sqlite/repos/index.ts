@@ -10,6 +10,7 @@ import { sqliteContacts } from './contacts.ts';
 import { sqliteDeliveries } from './deliveries.ts';
 import { sqliteDeviceLockouts } from './device-lockouts.ts';
 import { sqliteDrafts } from './drafts.ts';
+import { sqliteEmailCodes } from './email-codes.ts';
 import { sqliteJobRuns } from './job-runs.ts';
 import { sqliteMessages } from './messages.ts';
 import { sqliteOutbox } from './outbox.ts';
@@ -24,6 +25,7 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
     accounts: sqliteAccounts(ctx),
     sessions: sqliteSessions(ctx),
     tokens: sqliteTokens(ctx),
+    emailCodes: sqliteEmailCodes(ctx),
     deviceLockouts: sqliteDeviceLockouts(ctx),
     messages: sqliteMessages(ctx),
     deliveries: sqliteDeliveries(ctx),
