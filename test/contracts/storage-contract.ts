@@ -34,6 +34,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
 import { findBrokenLink, GENESIS_HASH, sealAuditEvent } from '../../core/audit/chain.ts';
 import type { AuditEntry, AuditEvent } from '../../core/audit/model.ts';
+import type { EmailCode } from '../../core/auth/model.ts';
 import type { Delivery, Message } from '../../core/messages/model.ts';
 import type { Repositories, Storage } from '../../core/storage/ports.ts';
 import {
@@ -407,6 +408,77 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       });
     });
 
+    describe('email codes', () => {
+      const code = (over: Partial<EmailCode> = {}): EmailCode => ({
+        id: newId(),
+        purpose: 'register',
+        email: 'Ann@Example.org',
+        emailKey: 'ann@example.org',
+        subjectId: 'token-1',
+        codeHash: 'a'.repeat(64),
+        attempts: 0,
+        createdAt: now,
+        expiresAt: fromNow(15 * MINUTE),
+        usedAt: null,
+        ...over,
+      });
+      const latest = (over: { subjectId?: string; at?: Date } = {}) =>
+        repos.emailCodes.findLatest({
+          purpose: 'register',
+          emailKey: 'ann@example.org',
+          subjectId: over.subjectId ?? 'token-1',
+          now: over.at ?? now,
+        });
+
+      it('finds only the newest live code for a purpose, address and subject', async () => {
+        const older = code({ createdAt: fromNow(-MINUTE) });
+        const newer = code();
+        const other = code({ subjectId: 'token-2', createdAt: fromNow(MINUTE) });
+        const access = code({ purpose: 'access-request', createdAt: fromNow(MINUTE) });
+        for (const c of [older, newer, other, access]) await repos.emailCodes.insert({ code: c });
+        expect(await latest()).toStrictEqual(newer);
+        expect((await latest({ subjectId: 'token-2' }))?.id).toBe(other.id);
+        // Expired at exactly its end, and a spent newest code hides the older one too.
+        expect(await latest({ at: newer.expiresAt })).toBeNull();
+        expect(await repos.emailCodes.markUsed({ id: newer.id, at: now })).toBe(true);
+        expect(await latest()).toBeNull();
+      });
+
+      it('counts wrong tries and spends a code once, even under a race', async () => {
+        const c = code();
+        await repos.emailCodes.insert({ code: c });
+        expect(await repos.emailCodes.recordFailure({ id: c.id })).toBe(1);
+        expect(await repos.emailCodes.recordFailure({ id: c.id })).toBe(2);
+        expect((await latest())?.attempts).toBe(2);
+        const wins = await Promise.all([
+          repos.emailCodes.markUsed({ id: c.id, at: now }),
+          repos.emailCodes.markUsed({ id: c.id, at: now }),
+        ]);
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('counts the codes sent to an address since a time, and deletes expired ones', async () => {
+        await repos.emailCodes.insert({
+          code: code({ createdAt: fromNow(-120 * MINUTE), expiresAt: fromNow(-105 * MINUTE) }),
+        });
+        await repos.emailCodes.insert({ code: code({ createdAt: fromNow(-30 * MINUTE) }) });
+        await repos.emailCodes.insert({ code: code({ subjectId: 'token-9' }) });
+        await repos.emailCodes.insert({
+          code: code({ emailKey: 'bob@example.org', email: 'bob@example.org' }),
+        });
+        const since = fromNow(-60 * MINUTE);
+        expect(await repos.emailCodes.countSentSince({ emailKey: 'ann@example.org', since })).toBe(
+          2,
+        );
+        expect(await repos.emailCodes.deleteExpired({ before: fromNow(-MINUTE), limit: 10 })).toBe(
+          1,
+        );
+        expect(await repos.emailCodes.deleteExpired({ before: fromNow(-MINUTE), limit: 10 })).toBe(
+          0,
+        );
+      });
+    });
+
     describe('tokens', () => {
       it('stores a token and finds it by id', async () => {
         const account = await seedAccount();
@@ -688,6 +760,36 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
     });
 
     describe('deliveries', () => {
+      it("keeps the chain of a forward and counts one account's forwards since a time", async () => {
+        const sender = await seedAccount({ kind: 'staff' });
+        const ann = await seedAccount();
+        const friend = await seedAccount();
+        const message = await seedMessage({ senderId: sender.id });
+        const original = await seedDelivery({ messageId: message.id, recipientId: ann.id });
+        const forwarded = await seedDelivery({
+          messageId: message.id,
+          recipientId: friend.id,
+          forwardedFromId: original.id,
+          forwardedById: ann.id,
+          createdAt: fromNow(-10 * MINUTE),
+        });
+        await seedDelivery({
+          messageId: message.id,
+          recipientId: (await seedAccount()).id,
+          forwardedFromId: original.id,
+          forwardedById: ann.id,
+          createdAt: fromNow(-2 * 60 * MINUTE),
+        });
+        expect(await repos.deliveries.findById({ id: forwarded.id })).toStrictEqual(forwarded);
+        const since = fromNow(-60 * MINUTE);
+        expect(await repos.deliveries.countForwardedSince({ forwardedById: ann.id, since })).toBe(
+          1,
+        );
+        expect(
+          await repos.deliveries.countForwardedSince({ forwardedById: friend.id, since }),
+        ).toBe(0);
+      });
+
       it('stores every field, finds by id, and update writes every mutable field', async () => {
         const recipient = await seedAccount();
         const message = await seedMessage();
@@ -1095,6 +1197,23 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         };
         await repos.accessRequests.update({ request: decided });
         expect(await repos.accessRequests.findById({ id: request.id })).toStrictEqual(decided);
+      });
+
+      it('keeps a link request with its encrypted reason, and the reason can change', async () => {
+        const { requester, message, delivery } = await setup();
+        const request = makeAccessRequest({
+          kind: 'link',
+          messageId: message.id,
+          deliveryId: delivery.id,
+          requesterId: requester.id,
+          forwardToEmail: 'friend@example.org',
+          reasonEnc: bytes('I help my mother with her letters'),
+        });
+        await repos.accessRequests.insert({ request });
+        expect(await repos.accessRequests.findById({ id: request.id })).toStrictEqual(request);
+        const changed = { ...request, reasonEnc: bytes('another reason') };
+        await repos.accessRequests.update({ request: changed });
+        expect(await repos.accessRequests.findById({ id: request.id })).toStrictEqual(changed);
       });
 
       it('listForSender lists requests about the sender messages, newest first, by status, in pages', async () => {

@@ -16,6 +16,7 @@ import { streamOf } from '../../core/shared/streams.ts';
 import { addDays } from '../../core/shared/time.ts';
 import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { freePort, tempDir } from '../support/cli.ts';
+import { newestCodeTo } from '../support/email-code.ts';
 
 // The recipient's reading flows end to end: the real server on a free port over a temp
 // DATA_DIR (SQLite, OpenPGP keys, blob folder, outbox), real Chromium with JavaScript on
@@ -187,8 +188,13 @@ describe.each([
       await check('link page');
       expect(await isBoosted()).toBe(javaScript);
       await page.getByRole('button', { name: 'Continue' }).click();
+      // The link alone is not enough: a code goes to the address first.
+      await heading('Check it is your email address');
+      await check('proof of mailbox');
+      await page.getByRole('button', { name: 'Email me a code' }).click();
       await heading('Create a password');
       await check('registration');
+      await page.getByLabel('Code from the email').fill(newestCodeTo(await outbox(), reader));
       await page.getByLabel('Create a password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Create password and continue' }).click();
       await heading('Your care plan');

@@ -15,6 +15,7 @@ import { TOTP_DIGITS, totpStep } from '../../core/auth/totp.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { freePort, tempDir } from '../support/cli.ts';
+import { newestCodeTo } from '../support/email-code.ts';
 
 // The staff side end to end, in real Chromium with JavaScript on (htmx boosting every
 // link and form) and off, axe-core on every page: an admin sets a first password and is
@@ -239,7 +240,12 @@ describe.each([
       await recipientPage.goto(link as string);
       await r.heading('You have a secure message');
       await recipientPage.getByRole('button', { name: 'Continue' }).click();
+      await r.heading('Check it is your email address');
+      await recipientPage.getByRole('button', { name: 'Email me a code' }).click();
       await r.heading('Create a password');
+      await recipientPage
+        .getByLabel('Code from the email')
+        .fill(newestCodeTo(await outbox(), recipientEmail));
       await recipientPage.getByLabel('Create a password').fill(PASSWORD);
       await recipientPage.getByRole('button', { name: 'Create password and continue' }).click();
       await r.heading('Your assessment');

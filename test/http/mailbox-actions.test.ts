@@ -196,6 +196,93 @@ describe('forward', () => {
     expect(after).toContain('We have asked the sender to allow the forward.');
   });
 
+  it('keeps a forward private: co-recipients never see it, on the page or in Reply all', async () => {
+    h = await mailboxHarness(keys.cipher());
+    ann = await h.addAccount('ann@example.org');
+    const bob = await h.addAccount('bob@barnet.gov.uk');
+    const sent = await h.send({ to: [ann.email, bob.email], subject: 'Case notes' });
+    const annD = sent.deliveries[ann.email] as string;
+    const bobD = sent.deliveries[bob.email] as string;
+    const annCookie = await h.signIn(ann.email);
+    const res = await h.post(`/inbox/${annD}/forward`, {
+      cookie: annCookie,
+      formPage: `/inbox/${annD}/forward`,
+      fields: { to: 'dv.team@barnet.gov.uk' },
+    });
+    expect(res.status).toBe(303);
+    const forwarded = (
+      await h.storage.repos.deliveries.listForMessage({ messageId: sent.messageId })
+    ).find((d) => d.recipientEmail === 'dv.team@barnet.gov.uk');
+    expect(forwarded).toMatchObject({ forwardedFromId: annD, forwardedById: ann.id });
+
+    // The other recipient: not on the message page, not in Reply all.
+    const bobCookie = await h.signIn(bob.email);
+    const bobPage = await (await h.get(`/inbox/${bobD}`, bobCookie)).text();
+    expect(bobPage).toContain('ann@example.org');
+    expect(bobPage).not.toContain('dv.team@barnet.gov.uk');
+    const replyAll = await (await h.get(`/inbox/${bobD}/reply?all=1`, bobCookie)).text();
+    expect(replyAll).toContain('officer@barnet.gov.uk');
+    expect(replyAll).not.toContain('dv.team@barnet.gov.uk');
+    // The forwarder's own page shows the addressing as sent, not their forward.
+    expect(await (await h.get(`/inbox/${annD}`, annCookie)).text()).not.toContain(
+      'dv.team@barnet.gov.uk',
+    );
+    // The person it was forwarded to is told who forwarded it.
+    const team = await h.storage.repos.accounts.findByEmailKey({
+      emailKey: 'dv.team@barnet.gov.uk',
+    });
+    if (!team || !forwarded) throw new Error('no forward');
+    await h.storage.repos.accounts.update({
+      account: { ...team, passwordHash: ann.passwordHash },
+    });
+    const teamPage = await (
+      await h.get(`/inbox/${forwarded.id}`, await h.signIn(team.email))
+    ).text();
+    expect(teamPage).toContain('Forwarded to you by');
+    expect(teamPage).toContain('ann@example.org');
+  });
+
+  it('limits the addresses of one forward and the forwards in an hour, keeping what was typed', async () => {
+    h = await mailboxHarness(keys.cipher(), {
+      settings: { maxRecipients: 2, forwardsPerHour: 3, forwardOutside: 'request' },
+    });
+    ann = await h.addAccount('ann@example.org');
+    cookie = await h.signIn(ann.email);
+    const sent = await h.send({ to: [ann.email], subject: 'Case notes' });
+    deliveryId = sent.deliveries[ann.email] as string;
+    messageId = sent.messageId;
+    const forward = (to: string) =>
+      h.post(`/inbox/${deliveryId}/forward`, {
+        cookie,
+        formPage: `/inbox/${deliveryId}/forward`,
+        fields: { to },
+      });
+    const three = 'a@barnet.gov.uk, b@barnet.gov.uk, c@barnet.gov.uk';
+    const tooMany = await forward(three);
+    expect(tooMany.status).toBe(400);
+    const tooManyHtml = await tooMany.text();
+    expect(tooManyHtml).toContain('You can forward to at most 2 addresses at once.');
+    expect(tooManyHtml).toContain(`value="${three}"`);
+    expect(await recipients()).toEqual([ann.email]);
+
+    expect((await forward('a@barnet.gov.uk, friend@gmail.com')).status).toBe(303);
+    // Asking again for the same outsider adds no request and no email to the sender.
+    expect((await forward('friend@gmail.com')).status).toBe(303);
+    expect(await h.storage.repos.accessRequests.listForMessage({ messageId })).toHaveLength(1);
+    expect((await h.outbox()).filter((m) => m.kind === 'access-request')).toHaveLength(1);
+    expect((await forward('b@barnet.gov.uk')).status).toBe(303);
+    const limited = await forward('c@barnet.gov.uk');
+    expect(limited.status).toBe(400);
+    const limitedHtml = await limited.text();
+    expect(limitedHtml).toContain('You have forwarded or asked to forward 3 times in the last hour');
+    expect(limitedHtml).toContain('value="c@barnet.gov.uk"');
+    expect(await recipients()).toEqual([ann.email, 'a@barnet.gov.uk', 'b@barnet.gov.uk']);
+    // An hour later the limit has room again.
+    h.clock.advance(61 * 60_000);
+    cookie = await h.signIn(ann.email);
+    expect((await forward('c@barnet.gov.uk')).status).toBe(303);
+  });
+
   it('asks for an address when none was typed', async () => {
     await setUp('refuse');
     const res = await h.post(`/inbox/${deliveryId}/forward`, {
