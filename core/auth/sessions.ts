@@ -239,6 +239,11 @@ function resumeToken(
   now: Date,
 ): OneTimeToken | null {
   if (now.getTime() >= session.expiresAt.getTime()) return null;
+  // Signed in again, or the password changed, since this session was last used: the
+  // person has moved on, and an old cookie (or a copy of it) may save nothing.
+  const last = session.lastSeenAt.getTime();
+  if ((account.lastSignInAt?.getTime() ?? 0) > last) return null;
+  if ((account.passwordChangedAt?.getTime() ?? 0) > last) return null;
   const endedAt = session.lastSeenAt.getTime() + idleLimitMs(deps.policy, account);
   const until = Math.min(endedAt + RESUME_WINDOW_MS, session.expiresAt.getTime());
   if (until <= now.getTime()) return null;

@@ -34,7 +34,7 @@ async function inBatches(
 
 /**
  * Housekeeping: deletes expired sessions, spent and expired link tokens (after
- * `TOKEN_GRACE_DAYS`), drafts nobody touched for `staleDraftDays` with their files,
+ * `TOKEN_GRACE_DAYS`), emailed codes an hour after they expired, drafts nobody touched for `staleDraftDays` with their files,
  * sent mail older than `SENT_MAIL_DAYS`, and blobs left queued by an interrupted purge;
  * and, when it has a mailer, retries the outbox (mail whose retry time has come, and
  * mail whose sending node died, once its lease has run out).
@@ -58,6 +58,14 @@ export async function runHousekeeping(
   );
   counts.tokens = await inBatches(batchSize, pauseMs, () =>
     repos.tokens.deleteExpired({ before: addDays(now, -TOKEN_GRACE_DAYS), limit: batchSize }),
+  );
+  // Emailed codes live 15 minutes; one expired an hour ago no longer counts towards its
+  // address's hourly limit either, so it can go.
+  counts.emailCodes = await inBatches(batchSize, pauseMs, () =>
+    repos.emailCodes.deleteExpired({
+      before: new Date(now.getTime() - 3_600_000),
+      limit: batchSize,
+    }),
   );
   progress();
 

@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
+import { completePasswordReset, requestPasswordReset } from '../../core/accounts/reset-password.ts';
 import {
   createSession,
+  findTimedOutSession,
   invalidateAllSessions,
   invalidateSession,
   type SessionDeps,
+  signOut,
   validateSessionToken,
 } from '../../core/auth/sessions.ts';
-import { createHarness, type Harness } from './support.ts';
+import { createHarness, type Harness, linkIn } from './support.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -148,5 +151,52 @@ describe('sessions', () => {
     expect(await validateSessionToken(deps, { token: b.token })).toBeNull();
     expect(await validateSessionToken(deps, { token: c.token })).not.toBeNull();
     expect(await validateSessionToken(deps, { token: other.token })).not.toBeNull();
+  });
+
+  describe("a timed-out cookie (it may only save a draft) ends with the account's next session", () => {
+    /** A session that timed out a moment ago: its cookie is a resume token now. */
+    const timedOut = async () => {
+      const { token } = await start(ann);
+      h.clock.advance(15 * MIN);
+      expect(await validateSessionToken(deps, { token })).toBeNull();
+      expect(await findTimedOutSession(deps, { token })).not.toBeNull();
+      return token;
+    };
+
+    it('at a new sign-in', async () => {
+      const old = await timedOut();
+      await start(ann);
+      expect(await findTimedOutSession(deps, { token: old })).toBeNull();
+    });
+
+    it('at sign-out on another device, of that session or everywhere', async () => {
+      for (const everywhere of [false, true]) {
+        const other = await start(ann);
+        const { token } = await start(ann);
+        h.clock.advance(10 * MIN);
+        expect(await validateSessionToken(deps, { token: other.token })).not.toBeNull();
+        h.clock.advance(5 * MIN);
+        // The first device's session timed out; its cookie could still save a draft.
+        expect(await validateSessionToken(deps, { token })).toBeNull();
+        expect(await findTimedOutSession(deps, { token })).not.toBeNull();
+        await signOut(h.deps, { session: other.session, everywhere, ip: null });
+        expect(await findTimedOutSession(deps, { token })).toBeNull();
+      }
+    });
+
+    it('at a password reset', async () => {
+      const old = await timedOut();
+      await requestPasswordReset(h.deps, { email: ann.email, ip: null });
+      const mail = (await h.outbox()).filter((m) => m.kind === 'reset').at(-1);
+      const token = linkIn(mail?.text ?? '', 'reset');
+      const reset = await completePasswordReset(h.deps, {
+        token,
+        password: 'a brand new long passphrase',
+        ip: null,
+        userAgent: null,
+      });
+      expect(reset.ok).toBe(true);
+      expect(await findTimedOutSession(deps, { token: old })).toBeNull();
+    });
   });
 });

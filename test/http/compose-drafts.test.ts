@@ -187,6 +187,33 @@ describe('drafts', () => {
     expect(late.status).toBe(403);
   });
 
+  it('a timed-out cookie saves nothing after Sign out, nor after signing in again elsewhere', async () => {
+    h.clock.advance(16 * MINUTE);
+    // Someone presses Sign out on the timed-out page; a copy of the cookie is then useless.
+    const out = await h.postForm('/sign-out', { cookie, csrf, fields: [] });
+    expect(out.status).toBe(303);
+    const afterSignOut = await h.postForm('/compose/autosave', {
+      cookie,
+      csrf,
+      fields: [['body', 'written by whoever copied the cookie']],
+    });
+    expect(afterSignOut.status).toBe(403);
+    expect(await draftsOf('ann@example.org')).toHaveLength(0);
+
+    // Another timed-out cookie, then the person signs in again on another device.
+    const second = await h.signIn('ann@example.org');
+    const secondCsrf = await h.tokenFrom('/compose', second);
+    h.clock.advance(16 * MINUTE);
+    await h.signIn('ann@example.org');
+    const afterSignIn = await h.postForm('/compose/autosave', {
+      cookie: second,
+      csrf: secondCsrf,
+      fields: [['body', 'x']],
+    });
+    expect(afterSignIn.status).toBe(403);
+    expect(await draftsOf('ann@example.org')).toHaveLength(0);
+  });
+
   it("answers another person's draft exactly like a missing one", async () => {
     await h.addPerson('bob@example.org');
     const bob = await h.signIn('bob@example.org');

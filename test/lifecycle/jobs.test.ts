@@ -128,6 +128,21 @@ describe('housekeeping', () => {
     const oldToken = makeToken({ accountId: ann.id, expiresAt: ago(8 * DAY) });
     const recentToken = makeToken({ accountId: ann.id, expiresAt: ago(6 * DAY) });
     for (const token of [oldToken, recentToken]) await repos.tokens.insert({ token });
+    const code = (expiresAt: Date) => ({
+      id: h.ids.newId(),
+      purpose: 'register' as const,
+      email: ann.email,
+      emailKey: ann.emailKey,
+      subjectId: 'link',
+      codeHash: 'f'.repeat(64),
+      attempts: 0,
+      createdAt: new Date(expiresAt.getTime() - 15 * 60_000),
+      expiresAt,
+      usedAt: null,
+    });
+    const oldCode = code(ago(61 * 60_000));
+    const recentCode = code(ago(59 * 60_000));
+    for (const c of [oldCode, recentCode]) await repos.emailCodes.insert({ code: c });
 
     const stale = makeDraft({ accountId: ann.id, updatedAt: ago(30 * DAY + SECOND) });
     const fresh = makeDraft({ accountId: ann.id, updatedAt: ago(30 * DAY) });
@@ -144,6 +159,7 @@ describe('housekeeping', () => {
     expect(counts).toEqual({
       sessions: 1,
       tokens: 1,
+      emailCodes: 1,
       drafts: 1,
       blobs: 0,
       sentMailRemoved: 1,
@@ -152,6 +168,10 @@ describe('housekeeping', () => {
     expect(await repos.sessions.findById({ id: live.id })).not.toBeNull();
     expect(await repos.tokens.findById({ id: oldToken.id })).toBeNull();
     expect(await repos.tokens.findById({ id: recentToken.id })).not.toBeNull();
+    // The recent code still counts towards its address's hourly limit, so it stays.
+    expect(await repos.emailCodes.countSentSince({ emailKey: ann.emailKey, since: ago(DAY) })).toBe(
+      1,
+    );
     expect(await repos.drafts.findById({ id: stale.id })).toBeNull();
     expect(await repos.attachments.findById({ id: file.id })).toBeNull();
     expect(await h.hasBlob(file.blobId)).toBe(false);
