@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
+import { setRevoked } from '../../core/messages/sender-control.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
 import { newestCodeTo } from '../support/email-code.ts';
@@ -314,5 +315,87 @@ describe.each([
       (await portal.outbox()).filter((m) => m.kind === 'access-request' && m.to === officerEmail),
     ).toHaveLength(1);
     expect((await portal.account(addressee))?.passwordHash).toBeNull();
+  });
+
+  it('a forward is private to its chain, limited, and a revoked copy leaves the inbox', async () => {
+    const officer = await portal.addAccount({
+      email: `sender-${tag}@barnet.gov.uk`,
+      password: OFFICER_PASSWORD,
+      kind: 'staff',
+      role: 'sender',
+      displayName: 'Sam Sender',
+    });
+    const ann = await portal.addAccount({ email: `ann-${tag}@example.org`, password: PASSWORD });
+    const bob = await portal.addAccount({ email: `bob-${tag}@barnet.gov.uk`, password: PASSWORD });
+    const team = `dv.team-${tag}@barnet.gov.uk`;
+    const subject = `Safeguarding referral ${tag}`;
+    const sent = await send(officer, [ann.email, bob.email], subject);
+    const annD = sent.deliveryIds[0] as string;
+    const bobD = sent.deliveryIds[1] as string;
+    const signIn = async (p: Awaited<ReturnType<typeof person>>, email: string) => {
+      await p.page.goto(`${portal.origin}/sign-in`);
+      await p.page.getByLabel('Email address').fill(email);
+      await p.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await p.click('Sign in');
+      await p.heading('Inbox');
+    };
+
+    const a = await person(javaScript);
+    try {
+      await signIn(a, ann.email);
+      await a.page.goto(`${portal.origin}/inbox/${annD}/forward`);
+      await a.heading('Forward this message');
+      expect(await a.main()).toContain('Only you and the sender see whom you forward it to.');
+      await a.check('forward form');
+      // More addresses than the council allows at once: refused, everything kept.
+      await portal.app.settings.update({ maxRecipients: 2 });
+      const three = `a-${tag}@barnet.gov.uk, b-${tag}@barnet.gov.uk, c-${tag}@barnet.gov.uk`;
+      await a.page.getByLabel('Email addresses').fill(three);
+      await a.click('Forward message');
+      await a.page.locator('.govuk-error-summary').waitFor();
+      expect(await a.page.locator('.govuk-error-summary').innerText()).toContain(
+        'You can forward to at most 2 addresses at once.',
+      );
+      expect(await a.page.getByLabel('Email addresses').inputValue()).toBe(three);
+      await a.check('forward refused: too many addresses');
+      await portal.app.settings.update({ maxRecipients: 100 });
+      await a.page.getByLabel('Email addresses').fill(team);
+      await a.click('Forward message');
+      await a.page.locator('.govuk-notification-banner', { hasText: 'forwarded' }).waitFor();
+      expect(await a.main()).not.toContain(team);
+    } finally {
+      await a.close();
+    }
+
+    const b = await person(javaScript);
+    try {
+      await signIn(b, bob.email);
+      await b.page.goto(`${portal.origin}/inbox/${bobD}`);
+      await b.heading(subject);
+      expect(await b.main()).toContain(ann.email);
+      expect(await b.main()).not.toContain(team);
+      await b.page.goto(`${portal.origin}/inbox/${bobD}/reply?all=1`);
+      await b.heading('Reply all');
+      expect(await b.main()).toContain(officer.email);
+      expect(await b.main()).not.toContain(team);
+      await b.check('reply all without the forward');
+
+      // The sender revokes Bob's copy: it leaves his inbox for the list of the unreadable.
+      const revoked = await setRevoked(
+        { ...portal.app, publicUrl: portal.origin },
+        { account: officer, messageId: sent.messageId, deliveryId: bobD, revoked: true, ip: null },
+      );
+      expect(revoked.ok).toBe(true);
+      await b.page.goto(`${portal.origin}/inbox`);
+      await b.heading('Inbox');
+      expect(await b.main()).not.toContain(subject);
+      await b.page.goto(`${portal.origin}/inbox?expired=1`);
+      await b.heading('Messages you can no longer read');
+      expect(await b.main()).toContain(subject);
+      expect(await b.main()).toContain('Revoked');
+      await b.check('messages you can no longer read, with a revoked one');
+    } finally {
+      await b.close();
+    }
   });
 });

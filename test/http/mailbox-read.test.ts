@@ -113,6 +113,26 @@ describe('the inbox', () => {
     expect(expired).toContain(`action="/inbox/${old.deliveries[ann.email]}/request-access"`);
     expect(live.deliveries[ann.email]).toBeDefined();
   });
+
+  it('moves a revoked message out of the inbox, never as unread with days left', async () => {
+    await h.send({ to: [ann.email], subject: 'Still open' });
+    const withdrawn = await h.send({ to: [ann.email], subject: 'Withdrawn letter' });
+    const id = withdrawn.deliveries[ann.email] as string;
+    await h.revoke(id);
+    const inbox = await (await h.get('/inbox', cookie)).text();
+    expect(inbox).toContain('Still open');
+    expect(inbox).not.toContain('Withdrawn letter');
+    expect(inbox).not.toContain(`/inbox/${id}"`);
+
+    const gone = await (await h.get('/inbox?expired=1', cookie)).text();
+    expect(gone).toContain('Messages you can no longer read');
+    expect(gone).toContain('Withdrawn letter');
+    expect(gone).toContain('Revoked');
+    expect(gone).toContain('Contact the sender if you need it');
+    // A revoked copy cannot be asked back: no request button for it.
+    expect(gone).not.toContain(`action="/inbox/${id}/request-access"`);
+    expect(gone).not.toContain('Still open');
+  });
 });
 
 describe('the message page', () => {

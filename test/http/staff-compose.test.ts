@@ -78,6 +78,32 @@ describe('staff compose, preview and send', () => {
     const dateHtml = await badDate.text();
     expect(dateHtml).toContain('href="#accessDate"');
     expect(dateHtml).toContain('value="31"');
+
+    // Access may not outlast the council's retention (90 days here), nor ten years,
+    // whether given as a date or as a number of days.
+    for (const year of ['2099', '9999']) {
+      const late = await h.post('/staff/compose', {
+        cookie,
+        formPage: '/staff/compose',
+        fields: {
+          ...goodFields,
+          'accessDate-day': '31',
+          'accessDate-month': '12',
+          'accessDate-year': year,
+        },
+      });
+      expect(late.status).toBe(400);
+      const lateHtml = await late.text();
+      expect(lateHtml).toContain('The end date must be no later than');
+      expect(lateHtml).toContain(`value="${year}"`);
+    }
+    const tooManyDays = await h.post('/staff/compose', {
+      cookie,
+      formPage: '/staff/compose',
+      fields: { ...goodFields, accessDays: '91' },
+    });
+    expect(tooManyDays.status).toBe(400);
+    expect(await tooManyDays.text()).toContain('from 1 to 90: the council keeps messages for 90 days');
   });
 
   it('previews, goes back to change, and sends with attachments streamed and encrypted', async () => {

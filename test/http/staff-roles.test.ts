@@ -156,6 +156,10 @@ describe('staff area authorisation', () => {
     const html = await page.text();
     expect(html).toContain('ann@example.org');
     expect(html).toContain('You cannot change anything');
+    // Auditors see tracking, not content (docs/threat-model.md): no subject, no file name.
+    expect(html).not.toContain('Your care plan');
+    expect(html).not.toContain('a.txt');
+    expect(html).toContain('Only the sender sees the subject, the text and the file names.');
     expect(html).not.toContain('/revoke');
     expect(html).not.toContain('/access-end');
     expect(html).not.toContain('href="/staff/compose"');
@@ -201,6 +205,8 @@ describe('staff area authorisation', () => {
     await s.enrol(first.cookie);
     const html = await (await h.get(`/staff/sent/${ids.messageId}`, first.cookie)).text();
     expect(html).not.toContain('/revoke');
+    expect(html).not.toContain('Your care plan');
+    expect(html).not.toContain('a.txt');
     const res = await h.post(`/staff/sent/${ids.messageId}/revoke`, {
       cookie: first.cookie,
       csrf: csrfOf(html) ?? '',

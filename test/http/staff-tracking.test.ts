@@ -123,6 +123,21 @@ describe('sent items, tracking and control after sending', () => {
     expect(actions.filter((a) => a === 'delivery.restore')).toHaveLength(1);
   });
 
+  it('shows the sender the chain of a forward, which the other recipients never see', async () => {
+    const annCookie = await h.signIn(ann.email);
+    const forwarded = await h.post(`/inbox/${annDelivery()}/forward`, {
+      cookie: annCookie,
+      formPage: `/inbox/${annDelivery()}/forward`,
+      fields: { to: 'social.worker@barnet.gov.uk' },
+    });
+    expect(forwarded.status).toBe(303);
+    const html = await (await tracking()).text();
+    const card = html.slice(html.indexOf('>social.worker@barnet.gov.uk<'));
+    expect(card).toContain('How they got it');
+    expect(card).toContain('Forwarded by ann@example.org');
+    expect(card).toContain('Not opened');
+  });
+
   it('changes the end of access, keeping a bad date as typed', async () => {
     const bad = await h.post(`/staff/sent/${sent.messageId}/access-end`, {
       cookie,
