@@ -1,3 +1,4 @@
+import { emailKey } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { extendedAccessEndsAt } from '../lifecycle/rules.ts';
@@ -118,8 +119,15 @@ export async function decideAccessRequest(
   // requester's own access ends; a granted link request gives its own full period.
   const copyEndsAt =
     request.kind === 'link' ? addDays(now, deps.accessDays) : requesterDelivery?.accessEndsAt;
+  // An address that has a copy already (sent to it since, or granted twice) gets no second.
+  const hasCopy =
+    request.forwardToEmail !== null &&
+    (await repos.deliveries.listForMessage({ messageId: message.id })).some(
+      (d) => emailKey(d.recipientEmail) === emailKey(request.forwardToEmail ?? ''),
+    );
   const forwarded =
     input.grant &&
+    !hasCopy &&
     request.kind !== 'extension' &&
     request.forwardToEmail &&
     requesterDelivery &&

@@ -274,7 +274,9 @@ describe('forward', () => {
     const limited = await forward('c@barnet.gov.uk');
     expect(limited.status).toBe(400);
     const limitedHtml = await limited.text();
-    expect(limitedHtml).toContain('You have forwarded or asked to forward 3 times in the last hour');
+    expect(limitedHtml).toContain(
+      'You have forwarded or asked to forward 3 times in the last hour',
+    );
     expect(limitedHtml).toContain('value="c@barnet.gov.uk"');
     expect(await recipients()).toEqual([ann.email, 'a@barnet.gov.uk', 'b@barnet.gov.uk']);
     // An hour later the limit has room again.

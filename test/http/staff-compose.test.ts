@@ -103,7 +103,9 @@ describe('staff compose, preview and send', () => {
       fields: { ...goodFields, accessDays: '91' },
     });
     expect(tooManyDays.status).toBe(400);
-    expect(await tooManyDays.text()).toContain('from 1 to 90: the council keeps messages for 90 days');
+    expect(await tooManyDays.text()).toContain(
+      'from 1 to 90: the council keeps messages for 90 days',
+    );
   });
 
   it('previews, goes back to change, and sends with attachments streamed and encrypted', async () => {

@@ -33,6 +33,7 @@ import {
   AskAccessPage,
   AskDonePage,
   AskOffPage,
+  type CodeProblemCode,
   type FormTarget,
   RegisterStartPage,
   RegisterWithCodePage,
@@ -170,7 +171,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         next,
         rememberMeDays: accounts.policy.rememberMeDays,
         notice: isNotice(notice) ? notice : null,
-        notForYou: link && linkToken ? notForYou(c, link, linkToken) : null,
+        notForYou: link && linkToken ? notForYou(link, linkToken) : null,
       }),
     );
   });
@@ -446,8 +447,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
   });
 
   /** The "not the person it was sent to?" section for a message's link. */
-  function notForYou(c: Ctx, link: LinkInfo, token: string) {
-    void c;
+  function notForYou(link: LinkInfo, token: string) {
     return link.canAsk
       ? { askHref: `/r/${encodeURIComponent(token)}/ask`, contact: null }
       : { askHref: null, contact: { name: link.senderName, email: link.senderEmail } };
@@ -461,7 +461,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     tooManyCodes = false,
   ) {
     const props = await pageProps(c);
-    const other = link ? notForYou(c, link, token) : { askHref: null, contact: null };
+    const other = link ? notForYou(link, token) : { askHref: null, contact: null };
     return RegisterStartPage({
       ...props,
       email,
@@ -478,7 +478,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     state: {
       codeSent?: boolean;
       code?: string;
-      codeProblem?: 'code-missing' | 'code-wrong' | 'code-expired' | null;
+      codeProblem?: CodeProblemCode | null;
       passwordProblems?: readonly string[];
     },
   ) {

@@ -1,3 +1,5 @@
+import type { LinkRequestProblem } from '../../../core/access/link-requests.ts';
+import type { CodeProblem } from '../../../core/auth/email-codes.ts';
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
@@ -13,8 +15,27 @@ import { type AuthPageProps, EmailShown, PasswordAdvice } from './shared.tsx';
 /** A form's target with the anti-CSRF token for that path (signed-out tokens are per path). */
 export type FormTarget = { action: string; csrfToken: string };
 
-/** The problems a code can have, as codes the strings word. */
-export type CodeProblemCode = 'code-missing' | 'code-wrong' | 'code-expired';
+/** The problems a typed code can have (core's codes, worded by the strings). */
+export type CodeProblemCode = CodeProblem;
+
+/** The field for the emailed code, the same on every form that asks for one. */
+function CodeInput(props: { strings: Strings; value: string; error: string | undefined }) {
+  const s = props.strings.auth.proof;
+  return (
+    <TextInput
+      strings={props.strings}
+      name="code"
+      label={s.codeLabel}
+      hint={s.codeHint}
+      value={props.value}
+      inputmode="numeric"
+      autocomplete="one-time-code"
+      spellcheck={false}
+      width="10"
+      error={props.error}
+    />
+  );
+}
 
 /** Who to contact when people given a link may not ask for access themselves. */
 export type SenderContact = { name: string; email: string };
@@ -133,18 +154,7 @@ export function RegisterWithCodePage(
           <form method="post" action={linkKeepingLang(props, props.register.action)} novalidate>
             <CsrfField token={props.register.csrfToken} />
             <input type="hidden" name="username" value={props.email} autocomplete="username" />
-            <TextInput
-              strings={props.strings}
-              name="code"
-              label={s.codeLabel}
-              hint={s.codeHint}
-              value={props.code}
-              inputmode="numeric"
-              autocomplete="one-time-code"
-              spellcheck={false}
-              width="10"
-              error={codeError}
-            />
+            <CodeInput strings={props.strings} value={props.code} error={codeError} />
             <PasswordInput
               strings={props.strings}
               name="password"
@@ -166,15 +176,8 @@ export function RegisterWithCodePage(
   );
 }
 
-/** The problems of the "ask the sender" forms, as codes the strings word. */
-export type AskProblemCode =
-  | 'email-missing'
-  | 'email-invalid'
-  | 'own-address'
-  | 'too-many-codes'
-  | 'rate-limited'
-  | 'reason-too-long'
-  | CodeProblemCode;
+/** The problems of the "ask the sender" forms (core's codes, worded by the strings). */
+export type AskProblemCode = LinkRequestProblem;
 
 /** Which field each problem belongs to (for the error summary's links). */
 const ASK_FIELD: Record<AskProblemCode, 'email' | 'reason' | 'code'> = {
@@ -249,16 +252,9 @@ export function AskAccessPage(
               <>
                 <input type="hidden" name="email" value={props.email} />
                 <EmailShown strings={props.strings} email={props.email} />
-                <TextInput
+                <CodeInput
                   strings={props.strings}
-                  name="code"
-                  label={props.strings.auth.proof.codeLabel}
-                  hint={props.strings.auth.proof.codeHint}
                   value={props.code}
-                  inputmode="numeric"
-                  autocomplete="one-time-code"
-                  spellcheck={false}
-                  width="10"
                   error={fieldError('code') ?? fieldError('email')}
                 />
               </>

@@ -40,7 +40,8 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
   return {
     registering: {
       title: 'Reading your first secure message',
-      summary: 'What the email is, and how to create your password.',
+      summary:
+        'What the email is, how to create your password, and what to do if it was passed on to you.',
       sections: [
         {
           paragraphs: [
@@ -59,8 +60,21 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           paragraphs: ['The first time you open the link:'],
           list: [
             'Select "Continue".',
-            'Create a password. Three random words make a good password, like "kettle gravel orchard stamp" (do not use this example).',
+            'Select "Email me a code". We send a 6-digit code to the email address the message was sent to. It works for 15 minutes.',
+            'Type the code, and create a password. Three random words make a good password, like "kettle gravel orchard stamp" (do not use this example).',
             'You are then signed in and see the message.',
+          ],
+        },
+        {
+          heading: 'Why we ask for a code',
+          paragraphs: [
+            'Emails are often passed on. The code shows that the person creating the password can read the email sent to that address now, so only the person the message was sent to can read it. Nobody from the council will ever ask you for the code.',
+          ],
+        },
+        {
+          heading: 'If the email was passed on to you',
+          paragraphs: [
+            'You cannot read a message with someone else\'s link. Select "Continue", then "Ask the sender for access". Give your own email address: we send a code there to check it is yours. You can say why you need the message. The sender decides, and we email you either way. If they agree, you get your own email with your own link.',
           ],
         },
         {
@@ -152,6 +166,12 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           ],
         },
         {
+          heading: 'The code has not arrived, or does not work',
+          paragraphs: [
+            'Look in your spam or junk folder. A code works for 15 minutes, and only the newest one works: if you asked twice, use the last email. After 5 wrong tries, ask for a new code on the same page. We can send only a few codes an hour to one address.',
+          ],
+        },
+        {
           heading: 'Your account is locked',
           paragraphs: [
             'After several wrong passwords, your account is locked for a while to keep your messages safe. We email you when this happens. Wait and try again, or reset your password, which also unlocks it.',
@@ -168,7 +188,8 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
         {
           heading: 'Your access to a message has ended',
           paragraphs: [
-            'Each message can be read for a limited time. When the time is up, the message shows "Access expired". Select "Request more access" to ask the sender for more time. They decide, and we email you when they do.',
+            'Each message can be read for a limited time. When the time is up, the message moves from your inbox to "Messages you can no longer read" and shows "Access expired". Select "Request more access" to ask the sender for more time. They decide, and we email you when they do.',
+            'If the sender withdrew a message, it shows "Revoked" there instead. Contact the sender if you need it.',
           ],
         },
         {
