@@ -14,6 +14,7 @@ import { databaseBlobStore } from './blobs/database/index.ts';
 import { fsBlobStore } from './blobs/fs/index.ts';
 import type { Config } from './config/config.ts';
 import { openpgpCipher } from './crypto/openpgp/index.ts';
+import { bindDataDir, checkBinding, keyGuard, recordFirstKey } from './installation/binding.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
 import { argon2Hasher } from './security/argon2-hasher.ts';
@@ -149,16 +150,39 @@ function loadSigningKey(dataDir: string): Uint8Array {
  */
 export async function compose(
   config: Config,
-  options: { logger?: Logger; migrate?: boolean } = {},
+  options: {
+    logger?: Logger;
+    migrate?: boolean;
+    /** Say at start that the key passphrase is not set (`serve` does; other commands not). */
+    warnPassphrase?: boolean;
+  } = {},
 ): Promise<Sealpost> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const storage = chooseStorage(config);
-  if (options.migrate ?? true) await storage.migrate();
+  const keysDir = path.join(config.dataDir, 'keys');
+  try {
+    if (options.migrate ?? true) {
+      await storage.migrate();
+      // Refused (exit 2) when this folder belongs to another database.
+      await bindDataDir(storage, config.dataDir, keysDir);
+    } else {
+      // A command that does not migrate still must not work on another installation's
+      // folder; a database without the schema yet has nothing to compare.
+      await checkBinding(storage, config.dataDir);
+    }
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const cipher = openpgpCipher({
-    keysDir: path.join(config.dataDir, 'keys'),
+    keysDir,
     passphrase: config.keyPassphrase ?? undefined,
     logger,
+    warnPassphrase: options.warnPassphrase ?? false,
+    // Never a new key over data encrypted to keys that are missing (a restore without them).
+    refuseFirstKey: keyGuard(storage, keysDir),
+    onFirstKey: recordFirstKey(storage),
   });
   const mailer = chooseMailer(config, logger);
   const { blobs, close: closeBlobs } = chooseBlobStore(config);

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { ConfigurationError } from '../../core/shared/errors.ts';
 import { type Config, ConfigProblems, parseConfig } from '../config/config.ts';
 import { UsageError } from './errors.ts';
+import { closestCommand, describeDatabaseFailure } from './failures.ts';
 import { HELP_TEXT } from './help.ts';
 
 /** Everything a command gets: the validated config and the process's output streams. */
@@ -67,12 +69,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    err(`sealpost: unknown command "${argv.join(' ')}" (see 'sealpost help')`);
+    const typed = argv.slice(0, 2).join(' ');
+    const guess =
+      closestCommand(argv[0] ?? '', Object.keys(COMMANDS)) ??
+      closestCommand(typed, Object.keys(COMMANDS));
+    err(
+      `sealpost: unknown command "${argv.join(' ')}"${guess ? `; did you mean "${guess}"?` : ''} (see 'sealpost help')`,
+    );
     return 2;
   }
+  let config: Config | null = null;
   try {
     loadDotEnv();
-    const config = parseConfig(process.env);
+    config = parseConfig(process.env);
     return (await COMMANDS[found.name]?.({ config, out, err }, found.rest)) ?? 2;
   } catch (error) {
     if (error instanceof ConfigProblems) {
@@ -82,6 +91,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof UsageError) {
       err(error.message);
+      return 2;
+    }
+    // Configuration that cannot work (a missing key over stored data, a data folder of
+    // another installation) and an unreachable database: one line, the fix, exit 2.
+    if (error instanceof ConfigurationError) {
+      err(`sealpost ${found.name}: ${error.message}`);
+      return 2;
+    }
+    const database = config ? describeDatabaseFailure(error, config) : null;
+    if (database) {
+      err(`sealpost ${found.name}: ${database}`);
       return 2;
     }
     err(`sealpost ${found.name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -19,7 +19,15 @@ export type HttpDeps = {
   areas?: Array<Hono<AppEnv>>;
   /** Full pages for 404 and 500; plain text when absent (tests of the bare skeleton). */
   pages?: ErrorPages;
+  /**
+   * Told when stored content could not be decrypted (a key missing or not unlocked):
+   * the service is broken for everyone until an admin repairs it, and `/healthz` says so.
+   */
+  onKeyTrouble?: () => void;
 };
+
+/** Error codes that mean the keys, not the request, are at fault. */
+const KEY_TROUBLE = new Set(['key_not_found', 'decrypt_failed', 'keys_missing']);
 
 /** The whole web application: middleware, then each area of routes. */
 export function createApp(deps: HttpDeps): Hono<AppEnv> {
@@ -67,6 +75,21 @@ export function createApp(deps: HttpDeps): Hono<AppEnv> {
       deps.logger.warn({ requestId, code: error.code }, error.message);
       if (error.status === 404 && deps.pages) return deps.pages.notFound(c);
       return c.text(error.message, error.status as 400);
+    }
+    if (error instanceof SealpostError && KEY_TROUBLE.has(error.code)) {
+      deps.logger.error(
+        { requestId, code: error.code, err: error },
+        'stored data cannot be decrypted',
+      );
+      deps.onKeyTrouble?.();
+      if (deps.pages) {
+        try {
+          return await deps.pages.repairing(c, requestId);
+        } catch {
+          // Fall through to the plain answer below.
+        }
+      }
+      return c.text(`The service is being repaired. Reference: ${requestId}`, 503);
     }
     deps.logger.error({ requestId, err: error }, 'unhandled error');
     if (deps.pages) {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { NotFoundPage, ServerErrorPage } from '../../views/pages/errors.tsx';
+import { NotFoundPage, RepairingPage, ServerErrorPage } from '../../views/pages/errors.tsx';
 import { pickLanguage, stringsFor } from '../../views/strings/index.ts';
 import type { AppEnv } from './env.ts';
 
@@ -7,6 +7,8 @@ import type { AppEnv } from './env.ts';
 export type ErrorPages = {
   notFound(c: Context<AppEnv>): Promise<Response>;
   serverError(c: Context<AppEnv>, requestId: string): Promise<Response>;
+  /** Stored content cannot be decrypted: the service is being repaired (503). */
+  repairing(c: Context<AppEnv>, requestId: string): Promise<Response>;
 };
 
 /**
@@ -37,6 +39,10 @@ export function errorPages(
     async serverError(c, requestId) {
       // Signed-in state is not shown on an error page: the error may be in it.
       return c.html(ServerErrorPage({ ...(await context(c)), account: null, requestId }), 500);
+    },
+    async repairing(c, requestId) {
+      c.header('Retry-After', '600');
+      return c.html(RepairingPage({ ...(await context(c)), account: null, requestId }), 503);
     },
   };
 }

@@ -55,8 +55,9 @@ export class ValidationError extends SealpostError {
 
 /** An adapter was built with options it cannot work with. */
 export class ConfigurationError extends SealpostError {
-  constructor(message: string) {
-    super({ code: 'config_invalid', message, isPublic: false, status: 500 });
+  /** `code` narrows what is wrong for callers that treat a case apart (`keys_missing`). */
+  constructor(message: string, code = 'config_invalid') {
+    super({ code, message, isPublic: false, status: 500 });
   }
 }
 

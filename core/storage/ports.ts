@@ -329,6 +329,12 @@ export type AdminStatsRepository = {
   countLockedAccounts(args: { now: Date }): Promise<number>;
   /** Outbox mails that gave up (`failed`). */
   countFailedMail(): Promise<number>;
+  /**
+   * True when anything encrypted under the org key is stored: a message, a queued or
+   * sent email, a draft, a contact, or a staff second factor. The key guard asks this
+   * before a first key is made (a new key over old data would strand it).
+   */
+  hasEncryptedData(): Promise<boolean>;
 };
 
 /** Every repository, bound to one connection or one transaction. */

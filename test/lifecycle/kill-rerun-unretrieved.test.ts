@@ -11,7 +11,7 @@ import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import { tempDir } from '../support/cli.ts';
-import { type Seeded, seedMessages, startCli } from './seed.ts';
+import { makeOrgKeys, type Seeded, seedMessages, startCli } from './seed.ts';
 
 // Every seeded delivery was sent 100 days ago and never opened, so all are due.
 const MESSAGES = 160;
@@ -29,6 +29,7 @@ describe('unretrieved notice (delete) killed with SIGKILL and run again (SQLite)
   beforeAll(async () => {
     const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
     await storage.migrate();
+    await makeOrgKeys(dataDir, 'kill and rerun unretrieved passphrase');
     seeded = await seedMessages(storage, blobs, { due: MESSAGES / 2, keep: MESSAGES / 2 });
     await storage.close();
   });

@@ -11,7 +11,7 @@ import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import { tempDir } from '../support/cli.ts';
-import { type Seeded, seedMessages, startCli } from './seed.ts';
+import { makeOrgKeys, type Seeded, seedMessages, startCli } from './seed.ts';
 
 const DUE = 150;
 const KEEP = 40;
@@ -28,6 +28,7 @@ describe('retention purge killed with SIGKILL and run again (SQLite)', () => {
   beforeAll(async () => {
     const storage = sqliteStorage({ path: path.join(dataDir, 'sealpost.db') });
     await storage.migrate();
+    await makeOrgKeys(dataDir, 'kill and rerun test passphrase');
     seeded = await seedMessages(storage, blobs, { due: DUE, keep: KEEP });
     await storage.close();
   });

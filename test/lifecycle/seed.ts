@@ -4,6 +4,10 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { openpgpCipher } from '../../adapters/crypto/openpgp/index.ts';
+import { createLogger } from '../../adapters/logging/logger.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import type { Storage } from '../../core/storage/ports.ts';
@@ -139,4 +143,17 @@ export function startCli(args: string[], env: Record<string, string>): CliChild 
       });
     },
   };
+}
+
+/**
+ * Makes the org keys in `dataDir`, as the installation's first start does. Seeded data
+ * stands for data encrypted to them: without keys, the key guard rightly refuses to
+ * make a new one over it.
+ */
+export async function makeOrgKeys(dataDir: string, passphrase: string): Promise<void> {
+  const logger = createLogger({
+    level: 'silent',
+    destination: new Writable({ write: (_c, _e, done) => done() }),
+  });
+  await openpgpCipher({ keysDir: path.join(dataDir, 'keys'), passphrase, logger }).listKeys();
 }

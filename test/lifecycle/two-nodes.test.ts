@@ -10,7 +10,7 @@ import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { postgresStorage } from '../../adapters/storage/postgres/index.ts';
 import { tempDir } from '../support/cli.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { seedMessages, startCli } from './seed.ts';
+import { makeOrgKeys, seedMessages, startCli } from './seed.ts';
 
 if (postgresAvailable('Two-node job lock')) {
   describe('two nodes, one PostgreSQL, one job', () => {
@@ -22,6 +22,7 @@ if (postgresAvailable('Two-node job lock')) {
       database = await createTestDatabase('sealpost_nodes');
       const storage = postgresStorage({ url: database.url });
       await storage.migrate();
+      await makeOrgKeys(dataDir, 'two node test passphrase');
       // Enough batches, with a pause between them, that the first node to get the lock
       // is still running when the second asks, however the two start up.
       due = (

@@ -42,6 +42,24 @@ export function ServerErrorPage(props: ErrorPageProps & { requestId?: string | u
 }
 
 /**
+ * Shown (status 503) when stored content cannot be decrypted: the council's keys are
+ * missing or locked, which only an administrator can mend. Nothing is lost; it says so.
+ */
+export function RepairingPage(props: ErrorPageProps & { requestId?: string | undefined }) {
+  const text = props.strings.errors.repairing;
+  return (
+    <Layout {...props} title={text.title}>
+      <h1 class="govuk-heading-l">{text.title}</h1>
+      <p class="govuk-body">{text.body}</p>
+      <p class="govuk-body">{text.nothingLost}</p>
+      {props.requestId ? (
+        <p class="govuk-body">{props.strings.errors.serverError.reference(props.requestId)}</p>
+      ) : null}
+    </Layout>
+  );
+}
+
+/**
  * Shown (status 401) when a signed-out person opens a page that needs a session, for
  * example a message link after their session ended. The button goes to the sign-in page,
  * which can return them here.

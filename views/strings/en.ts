@@ -262,6 +262,11 @@ export const en = {
       nothingLost: 'If you were sending something, check whether it was sent before you try again.',
       reference: (id: string) => `If you contact us about this, quote this reference: ${id}`,
     },
+    repairing: {
+      title: 'The service is being repaired',
+      body: 'Messages cannot be opened at the moment because of a problem on our side. We are working on it. Try again later.',
+      nothingLost: 'Your messages are safe and nothing has been lost.',
+    },
     signInRequired: {
       title: 'You need to sign in',
       body: 'You need to sign in to see this page. If you were signed in, you may have been signed out after a period of inactivity, to protect your messages.',

@@ -233,8 +233,9 @@ export async function runKeys(ctx: CommandContext, argv: string[]): Promise<numb
   });
   try {
     if (sub === 'list') {
+      const keys = await app.cipher.listKeys();
       ctx.out('  fingerprint                               created');
-      for (const key of await app.cipher.listKeys()) {
+      for (const key of keys) {
         ctx.out(`${key.isPrimary ? '*' : ' '} ${key.fingerprint}  ${key.createdAt.toISOString()}`);
       }
       ctx.out('* primary: new data is encrypted to it; the others still decrypt older data.');

@@ -14,7 +14,7 @@ import type { CommandContext } from '../main.ts';
  */
 export async function runServe(ctx: CommandContext, argv: string[]): Promise<number> {
   parseFlags('serve', argv, {});
-  const app = await compose(ctx.config);
+  const app = await compose(ctx.config, { warnPassphrase: true });
   // The org key pair is made on first start, not on the first message: the admin can
   // back it up straight away (docs/admin/install.md), a missing passphrase is warned
   // about now, and nobody's first send waits for key generation.

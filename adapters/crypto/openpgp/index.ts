@@ -41,6 +41,12 @@ export type OpenpgpCipherOptions = {
   logger: Logger;
   /** Plaintext bytes per chunk; 1 MiB unless a test wants many small chunks. */
   chunkSize?: number;
+  /** The key guard (see `fileKeyring`): why no first key may be made here, or null. */
+  refuseFirstKey?: () => Promise<string | null>;
+  /** Told the fingerprint of the first key pair when this process makes it. */
+  onFirstKey?: (fingerprint: string) => Promise<void>;
+  /** False to stay quiet about a missing passphrase (commands other than `serve`). */
+  warnPassphrase?: boolean;
 };
 
 // Unwrapping a session key is a public-key operation (about a millisecond); the same
@@ -109,7 +115,9 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
   validate(options);
   const keysDir = path.resolve(options.keysDir);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (options.passphrase === undefined) {
+  if (options.warnPassphrase === false) {
+    // Said once, by `serve` (and `doctor`), not by every command.
+  } else if (options.passphrase === undefined) {
     options.logger.warn(
       { keysDir },
       `SEALPOST_KEY_PASSPHRASE is not set: the org secret key is protected only by the generated file ${path.join(keysDir, PASSPHRASE_FILE)}, kept beside it. Anyone with a copy of that folder can read every message. Set SEALPOST_KEY_PASSPHRASE (see docs/admin/keys.md).`,
@@ -117,7 +125,12 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
   } else if (options.passphrase.length < 12) {
     options.logger.warn('SEALPOST_KEY_PASSPHRASE is short; use at least 12 characters.');
   }
-  const keyring = fileKeyring({ dir: keysDir, passphrase: options.passphrase });
+  const keyring = fileKeyring({
+    dir: keysDir,
+    passphrase: options.passphrase,
+    ...(options.refuseFirstKey ? { refuseFirstKey: options.refuseFirstKey } : {}),
+    ...(options.onFirstKey ? { onFirstKey: options.onFirstKey } : {}),
+  });
   const sessions = sessionCache();
 
   async function newBlobKey(): Promise<BlobKey> {

@@ -119,7 +119,18 @@ async function createInPlace(dir: string, name: string, content: string): Promis
  * `org-key.passphrase` beside it. Two processes starting at once end up with the
  * same key: each file is created exclusively and the loser re-reads the winner's.
  */
-export function fileKeyring(args: { dir: string; passphrase: string | undefined }): Keyring {
+export function fileKeyring(args: {
+  dir: string;
+  passphrase: string | undefined;
+  /**
+   * Asked before the first key pair is made in an empty folder: null to go ahead, or
+   * the sentence that says why not (the key guard: a database that already holds
+   * encrypted data must never get a new key over it). Absent: always go ahead.
+   */
+  refuseFirstKey?: () => Promise<string | null>;
+  /** Told the fingerprint of the first key pair once this process has made it. */
+  onFirstKey?: (fingerprint: string) => Promise<void>;
+}): Keyring {
   const dir = args.dir;
   const loaded = new Map<string, OrgKey>();
   let current: OrgKey[] | null = null;
@@ -220,8 +231,19 @@ export function fileKeyring(args: { dir: string; passphrase: string | undefined 
     await ensureDir();
     let names = await keyFiles();
     if (names.length === 0) {
+      const refused = args.refuseFirstKey ? await args.refuseFirstKey() : null;
+      // Another process may have made the first key (and recorded it) since the look
+      // above: only a folder that is still empty is refused.
+      names = await keyFiles();
+      if (refused !== null && names.length === 0) throw new KeyGuardRefused(refused);
+    }
+    if (names.length === 0) {
       // Whoever links the file first wins; everyone else reads that one.
-      await createFileExclusive(dir, keyFileName(1), await generateArmoredKey());
+      const armored = await generateArmoredKey();
+      if (await createFileExclusive(dir, keyFileName(1), armored)) {
+        const made = await openpgp.readPrivateKey({ armoredKey: armored });
+        await args.onFirstKey?.(made.getFingerprint());
+      }
       names = await keyFiles();
     }
     const keys = await Promise.all(names.map(loadKey));
@@ -271,4 +293,14 @@ export function fileKeyring(args: { dir: string; passphrase: string | undefined 
       }
     },
   };
+}
+
+/**
+ * The keys folder is empty, but the database says keys existed: making a new key now
+ * would strand every stored message. Thrown instead, with what to do.
+ */
+export class KeyGuardRefused extends ConfigurationError {
+  constructor(message: string) {
+    super(message, 'keys_missing');
+  }
 }

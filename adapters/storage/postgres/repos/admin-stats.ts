@@ -2,7 +2,7 @@ import { and, count, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { PgContext } from '../context.ts';
-import { accounts, deliveries, outbox } from '../schema.ts';
+import { accounts, contacts, deliveries, drafts, messages, outbox } from '../schema.ts';
 
 /** The admin dashboard's figures in PostgreSQL (instants are timestamptz). */
 export function pgAdminStats(ctx: PgContext): AdminStatsRepository {
@@ -66,6 +66,19 @@ export function pgAdminStats(ctx: PgContext): AdminStatsRepository {
           .from(outbox)
           .where(eq(outbox.status, 'failed'));
         return row?.n ?? 0;
+      }),
+    hasEncryptedData: () =>
+      ctx.run(async (db) => {
+        const any = async (
+          table: typeof messages | typeof outbox | typeof drafts | typeof contacts,
+        ) => (await db.select({ one: sql<number>`1` }).from(table).limit(1)).length > 0;
+        for (const table of [messages, outbox, drafts, contacts]) if (await any(table)) return true;
+        const totp = await db
+          .select({ one: sql<number>`1` })
+          .from(accounts)
+          .where(isNotNull(accounts.totpKeyEnc))
+          .limit(1);
+        return totp.length > 0;
       }),
   };
 }

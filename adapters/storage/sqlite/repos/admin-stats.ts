@@ -2,7 +2,7 @@ import { and, count, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { SqliteContext } from '../connection.ts';
-import { accounts, deliveries, outbox } from '../schema.ts';
+import { accounts, contacts, deliveries, drafts, messages, outbox } from '../schema.ts';
 
 /** The admin dashboard's figures in SQLite (instants are integer milliseconds). */
 export function sqliteAdminStats(ctx: SqliteContext): AdminStatsRepository {
@@ -57,5 +57,19 @@ export function sqliteAdminStats(ctx: SqliteContext): AdminStatsRepository {
         (db) =>
           db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'failed')).get()?.n ?? 0,
       ),
+    hasEncryptedData: () =>
+      ctx.run((db) => {
+        const any = (table: typeof messages | typeof outbox | typeof drafts | typeof contacts) =>
+          db.select({ one: sql<number>`1` }).from(table).limit(1).get() !== undefined;
+        if (any(messages) || any(outbox) || any(drafts) || any(contacts)) return true;
+        return (
+          db
+            .select({ one: sql<number>`1` })
+            .from(accounts)
+            .where(isNotNull(accounts.totpKeyEnc))
+            .limit(1)
+            .get() !== undefined
+        );
+      }),
   };
 }
