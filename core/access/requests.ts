@@ -117,8 +117,14 @@ export async function decideAccessRequest(
   });
   // A granted forward gives the outside address its own delivery, ending when the
   // requester's own access ends; a granted link request gives its own full period.
+  // A granted link request gets a full period of its own, but never past the message's
+  // retention (the council's limit on how long it keeps the content).
   const copyEndsAt =
-    request.kind === 'link' ? addDays(now, deps.accessDays) : requesterDelivery?.accessEndsAt;
+    request.kind === 'link'
+      ? new Date(
+          Math.min(addDays(now, deps.accessDays).getTime(), message.retainUntil.getTime()),
+        )
+      : requesterDelivery?.accessEndsAt;
   // An address that has a copy already (sent to it since, or granted twice) gets no second.
   const hasCopy =
     request.forwardToEmail !== null &&
@@ -148,8 +154,10 @@ export async function decideAccessRequest(
   // the portal, never to the addressee's copy.
   const decisionLink =
     request.kind === 'link' ? deps.publicUrl : `${deps.publicUrl}/inbox/${request.deliveryId}`;
+  // The new copy's notification tells a granted requester; one who has a copy already
+  // gets the decision instead, so nobody waits for an email that never comes.
   const mail =
-    requester && !(request.kind === 'link' && input.grant)
+    requester && !(request.kind === 'link' && input.grant && forwarded)
       ? await prepareOutboxMail(deps, {
           kind: 'access-decision',
           mail: {

@@ -12,8 +12,13 @@ export const CODE_MINUTES = 15;
 export const CODE_MAX_ATTEMPTS = 5;
 /** Codes one address may be sent in an hour, whoever asks (no mail-bombing anyone). */
 export const CODES_PER_ADDRESS_PER_HOUR = 5;
-/** Digits in a code: what people can copy by eye, with the tries above to bound guessing. */
-export const CODE_DIGITS = 6;
+/**
+ * Digits in a code: few enough to copy by eye, enough that guessing is hopeless. Any
+ * live code is accepted (up to `CODES_PER_ADDRESS_PER_HOUR` at once) with
+ * `CODE_MAX_ATTEMPTS` tries each: at most 25 guesses an hour against 5 codes, a chance
+ * of about one in a million an hour with 8 digits (one in ten thousand with 6).
+ */
+export const CODE_DIGITS = 8;
 
 const HOUR_MS = 3_600_000;
 // The base32 alphabet `Secrets.randomToken` uses; its first 30 letters map evenly onto
@@ -141,10 +146,13 @@ export async function sendEmailCode(
 }
 
 /**
- * Checks a typed code against the newest live code for this purpose, address and
- * subject. A wrong one counts against the code's tries; the last wrong try uses it up.
- * Spaces and dashes people type between digits are ignored. The comparison of hashes
- * is constant-time.
+ * Checks a typed code against the live codes for this purpose, address and subject
+ * (any of them: a second request must not cancel the code its owner is typing). Each
+ * check takes one try from the newest code that has tries left, in one atomic update
+ * before comparing, so guesses sent in parallel get no more tries than guesses sent
+ * one by one; once every live code is out of tries, a new one must be asked for.
+ * Spaces and dashes people type between digits are ignored; hashes are compared in
+ * constant time.
  */
 export async function checkEmailCode(
   deps: Pick<EmailCodeDeps, 'storage' | 'secrets' | 'clock'>,
@@ -154,23 +162,37 @@ export async function checkEmailCode(
   if (typed === '') return { ok: false, problem: 'code-missing' };
   const key = emailKey(input.email);
   const repos = deps.storage.repos;
-  const live = await repos.emailCodes.findLatest({
+  const live = await repos.emailCodes.listLive({
     purpose: input.purpose,
     emailKey: key,
     subjectId: input.subjectId,
     now: deps.clock.now(),
   });
-  if (!live || live.attempts >= CODE_MAX_ATTEMPTS) return { ok: false, problem: 'code-expired' };
+  let taken: EmailCode | null = null;
+  for (const code of live) {
+    if (code.attempts >= CODE_MAX_ATTEMPTS) continue;
+    if (await repos.emailCodes.takeAttempt({ id: code.id, max: CODE_MAX_ATTEMPTS })) {
+      taken = code;
+      break;
+    }
+  }
+  if (!taken) return { ok: false, problem: 'code-expired' };
   const hash = hashCode(deps.secrets, {
     purpose: input.purpose,
     emailKey: key,
     subjectId: input.subjectId,
     code: typed.slice(0, 20),
   });
-  if (deps.secrets.constantTimeEqual({ a: hash, b: live.codeHash }))
-    return { ok: true, code: live };
-  const attempts = await repos.emailCodes.recordFailure({ id: live.id });
-  return { ok: false, problem: attempts >= CODE_MAX_ATTEMPTS ? 'code-expired' : 'code-wrong' };
+  let match: EmailCode | null = null;
+  for (const code of live) {
+    // Every live code is compared, so the time taken says nothing about which matched.
+    if (deps.secrets.constantTimeEqual({ a: hash, b: code.codeHash })) match ??= code;
+  }
+  if (match) return { ok: true, code: match };
+  const triesLeft = live.some((c) =>
+    c.id === taken?.id ? c.attempts + 1 < CODE_MAX_ATTEMPTS : c.attempts < CODE_MAX_ATTEMPTS,
+  );
+  return { ok: false, problem: triesLeft ? 'code-wrong' : 'code-expired' };
 }
 
 /**

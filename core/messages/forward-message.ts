@@ -189,7 +189,13 @@ export async function forwardMessage(
         ),
       )
     : [];
-  await deps.storage.transaction(async (tx) => {
+  const committed = await deps.storage.transaction(async (tx) => {
+    // Counted again where it is written: requests made in parallel cannot slip past the
+    // limit between the first count and this one.
+    const count = newInside.length + newOutside.length;
+    if ((await forwardsInLastHour(tx, input.account, now)) + count > limits.forwardsPerHour) {
+      return false;
+    }
     for (const p of prepared) {
       const delivery = await insertDelivery(deps, tx, {
         prepared: p,
@@ -220,6 +226,8 @@ export async function forwardMessage(
       });
     }
     for (const mail of requestMails) await tx.outbox.insert({ mail });
+    return true;
   });
+  if (!committed) return refuse({ code: 'rate-limited', perHour: limits.forwardsPerHour });
   return { ok: true, forwarded: inside, requested: outside };
 }

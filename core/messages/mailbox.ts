@@ -2,6 +2,7 @@ import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { MailboxDeps } from './deps.ts';
 import {
+  type Delivery,
   type DeliveryState,
   deliveryState,
   type InboxItem,
@@ -85,7 +86,8 @@ export async function hideDelivery(
 /**
  * Who a reply goes to. Reply: the sender only. Reply all: the sender and the other
  * people the sender addressed inside the council (outsiders are never added silently,
- * forwards are private to whoever made them), never oneself.
+ * forwards are private to whoever made them), never oneself; for a forwarded copy, the
+ * sender and the people it was forwarded through.
  */
 export async function replyRecipients(
   deps: Pick<MailboxDeps, 'storage'>,
@@ -100,15 +102,31 @@ export async function replyRecipients(
   const out = new Map<string, string>();
   if (sender && sender.id !== input.account.id) out.set(sender.emailKey, sender.email);
   if (input.all) {
-    for (const d of await deps.storage.repos.deliveries.listForMessage({
+    const deliveries = await deps.storage.repos.deliveries.listForMessage({
       messageId: input.message.id,
-    })) {
+    });
+    const own = deliveries.find((d) => d.recipientId === input.account.id);
+    // A forwarded copy's reader answers the people in its chain, never the sender's
+    // other recipients: writing to them would tell them of the forward.
+    const chain = own && !isAddressed(own) ? chainOf(own, deliveries) : null;
+    for (const d of deliveries) {
       if (d.recipientId === input.account.id) continue;
-      // Another recipient's forwards are private to them: never added to a reply.
-      if (!isAddressed(d)) continue;
+      if (chain ? !chain.has(d.id) : !isAddressed(d)) continue;
       if (!input.isInternal(d.recipientEmail)) continue;
       out.set(d.recipientEmail.toLowerCase(), d.recipientEmail);
     }
   }
   return [...out.values()];
+}
+
+/** The ids of the deliveries a forwarded copy came through, back to the addressed one. */
+function chainOf(own: Delivery, deliveries: Delivery[]): Set<string> {
+  const byId = new Map(deliveries.map((d) => [d.id, d]));
+  const chain = new Set<string>();
+  let at = own.forwardedFromId ? byId.get(own.forwardedFromId) : undefined;
+  while (at && !chain.has(at.id)) {
+    chain.add(at.id);
+    at = at.forwardedFromId ? byId.get(at.forwardedFromId) : undefined;
+  }
+  return chain;
 }

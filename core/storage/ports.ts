@@ -76,17 +76,21 @@ export type TokenRepository = {
 export type EmailCodeRepository = {
   insert(args: { code: EmailCode }): Promise<void>;
   /**
-   * The newest code for this purpose, address and subject that is unused and unexpired
-   * at `now`, or null. Only the newest counts: asking again replaces the code.
+   * The codes for this purpose, address and subject that are unused and unexpired at
+   * `now`, newest first. Every one of them is good: asking again does not cancel a code
+   * the owner may already be typing.
    */
-  findLatest(args: {
+  listLive(args: {
     purpose: EmailCodePurpose;
     emailKey: string;
     subjectId: string;
     now: Date;
-  }): Promise<EmailCode | null>;
-  /** Counts one wrong try against the code; returns the new count. */
-  recordFailure(args: { id: string }): Promise<number>;
+  }): Promise<EmailCode[]>;
+  /**
+   * Counts one try against the code if it has fewer than `max`: true when the try was
+   * taken. One atomic update, so tries sent in parallel cannot exceed `max`.
+   */
+  takeAttempt(args: { id: string; max: number }): Promise<boolean>;
   /** Spends the code if it is still unused: true for the one caller that won. */
   markUsed(args: { id: string; at: Date }): Promise<boolean>;
   /** How many codes were sent to an address since `since` (the per-address limit). */

@@ -422,34 +422,37 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         usedAt: null,
         ...over,
       });
-      const latest = (over: { subjectId?: string; at?: Date } = {}) =>
-        repos.emailCodes.findLatest({
+      const live = (over: { subjectId?: string; at?: Date } = {}) =>
+        repos.emailCodes.listLive({
           purpose: 'register',
           emailKey: 'ann@example.org',
           subjectId: over.subjectId ?? 'token-1',
           now: over.at ?? now,
         });
 
-      it('finds only the newest live code for a purpose, address and subject', async () => {
+      it('lists the live codes for a purpose, address and subject, newest first', async () => {
         const older = code({ createdAt: fromNow(-MINUTE) });
         const newer = code();
         const other = code({ subjectId: 'token-2', createdAt: fromNow(MINUTE) });
         const access = code({ purpose: 'access-request', createdAt: fromNow(MINUTE) });
         for (const c of [older, newer, other, access]) await repos.emailCodes.insert({ code: c });
-        expect(await latest()).toStrictEqual(newer);
-        expect((await latest({ subjectId: 'token-2' }))?.id).toBe(other.id);
-        // Expired at exactly its end, and a spent newest code hides the older one too.
-        expect(await latest({ at: newer.expiresAt })).toBeNull();
+        expect(await live()).toStrictEqual([newer, older]);
+        expect(ids(await live({ subjectId: 'token-2' }))).toEqual([other.id]);
+        // Expired at exactly its end; a spent code is no longer live.
+        expect(await live({ at: newer.expiresAt })).toEqual([]);
         expect(await repos.emailCodes.markUsed({ id: newer.id, at: now })).toBe(true);
-        expect(await latest()).toBeNull();
+        expect(ids(await live())).toEqual([older.id]);
       });
 
-      it('counts wrong tries and spends a code once, even under a race', async () => {
+      it('takes tries up to a maximum, even in parallel, and spends a code once', async () => {
         const c = code();
         await repos.emailCodes.insert({ code: c });
-        expect(await repos.emailCodes.recordFailure({ id: c.id })).toBe(1);
-        expect(await repos.emailCodes.recordFailure({ id: c.id })).toBe(2);
-        expect((await latest())?.attempts).toBe(2);
+        const taken = await Promise.all(
+          Array.from({ length: 8 }, () => repos.emailCodes.takeAttempt({ id: c.id, max: 5 })),
+        );
+        expect(taken.filter(Boolean)).toHaveLength(5);
+        expect((await live())[0]?.attempts).toBe(5);
+        expect(await repos.emailCodes.takeAttempt({ id: c.id, max: 5 })).toBe(false);
         const wins = await Promise.all([
           repos.emailCodes.markUsed({ id: c.id, at: now }),
           repos.emailCodes.markUsed({ id: c.id, at: now }),

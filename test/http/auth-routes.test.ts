@@ -5,6 +5,7 @@ import { parseConfig } from '../../adapters/config/config.ts';
 import { createApp } from '../../adapters/http/app.ts';
 import { type AreaOptions, buildAreas } from '../../adapters/http/areas/index.ts';
 import { safeNextPath } from '../../adapters/http/areas/public.ts';
+import { anonymousCsrfToken } from '../../adapters/http/middleware/csrf.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { createStaffAccount } from '../../core/accounts/create-staff.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
@@ -562,5 +563,40 @@ describe('auth routes', () => {
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await third.text()).toContain('too many attempts');
+  });
+
+  it('limits the codes one connection asks for and types, saying so and keeping the code typed', async () => {
+    const limited = await setUp(h, { areas: { codeLimit: 2, codeCheckLimit: 2 } });
+    const account = await h.addUnregistered('newcomer@example.org');
+    const token = await h.addLink({
+      purpose: 'notify',
+      email: account.email,
+      accountId: account.id,
+      deliveryId: await h.addDelivery(account),
+    });
+    const codePath = `/register/${token}/code`;
+    for (let i = 0; i < 2; i++) {
+      expect((await limited.post(codePath, `/register/${token}`)).status).toBe(200);
+    }
+    const third = await limited.post(codePath, `/register/${token}`);
+    expect(third.status).toBe(429);
+    expect(await third.text()).toContain('We have sent the most codes we can');
+    const registerCsrf = anonymousCsrfToken(h.deps.secrets, h.clock, `/register/${token}`);
+    for (let i = 0; i < 2; i++) {
+      const res = await limited.post(`/register/${token}`, null, {
+        csrf: registerCsrf,
+        fields: { code: '12345678', password: NEW_PASSWORD },
+      });
+      expect(res.status).toBe(400);
+    }
+    const blocked = await limited.post(`/register/${token}`, null, {
+      csrf: registerCsrf,
+      fields: { code: '12345678', password: NEW_PASSWORD },
+    });
+    expect(blocked.status).toBe(429);
+    const html = await blocked.text();
+    expect(html).toContain('There have been too many tries from your connection');
+    expect(html).toContain('value="12345678"');
+    expect((await h.storage.repos.accounts.findById({ id: account.id }))?.passwordHash).toBeNull();
   });
 });

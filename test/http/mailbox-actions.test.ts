@@ -240,6 +240,13 @@ describe('forward', () => {
     ).text();
     expect(teamPage).toContain('Forwarded to you by');
     expect(teamPage).toContain('ann@example.org');
+    // Their Reply all goes back along the chain, never to the other addressed people.
+    const teamCookie = await h.signIn(team.email);
+    const teamReplyAll = await (
+      await h.get(`/inbox/${forwarded.id}/reply?all=1`, teamCookie)
+    ).text();
+    expect(teamReplyAll).toContain('officer@barnet.gov.uk');
+    expect(teamReplyAll).not.toContain(bob.email);
   });
 
   it('limits the addresses of one forward and the forwards in an hour, keeping what was typed', async () => {

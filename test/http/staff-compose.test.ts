@@ -103,6 +103,16 @@ describe('staff compose, preview and send', () => {
       fields: { ...goodFields, accessDays: '91' },
     });
     expect(tooManyDays.status).toBe(400);
+    // The council's limit on addresses, not a fixed 100.
+    h.settings.maxRecipients = 2;
+    const tooMany = await h.post('/staff/compose', {
+      cookie,
+      formPage: '/staff/compose',
+      fields: { ...goodFields, to: 'a@example.org, b@example.org, c@example.org' },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.text()).toContain('There are too many addresses.');
+    h.settings.maxRecipients = 100;
     expect(await tooManyDays.text()).toContain(
       'from 1 to 90: the council keeps messages for 90 days',
     );

@@ -500,7 +500,7 @@ describe('access-control matrix: emailed links', () => {
                   fields: {
                     password: 'a perfectly fine new password',
                     email: 'someone.else@example.org',
-                    code: '123456',
+                    code: '12345678',
                   },
                 });
           n += 1;

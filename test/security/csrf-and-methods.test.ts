@@ -134,7 +134,7 @@ async function targetFor(key: string): Promise<Target> {
       await w.storage.repos.tokens.insert({ token });
       return signedOut(`/r/${value}/${key.endsWith('confirm') ? 'ask/confirm' : 'ask'}`, [
         ['email', `friend-${w.ids.newId().slice(0, 6)}@example.org`],
-        ['code', '123456'],
+        ['code', '12345678'],
       ]);
     }
     case 'POST /reset':

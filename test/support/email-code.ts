@@ -1,6 +1,6 @@
-/** The one-time code in an emailed code's text ("Your code is 123456."), or an error naming what was read. */
+/** The one-time code in an emailed code's text ("Your code is 12345678."), or an error naming what was read. */
 export function codeIn(text: string | undefined): string {
-  const code = /Your code is (\d{6})\b/.exec(text ?? '')?.[1];
+  const code = /Your code is (\d{8})\b/.exec(text ?? '')?.[1];
   if (!code) throw new Error(`no code in:\n${text}`);
   return code;
 }
@@ -10,6 +10,7 @@ export function newestCodeTo(
   mails: ReadonlyArray<{ kind: string; to: string; text: string }>,
   to: string,
 ): string {
-  const mail = mails.filter((m) => m.kind === 'email-code' && m.to === to).at(-1);
+  const key = to.toLowerCase();
+  const mail = mails.filter((m) => m.kind === 'email-code' && m.to.toLowerCase() === key).at(-1);
   return codeIn(mail?.text);
 }

@@ -144,12 +144,14 @@ export const en = {
       codeWhy:
         'The code shows that you can read the email sent to this address now. Nobody from the council will ever ask you for it.',
       codeLabel: 'Code from the email',
-      codeHint: 'It is 6 digits, like 123456.',
+      codeHint: 'It is 8 digits, like 12345678.',
       codeProblems: {
         'code-missing': 'Enter the code from the email',
         'code-wrong': 'The code is not right. Check the newest email and try again',
         'code-expired':
           'The code has expired or was tried too many times. Ask for a new code below',
+        'too-many-tries':
+          'There have been too many tries from your connection. Wait an hour and try again',
       },
       noCodeHeading: 'No code, or it has expired?',
       noCode: 'We can send a new one. Only the newest code works.',
@@ -183,6 +185,8 @@ export const en = {
           'code-missing': 'Enter the code from the email',
           'code-wrong': 'The code is not right. Check the newest email and try again',
           'code-expired': 'The code has expired or was tried too many times. Ask for a new code',
+          'too-many-tries':
+            'There have been too many tries from your connection. Wait an hour and try again',
         },
         doneTitle: 'Your request',
         asked: (sender: string) =>

@@ -25,6 +25,8 @@ export type AreaOptions = {
   resetLimit?: number;
   /** Emailed codes asked for per client address in an hour (default 20). */
   codeLimit?: number;
+  /** Codes typed per client address in an hour (default 60). */
+  codeCheckLimit?: number;
   resetWindowMs?: number;
 };
 
@@ -105,6 +107,13 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       // limit (in the database) stops anyone flooding one mailbox from many clients.
       codeLimiter: new RateLimiter({
         limit: options.codeLimit ?? 20,
+        windowMs: 60 * MINUTE_MS,
+        clock: app.clock,
+      }),
+      // Typed codes: each code allows 5 tries already; this stops one client trying
+      // the codes of many links.
+      codeCheckLimiter: new RateLimiter({
+        limit: options.codeCheckLimit ?? 60,
         windowMs: 60 * MINUTE_MS,
         clock: app.clock,
       }),

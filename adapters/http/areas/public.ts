@@ -85,6 +85,8 @@ export type PublicAreaDeps = {
   resetLimiter: RateLimiter;
   /** Emailed codes asked for per client address (each sends an email). */
   codeLimiter: RateLimiter;
+  /** Codes typed per client address: on top of each code's own few tries. */
+  codeCheckLimiter: RateLimiter;
 };
 
 type Ctx = Context<AppEnv>;
@@ -172,6 +174,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         rememberMeDays: accounts.policy.rememberMeDays,
         notice: isNotice(notice) ? notice : null,
         notForYou: link && linkToken ? notForYou(link, linkToken) : null,
+        link: link ? linkToken : null,
       }),
     );
   });
@@ -181,6 +184,8 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const email = body.get('email').slice(0, 320);
     const next = safeNextPath(body.get('next'));
     const rememberMe = body.get('remember') === 'yes';
+    const linkToken = body.get('link').slice(0, 200);
+    const link = linkToken ? await describeLink(accounts, { token: linkToken }) : null;
     const page = async (extra: { failed?: boolean; waitMinutes?: number }) =>
       SignInPage({
         ...(await pageProps(c)),
@@ -188,6 +193,8 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         next,
         rememberMe,
         rememberMeDays: accounts.policy.rememberMeDays,
+        notForYou: link ? notForYou(link, linkToken) : null,
+        link: link ? linkToken : null,
         ...extra,
       });
 
@@ -206,6 +213,11 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     });
     if (!result.ok) return render(c, await page({ failed: true }), 400);
     await startSession(c, result);
+    // Signed in from someone else's link: their message is not this account's, so
+    // the way on is asking the sender, not a "not found".
+    if (link && !isAddressee(result.account, link) && !result.session.twoFactorPending) {
+      return c.redirect(`/r/${encodeURIComponent(linkToken)}/ask`, 303);
+    }
     return c.redirect(afterSignIn(result, next), 303);
   });
 
@@ -291,6 +303,12 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const token = c.req.param('token');
     const body = await formOf(c);
     const code = body.get('code').slice(0, 40);
+    if (!deps.codeCheckLimiter.hit(ip(c)).allowed) {
+      const link = await findRegistrationLink(accounts, { token });
+      if (link?.state !== 'register') return render(c, await invalidLink(c, 'message'), 404);
+      const state = { code, codeProblem: 'too-many-tries' as const };
+      return render(c, await registerWithCodePage(c, token, link.email, state), 429);
+    }
     const result = await register(accounts, {
       token,
       code,
@@ -362,6 +380,12 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
       reason: askReason(body),
       code: body.get('code').slice(0, 40),
     };
+    if (!deps.codeCheckLimiter.hit(ip(c)).allowed) {
+      const link = await describeLink(accounts, { token });
+      if (!link) return render(c, await invalidLink(c, 'message'), 404);
+      const problems = ['too-many-tries'] as const;
+      return render(c, await askPage(c, token, link, { step: 'code', ...typed, problems }), 429);
+    }
     const result = await requestAccessByLink(accounts, { token, ...typed, ip: ip(c) });
     const link = await describeLink(accounts, { token });
     if (!link || (!result.ok && result.reason === 'not-found')) {

@@ -26,7 +26,7 @@ import {
   openDraft,
   saveDraft,
 } from '../../../core/messages/drafts.ts';
-import type { DraftContent } from '../../../core/messages/model.ts';
+import { type DraftContent, isAddressed } from '../../../core/messages/model.ts';
 import { sendMessage } from '../../../core/messages/send-message.ts';
 import { listSent } from '../../../core/messages/tracking.ts';
 import type { Settings } from '../../../core/settings/model.ts';
@@ -553,7 +553,8 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
         ]);
         return {
           subject: row.subject,
-          to: deliveries.map((d) => d.recipientEmail),
+          // Only whom the person addressed: later forwards by others are theirs alone.
+          to: deliveries.filter(isAddressed).map((d) => d.recipientEmail),
           sentAt: formatDateTime(row.message.createdAt, lang),
           sentAtIso: row.message.createdAt.toISOString(),
           attachments: files.length,

@@ -16,7 +16,6 @@ import { hideDelivery, listInbox } from '../../../core/messages/mailbox.ts';
 import { decryptText, openMessage } from '../../../core/messages/open-message.ts';
 import { findOwnDelivery } from '../../../core/messages/read-access.ts';
 import { prepareReply, replyToMessage } from '../../../core/messages/reply-message.ts';
-import type { SendLimits } from '../../../core/messages/send-message.ts';
 import type { Settings } from '../../../core/settings/model.ts';
 import { NotFoundPage, SignInRequiredPage } from '../../../views/pages/errors.tsx';
 import { HelpIndexPage, HelpTopicPage } from '../../../views/pages/help/help.tsx';
@@ -320,7 +319,7 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
     };
 
     if (body.trim() === '') return again({ body: props.strings.mailbox.reply.bodyMissing });
-    const result = await replyToMessage(deps, policy, sendLimits(props.settings), {
+    const result = await replyToMessage(deps, policy, props.settings, {
       account,
       deliveryId: id,
       all,
@@ -505,17 +504,6 @@ function toRowView(row: Awaited<ReturnType<typeof listInbox>>['rows'][number]): 
     isUnread: row.isUnread,
     state: row.state,
     readOnly: row.message.readOnly,
-  };
-}
-
-/** The limits a reply is sent under, from the settings in force. */
-function sendLimits(settings: Settings): SendLimits {
-  return {
-    maxAttachments: settings.maxAttachments,
-    maxTotalBytes: settings.maxTotalBytes,
-    accessDays: settings.accessDays,
-    retentionDays: settings.retentionDays,
-    orgName: settings.orgName,
   };
 }
 

@@ -16,7 +16,10 @@ import { type AuthPageProps, EmailShown, PasswordAdvice } from './shared.tsx';
 export type FormTarget = { action: string; csrfToken: string };
 
 /** The problems a typed code can have (core's codes, worded by the strings). */
-export type CodeProblemCode = CodeProblem;
+export type CodeProblemCode = CodeProblem | TooManyTries;
+
+/** Refused before the code was even looked at: too many tries from one connection. */
+export type TooManyTries = 'too-many-tries';
 
 /** The field for the emailed code, the same on every form that asks for one. */
 function CodeInput(props: { strings: Strings; value: string; error: string | undefined }) {
@@ -177,7 +180,7 @@ export function RegisterWithCodePage(
 }
 
 /** The problems of the "ask the sender" forms (core's codes, worded by the strings). */
-export type AskProblemCode = LinkRequestProblem;
+export type AskProblemCode = LinkRequestProblem | TooManyTries;
 
 /** Which field each problem belongs to (for the error summary's links). */
 const ASK_FIELD: Record<AskProblemCode, 'email' | 'reason' | 'code'> = {
@@ -190,6 +193,7 @@ const ASK_FIELD: Record<AskProblemCode, 'email' | 'reason' | 'code'> = {
   'code-missing': 'code',
   'code-wrong': 'code',
   'code-expired': 'code',
+  'too-many-tries': 'code',
 };
 
 /**

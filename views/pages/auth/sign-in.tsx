@@ -33,6 +33,8 @@ export function SignInPage(
      * on to (ask the sender, or whom to contact).
      */
     notForYou?: { askHref: string | null; contact: SenderContact | null } | null;
+    /** The message link the person came from, carried through the form (see `notForYou`). */
+    link?: string | null;
   },
 ) {
   const s = props.strings.auth.signIn;
@@ -60,6 +62,7 @@ export function SignInPage(
           <form method="post" action={linkKeepingLang(props, '/sign-in')} novalidate>
             <CsrfField token={props.csrfToken} />
             {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+            {props.link ? <input type="hidden" name="link" value={props.link} /> : null}
             <TextInput
               strings={props.strings}
               name="email"

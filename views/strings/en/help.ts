@@ -60,7 +60,7 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           paragraphs: ['The first time you open the link:'],
           list: [
             'Select "Continue".',
-            'Select "Email me a code". We send a 6-digit code to the email address the message was sent to. It works for 15 minutes.',
+            'Select "Email me a code". We send an 8-digit code to the email address the message was sent to. It works for 15 minutes.',
             'Type the code, and create a password. Three random words make a good password, like "kettle gravel orchard stamp" (do not use this example).',
             'You are then signed in and see the message.',
           ],

@@ -2,12 +2,7 @@ import type { Hono } from 'hono';
 import type { Account } from '../../../../core/accounts/model.ts';
 import { decryptText } from '../../../../core/messages/open-message.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
-import {
-  type OutgoingAttachment,
-  type SendLimits,
-  sendMessage,
-} from '../../../../core/messages/send-message.ts';
-import type { Settings } from '../../../../core/settings/model.ts';
+import { type OutgoingAttachment, sendMessage } from '../../../../core/messages/send-message.ts';
 import { formatSize } from '../../../../views/pages/mailbox/shared.tsx';
 import {
   ComposePage,
@@ -164,7 +159,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     let result: Awaited<ReturnType<typeof sendMessage>>;
     try {
       const m = checked.checked;
-      result = await sendMessage(deps.mailbox, sendLimits(current), {
+      result = await sendMessage(deps.mailbox, current, {
         senderId: account.id,
         to: m.to,
         cc: m.cc,
@@ -246,15 +241,4 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       400,
     );
   }
-}
-
-/** The limits `sendMessage` applies, from the settings in force. */
-function sendLimits(settings: Settings): SendLimits {
-  return {
-    maxAttachments: settings.maxAttachments,
-    maxTotalBytes: settings.maxTotalBytes,
-    accessDays: settings.accessDays,
-    retentionDays: settings.retentionDays,
-    orgName: settings.orgName,
-  };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { EmailCodeRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toEmailCode } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
@@ -11,9 +11,9 @@ export function pgEmailCodes(ctx: PgContext): EmailCodeRepository {
       ctx.run(async (db) => {
         await db.insert(emailCodes).values(toEmailCode(code));
       }),
-    findLatest: ({ purpose, emailKey, subjectId, now }) =>
+    listLive: ({ purpose, emailKey, subjectId, now }) =>
       ctx.run(async (db) => {
-        const [row] = await db
+        const rows = await db
           .select()
           .from(emailCodes)
           .where(
@@ -21,24 +21,23 @@ export function pgEmailCodes(ctx: PgContext): EmailCodeRepository {
               eq(emailCodes.emailKey, emailKey),
               eq(emailCodes.purpose, purpose),
               eq(emailCodes.subjectId, subjectId),
+              isNull(emailCodes.usedAt),
+              gt(emailCodes.expiresAt, now),
             ),
           )
-          .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id))
-          .limit(1);
-        // Only the newest code counts: an older one, even if still live, was replaced.
-        if (!row || row.usedAt !== null || row.expiresAt.getTime() <= now.getTime()) return null;
-        return toEmailCode(row);
+          .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id));
+        return rows.map(toEmailCode);
       }),
-    recordFailure: ({ id }) =>
+    // Racing updates queue on the row lock and re-check `attempts < max`.
+    takeAttempt: ({ id, max }) =>
       ctx.run(async (db) => {
-        const [row] = await db
+        const taken = await db
           .update(emailCodes)
           .set({ attempts: sql`${emailCodes.attempts} + 1` })
-          .where(eq(emailCodes.id, id))
-          .returning({ attempts: emailCodes.attempts });
-        return row?.attempts ?? 0;
+          .where(and(eq(emailCodes.id, id), lt(emailCodes.attempts, max)))
+          .returning({ id: emailCodes.id });
+        return taken.length === 1;
       }),
-    // Racing updates queue on the row lock and re-check `used_at IS NULL`: one wins.
     markUsed: ({ id, at }) =>
       ctx.run(async (db) => {
         const won = await db

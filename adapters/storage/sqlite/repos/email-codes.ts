@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { EmailCodeRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toEmailCode } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
@@ -11,9 +11,9 @@ export function sqliteEmailCodes(ctx: SqliteContext): EmailCodeRepository {
       ctx.run((db) => {
         db.insert(emailCodes).values(toEmailCode(code)).run();
       }),
-    findLatest: ({ purpose, emailKey, subjectId, now }) =>
-      ctx.run((db) => {
-        const row = db
+    listLive: ({ purpose, emailKey, subjectId, now }) =>
+      ctx.run((db) =>
+        db
           .select()
           .from(emailCodes)
           .where(
@@ -21,25 +21,23 @@ export function sqliteEmailCodes(ctx: SqliteContext): EmailCodeRepository {
               eq(emailCodes.emailKey, emailKey),
               eq(emailCodes.purpose, purpose),
               eq(emailCodes.subjectId, subjectId),
+              isNull(emailCodes.usedAt),
+              gt(emailCodes.expiresAt, now),
             ),
           )
           .orderBy(desc(emailCodes.createdAt), desc(sql`rowid`))
-          .limit(1)
-          .get();
-        // Only the newest code counts: an older one, even if still live, was replaced.
-        if (!row || row.usedAt !== null || row.expiresAt.getTime() <= now.getTime()) return null;
-        return toEmailCode(row);
-      }),
-    recordFailure: ({ id }) =>
-      ctx.run((db) => {
-        const row = db
-          .update(emailCodes)
-          .set({ attempts: sql`${emailCodes.attempts} + 1` })
-          .where(eq(emailCodes.id, id))
-          .returning({ attempts: emailCodes.attempts })
-          .get();
-        return row?.attempts ?? 0;
-      }),
+          .all()
+          .map(toEmailCode),
+      ),
+    takeAttempt: ({ id, max }) =>
+      ctx.run(
+        (db) =>
+          db
+            .update(emailCodes)
+            .set({ attempts: sql`${emailCodes.attempts} + 1` })
+            .where(and(eq(emailCodes.id, id), lt(emailCodes.attempts, max)))
+            .run().changes === 1,
+      ),
     markUsed: ({ id, at }) =>
       ctx.run(
         (db) =>
