@@ -121,9 +121,7 @@ export async function decideAccessRequest(
   // retention (the council's limit on how long it keeps the content).
   const copyEndsAt =
     request.kind === 'link'
-      ? new Date(
-          Math.min(addDays(now, deps.accessDays).getTime(), message.retainUntil.getTime()),
-        )
+      ? new Date(Math.min(addDays(now, deps.accessDays).getTime(), message.retainUntil.getTime()))
       : requesterDelivery?.accessEndsAt;
   // An address that has a copy already (sent to it since, or granted twice) gets no second.
   const hasCopy =
