@@ -82,9 +82,9 @@ export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Pr
 }
 
 /**
- * The mail transport named by the config. The outbox folder also prints each mail's
- * link, so a new install with no mail server can follow its first registration link;
- * with SMTP nothing of the kind is logged.
+ * The mail transport named by the config. With PRINT_LINKS=on the outbox folder also
+ * prints each mail's link, so a first look with no mail server can follow its first
+ * registration link; otherwise, and always with SMTP, nothing of the kind is printed.
  */
 export function chooseMailer(config: Config, logger: Logger): Mailer {
   const from = `${config.orgName} <${config.mailFrom}>`;
@@ -101,7 +101,9 @@ export function chooseMailer(config: Config, logger: Logger): Mailer {
     dir: path.join(config.dataDir, 'outbox'),
     from,
     logger,
-    logLinks: true,
+    // Links are credentials: printed only when asked for (PRINT_LINKS=on, or
+    // `serve --print-links`), for a first look without a mail server.
+    logLinks: config.printLinks,
   });
 }
 

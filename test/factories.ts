@@ -1,3 +1,4 @@
+import type { Settings } from '../core/settings/model.ts';
 // Test entities with sensible defaults and random ids: pass only the fields a test is
 // about. Every instant defaults to FIXED_NOW (or a fixed distance from it), so a test
 // can compute its boundaries without reading a clock.
@@ -275,5 +276,19 @@ export function makeJobRun(overrides: Partial<JobRun> = {}): JobRun {
     counts: {},
     error: null,
     ...overrides,
+  };
+}
+
+/**
+ * A settings service that always answers `settings` (mutable: a test may change a field
+ * between requests) and saves nothing: for harnesses whose tests do not change settings
+ * through the admin page.
+ */
+export function fixedSettings(settings: Settings) {
+  return {
+    get: async () => settings,
+    update: async () => ({}),
+    sources: async () => ({ saved: [] as Array<keyof Settings>, configured: settings }),
+    reset: async () => {},
   };
 }

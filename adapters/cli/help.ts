@@ -29,6 +29,10 @@ Commands:
   hold set|clear --message ID | --email E
                              Place or lift a legal hold on a message, or on everything a
                              person sent or received: no job or erasure deletes it meanwhile
+  doctor                     Check the installation and say how to fix what is wrong: settings,
+                             database and schema, keys (decrypting a sample), the data folder,
+                             file modes, mail server, clamd, PUBLIC_URL, DKIM. Changes nothing;
+                             exit 1 when a check finds a problem
   keys list | rotate | reencrypt | export-public [--out F] | export-secret --out F
                              Manage the org key: list, make a new primary, rewrite old
                              blobs under it, export for recovery (docs/admin/keys.md)

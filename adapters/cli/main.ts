@@ -40,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   restore: lazy(() => import('./commands/restore.ts'), 'runRestore'),
   'migrate-data': lazy(() => import('./commands/migrate-data.ts'), 'runMigrateData'),
   keys: lazy(() => import('./commands/keys.ts'), 'runKeys'),
+  doctor: lazy(() => import('./commands/doctor.ts'), 'runDoctor'),
 };
 
 /** Splits argv into the command name (one or two words) and its flags. */

@@ -40,6 +40,11 @@ export type Config = {
   linkAccessRequests: boolean;
   keyPassphrase: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * PRINT_LINKS: with the outbox folder, also print each mail's first link (a credential)
+   * on standard error, for a first look without a mail server. Off unless asked for.
+   */
+  printLinks: boolean;
   jobs: boolean;
   jobsTimezone: string;
   trustProxy: boolean;
@@ -215,6 +220,7 @@ const schema = z.object({
   MAIL_FROM: z.string().optional(),
   INTERNAL_DELIVERY: oneOf('INTERNAL_DELIVERY', ['portal', 'smtp'] as const, 'portal'),
   FORWARD_OUTSIDE: oneOf('FORWARD_OUTSIDE', ['refuse', 'request'] as const, 'refuse'),
+  PRINT_LINKS: bool('PRINT_LINKS', false),
   MAX_RECIPIENTS: int('MAX_RECIPIENTS', 1, 500, 100),
   FORWARDS_PER_HOUR: int('FORWARDS_PER_HOUR', 1, 1000, 20),
   LINK_ACCESS_REQUESTS: bool('LINK_ACCESS_REQUESTS', true),
@@ -454,6 +460,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     linkAccessRequests: e.LINK_ACCESS_REQUESTS,
     keyPassphrase: e.SEALPOST_KEY_PASSPHRASE ?? null,
     logLevel: e.LOG_LEVEL,
+    printLinks: e.PRINT_LINKS,
     jobs: e.JOBS,
     jobsTimezone: timezone,
     trustProxy: e.TRUST_PROXY,

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { prettyDestination } from './pretty.ts';
 
 /** The structured JSON logger every adapter writes to. */
 export type { Logger } from 'pino';
@@ -36,8 +37,18 @@ const REDACT_PATHS = [
   '*.passphrase',
 ];
 
-/** A pino logger with secrets and personal data redacted. */
-export function createLogger(args: { level: string; destination?: DestinationStream }): Logger {
+/**
+ * A pino logger with secrets and personal data redacted. Every line is JSON on standard
+ * output (for journald and log shippers), unless standard output is a terminal: then
+ * the same lines are written readably (`pretty`, default: whether it is a terminal).
+ */
+export function createLogger(args: {
+  level: string;
+  destination?: DestinationStream;
+  pretty?: boolean;
+}): Logger {
+  const pretty = args.pretty ?? (args.destination === undefined && process.stdout.isTTY === true);
+  const destination = pretty ? prettyDestination(process.stdout) : args.destination;
   return pino(
     {
       level: args.level,
@@ -61,6 +72,6 @@ export function createLogger(args: { level: string; destination?: DestinationStr
         },
       },
     },
-    args.destination,
+    destination,
   );
 }

@@ -155,7 +155,7 @@ function checkDkim(dkim: DkimOptions): DkimOptions {
  * Message-ID of its outbox id, so a repeat after a crash is recognisable. Delivery
  * is at least once: see docs/decisions/0009-outbox-delivery-semantics.md.
  */
-export function smtpMailer(options: SmtpMailerOptions): Mailer {
+export function smtpMailer(options: SmtpMailerOptions): Mailer & SmtpCheck {
   const url = parseUrl(options.url);
   const sender = parseSender(options.from, 'MAIL_FROM');
   const requireTls = options.requireTls ?? true;
@@ -225,8 +225,25 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
         return result;
       }
     },
+    async verify() {
+      try {
+        await transport.verify();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    },
     async close() {
       transport.close();
     },
   };
 }
+
+/** What `sealpost doctor` asks of the SMTP transport beyond the Mailer port. */
+export type SmtpCheck = {
+  /**
+   * Connects, says EHLO, upgrades with STARTTLS when required and logs in when the URL
+   * has a user, then quits: nothing is sent.
+   */
+  verify(): Promise<{ ok: true } | { ok: false; error: string }>;
+};

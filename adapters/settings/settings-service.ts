@@ -1,15 +1,15 @@
-import { effectiveSettings, validateSettings } from '../../core/settings/effective.ts';
+import type { SettingsStore } from '../../core/admin/deps.ts';
+import {
+  effectiveSettings,
+  SETTING_KEYS,
+  validateSettings,
+} from '../../core/settings/effective.ts';
 import type { Settings } from '../../core/settings/model.ts';
 import type { Storage } from '../../core/storage/ports.ts';
 import type { Config } from '../config/config.ts';
 
-/** The settings in force, read from the database and kept briefly in memory. */
-export type SettingsService = {
-  /** Current settings; at most `ttlMs` old. */
-  get(): Promise<Settings>;
-  /** Validates and stores changes; returns problems by key, or an empty object when saved. */
-  update(changes: Partial<Record<keyof Settings, unknown>>): Promise<Record<string, string>>;
-};
+/** The settings in force, read from the database and kept briefly in memory (`get` is at most `ttlMs` old). */
+export type SettingsService = SettingsStore;
 
 /** The configured values, used wherever an admin has not changed a setting. */
 export function settingsFromConfig(config: Config): Settings {
@@ -66,6 +66,15 @@ export function settingsService(args: {
       });
       cached = null;
       return {};
+    },
+    async sources() {
+      const stored = await args.storage.repos.settings.getAll();
+      const saved = SETTING_KEYS.filter((key) => key in stored);
+      return { saved, configured: args.defaults };
+    },
+    async reset(key) {
+      await args.storage.repos.settings.delete({ key });
+      cached = null;
     },
   };
 }

@@ -76,3 +76,25 @@ export async function changeSettings(
   });
   return { ok: true, changed };
 }
+
+/**
+ * Forgets the value saved on the settings page for `key`, so the configured value (the
+ * environment, or the default) is in force again; records `settings.change` with the
+ * key reset. Nothing saved: nothing changes, nothing recorded.
+ */
+export async function resetSetting(
+  deps: AdminDeps,
+  input: { key: keyof Settings; actor: AdminActor },
+): Promise<{ reset: boolean }> {
+  const { saved } = await deps.settings.sources();
+  if (!saved.includes(input.key)) return { reset: false };
+  await deps.settings.reset(input.key);
+  await recordAudit(deps, deps.storage.repos, {
+    action: 'settings.change',
+    ...auditActor(input.actor),
+    targetType: 'settings',
+    targetId: null,
+    details: { keys: input.key, reset: true },
+  });
+  return { reset: true };
+}

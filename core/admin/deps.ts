@@ -10,6 +10,13 @@ import type { Storage } from '../storage/ports.ts';
 export type SettingsStore = SettingsReader & {
   /** Validates and stores changes; problems by key, or an empty object when saved. */
   update(changes: Partial<Record<keyof Settings, unknown>>): Promise<Record<string, string>>;
+  /**
+   * Where each value in force comes from: the keys saved on the settings page (the
+   * rest are configured, by the environment or the defaults), and the configured values.
+   */
+  sources(): Promise<{ saved: Array<keyof Settings>; configured: Settings }>;
+  /** Forgets the saved value of `key`: the configured one is in force again. */
+  reset(key: keyof Settings): Promise<void>;
 };
 
 /** What the admin use cases need from the world. */

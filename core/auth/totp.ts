@@ -310,7 +310,10 @@ export async function verifySecondFactor(
     const step = stored && key ? matchingStep(deps, key, cleaned, stored.lastStep) : null;
     if (stored && step !== null) advanced = await sealStored(deps, { ...stored, lastStep: step });
   }
-  const recoveryHash = /^[a-z2-7]{16}$/.test(cleaned) ? hashRecoveryCode(deps, cleaned) : null;
+  const isRecoveryCode = /^[a-z2-7]{16}$/.test(cleaned);
+  const recoveryHashes = isRecoveryCode
+    ? [hashRecoveryCode(deps, cleaned), legacyRecoveryHash(deps, cleaned)]
+    : null;
 
   return deps.storage.transaction(async (tx): Promise<SecondFactorResult> => {
     const fresh = await tx.accounts.findById({ id: account.id, forUpdate: true });
@@ -319,12 +322,14 @@ export async function verifySecondFactor(
     if (fresh?.totpKeyEnc && session?.twoFactorPending && session.accountId === fresh.id) {
       if (advanced && sameBytes(fresh.totpKeyEnc, checkedEnc)) {
         next = { totpKeyEnc: advanced, recoveryCodeHashes: fresh.recoveryCodeHashes };
-      } else if (recoveryHash) {
+      } else if (recoveryHashes) {
         // Every stored hash is compared, in constant time, whether or not one matched.
         let found = -1;
         fresh.recoveryCodeHashes.forEach((stored, index) => {
-          const same = deps.secrets.constantTimeEqual({ a: recoveryHash, b: stored });
-          if (same && found < 0) found = index;
+          for (const hash of recoveryHashes) {
+            const same = deps.secrets.constantTimeEqual({ a: hash, b: stored });
+            if (same && found < 0) found = index;
+          }
         });
         if (found >= 0) {
           next = {
@@ -398,10 +403,22 @@ function formatRecoveryCode(raw: string): string {
   return raw.match(/.{1,4}/g)?.join('-') ?? raw;
 }
 
-/** The stored hash of a recovery code, whatever spaces, dashes or case it was typed with. */
+/**
+ * The stored hash of a recovery code, whatever spaces, dashes or case it was typed
+ * with: HMAC-SHA-256 under the server's signing key, so a copy of the database alone
+ * is no help in trying codes (docs/security/asvs.md, 6.5.2).
+ */
 export function hashRecoveryCode(deps: Pick<TotpDeps, 'secrets'>, code: string): string {
   const cleaned = code.replace(/[\s-]/g, '').toLowerCase();
-  return deps.secrets.hashToken({ value: `recovery-code:${cleaned}` });
+  return deps.secrets.sign({ value: `recovery-code:${cleaned}` });
+}
+
+/**
+ * How versions before 0.2 stored recovery codes (plain SHA-256). Still accepted, so
+ * codes already given out keep working; new codes are stored as HMACs.
+ */
+function legacyRecoveryHash(deps: Pick<TotpDeps, 'secrets'>, code: string): string {
+  return deps.secrets.hashToken({ value: `recovery-code:${code}` });
 }
 
 async function sealStored(deps: Pick<TotpDeps, 'cipher'>, value: StoredTotp): Promise<Uint8Array> {

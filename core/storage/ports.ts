@@ -299,6 +299,8 @@ export type SettingsRepository = {
   /** Every stored key and its value. */
   getAll(): Promise<Record<string, unknown>>;
   set(args: { key: string; value: unknown }): Promise<void>;
+  /** Removes a stored key, so the configured value is in force again. */
+  delete(args: { key: string }): Promise<void>;
 };
 
 /** Lifecycle job history. */
@@ -339,6 +341,17 @@ export type AdminStatsRepository = {
    * before a first key is made (a new key over old data would strand it).
    */
   hasEncryptedData(): Promise<boolean>;
+  /**
+   * The newest message's encrypted subject and body blob, and the newest attachment's
+   * encrypted name and blob, for `sealpost doctor` to prove the keys still read them.
+   * Nulls when there is none.
+   */
+  sampleEncrypted(): Promise<{
+    subjectEnc: Uint8Array | null;
+    bodyBlobId: string | null;
+    attachmentNameEnc: Uint8Array | null;
+    attachmentBlobId: string | null;
+  }>;
 };
 
 /** Every repository, bound to one connection or one transaction. */

@@ -62,6 +62,39 @@ describe('admin settings', () => {
     });
   });
 
+  it('says which values were saved here, and puts the configured value back on request', async () => {
+    const before = await (await h.get('/admin/settings', cookie)).text();
+    expect(before).not.toContain('Saved on this page.');
+    expect((await save({ accessDays: '30', forwardOutside: 'request' })).status).toBe(303);
+    const page = await (await h.get('/admin/settings', cookie)).text();
+    expect(page).toContain('Saved on this page. The server&#39;s configuration says: 45.');
+    expect(page).toContain('Saved on this page. The server&#39;s configuration says: refuse.');
+    expect(page).toMatch(/formaction="\/admin\/settings\/reset" name="reset" value="accessDays"/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const reset = await h.post('/admin/settings/reset', {
+      cookie,
+      csrf,
+      fields: { ...formFields(page), reset: 'accessDays' },
+    });
+    expect(reset.status).toBe(303);
+    expect(reset.headers.get('location')).toBe('/admin/settings?done=reset');
+    expect((await h.settings.get()).accessDays).toBe(45);
+    expect((await h.settings.get()).forwardOutside).toBe('request');
+    const after = await (await h.get('/admin/settings?done=reset', cookie)).text();
+    expect(after).toContain('The configured value is in force again');
+    expect(after).not.toMatch(/name="reset" value="accessDays"/);
+    const events = await h.storage.repos.audit.list({
+      filter: { action: 'settings.change' },
+      limit: 10,
+    });
+    expect(events.map((e) => e.details)).toContainEqual({ keys: 'accessDays', reset: true });
+    // A key that is not a setting, or not saved, changes nothing and records nothing.
+    await h.post('/admin/settings/reset', { cookie, csrf, fields: { reset: 'installation.id' } });
+    expect(
+      await h.storage.repos.audit.list({ filter: { action: 'settings.change' }, limit: 10 }),
+    ).toHaveLength(events.length);
+  });
+
   it('saves changes, so they are the settings in force, and records the keys changed', async () => {
     const res = await save({
       orgName: 'Barnet & Enfield Council',

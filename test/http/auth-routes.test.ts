@@ -10,6 +10,7 @@ import { createLogger } from '../../adapters/logging/logger.ts';
 import { createStaffAccount } from '../../core/accounts/create-staff.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
 import { createHarness, GOOD_PASSWORD, type Harness, linkIn } from '../auth/support.ts';
+import { fixedSettings } from '../factories.ts';
 import { newestCodeTo } from '../support/email-code.ts';
 import { inlineCodeIn } from '../views/render.ts';
 
@@ -50,7 +51,7 @@ async function setUp(harness: Harness, options: { https?: boolean; areas?: AreaO
       close: async () => {},
     },
     scanner: null,
-    settings: { get: harness.deps.settings.get, update: async () => ({}) },
+    settings: fixedSettings(harness.settings),
     close: async () => {},
   };
   const app = createApp({

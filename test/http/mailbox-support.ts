@@ -27,6 +27,7 @@ import { streamOf } from '../../core/shared/streams.ts';
 import type { Storage } from '../../core/storage/ports.ts';
 import { englishMailTemplates } from '../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../auth/support.ts';
+import { fixedSettings } from '../factories.ts';
 
 /** The portal's address in these tests. */
 export const BASE = 'https://messages.example.gov.uk';
@@ -94,7 +95,7 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
     // The outbox rows are what these tests read; nothing is handed to a transport.
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
-    settings: { get: async () => settings, update: async () => ({}) },
+    settings: fixedSettings(settings),
     close: async () => {},
   };
   const app = createApp({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decryptText } from '../../core/messages/open-message.ts';
 import { GOOD_PASSWORD } from '../auth/support.ts';
@@ -70,6 +71,11 @@ describe('staff two-step verification', () => {
     expect(stored?.recoveryCodeHashes).toHaveLength(10);
     for (const code of codes) {
       expect(stored?.recoveryCodeHashes.join(' ')).not.toContain(code.replace(/-/g, ''));
+      // Keyed (HMAC under the signing key), not a plain hash anyone could recompute.
+      const plainHash = createHash('sha256')
+        .update(`recovery-code:${code.replace(/-/g, '')}`)
+        .digest('hex');
+      expect(stored?.recoveryCodeHashes).not.toContain(plainHash);
     }
     const audit = await h.storage.repos.audit.list({
       filter: { action: 'account.totp-enrol' },
@@ -161,6 +167,23 @@ describe('staff two-step verification', () => {
     expect(again.status).toBe(400);
     const another = await s.secondStep(two.cookie, recoveryCodes[1] ?? '');
     expect(another.status).toBe(303);
+  });
+
+  it('still accepts a recovery code stored by an earlier version (plain SHA-256)', async () => {
+    const first = await s.passwordStep(h.sender.email);
+    const { recoveryCodes } = await s.enrol(first.cookie);
+    const code = (recoveryCodes[0] ?? '').replace(/-/g, '');
+    const account = await h.storage.repos.accounts.findById({ id: h.sender.id });
+    if (!account) throw new Error('no account');
+    const legacy = h.deps.secrets.hashToken({ value: `recovery-code:${code}` });
+    await h.storage.repos.accounts.update({
+      account: { ...account, recoveryCodeHashes: [legacy] },
+    });
+    const one = await s.passwordStep(h.sender.email);
+    expect((await s.secondStep(one.cookie, code)).status).toBe(303);
+    expect(
+      (await h.storage.repos.accounts.findById({ id: h.sender.id }))?.recoveryCodeHashes,
+    ).toEqual([]);
   });
 
   it('replaces an app only with the password typed again, and ends the session after guesses', async () => {

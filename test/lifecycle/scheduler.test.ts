@@ -1,3 +1,4 @@
+import { fixedSettings } from '../factories.ts';
 // The node-cron scheduler inside the server process: it runs each job on its timer, in
 // the configured time zone, records the runs, and stops cleanly.
 
@@ -36,7 +37,7 @@ beforeEach(async () => {
     // Real time: node-cron fires on the wall clock.
     clock: { now: () => new Date() },
     mailer: memoryMailer(),
-    settings: { get: async () => h.settings, update: async () => ({}) },
+    settings: fixedSettings(h.settings),
   };
 });
 afterEach(async () => {

@@ -201,6 +201,8 @@ async function targetFor(key: string): Promise<Target> {
       };
     case 'POST /admin/settings':
       return signedIn('adam', '/admin/settings', [['orgName', 'Barnet Council']]);
+    case 'POST /admin/settings/reset':
+      return signedIn('adam', '/admin/settings/reset', [['reset', 'accessDays']]);
     case 'POST /admin/accounts':
       return signedIn('adam', '/admin/accounts', [
         ['name', 'New Starter'],

@@ -13,8 +13,10 @@ import type { CommandContext } from '../main.ts';
  * stops accepting, lets in-flight requests finish, and closes the database.
  */
 export async function runServe(ctx: CommandContext, argv: string[]): Promise<number> {
-  parseFlags('serve', argv, {});
-  const app = await compose(ctx.config, { warnPassphrase: true });
+  const flags = parseFlags('serve', argv, { 'print-links': { type: 'boolean' } });
+  // --print-links is PRINT_LINKS=on for this run: a first look without a mail server.
+  const config = flags['print-links'] === true ? { ...ctx.config, printLinks: true } : ctx.config;
+  const app = await compose(config, { warnPassphrase: true });
   // The org key pair is made on first start, not on the first message: the admin can
   // back it up straight away (docs/admin/install.md), a missing passphrase is warned
   // about now, and nobody's first send waits for key generation.
@@ -22,8 +24,8 @@ export async function runServe(ctx: CommandContext, argv: string[]): Promise<num
   const http = createPortal(app);
   const server = await startServer({
     app: http,
-    host: ctx.config.host,
-    port: ctx.config.port,
+    host: config.host,
+    port: config.port,
     logger: app.logger,
   });
   app.logger.info(`Sealpost is serving ${ctx.config.publicUrl} on ${app.storage.dialect}`);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { TemporaryFailure } from '../../../core/shared/errors.ts';
@@ -127,6 +127,8 @@ export type OpenedFile = { raw: Database.Database; db: SqliteDb; gateKey: string
  * process waits its turn instead of failing at once.
  */
 export function openFile(path: string): OpenedFile {
+  const isMemory = path === ':memory:' || path === '';
+  if (!isMemory) makePrivate(path);
   const raw = new Database(path);
   try {
     raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -137,7 +139,28 @@ export function openFile(path: string): OpenedFile {
     raw.close();
     throw error;
   }
-  const isMemory = path === ':memory:' || path === '';
   const gateKey = isMemory ? `memory:${randomUUID()}` : `file:${realpathSync(path)}`;
   return { raw, db: drizzle({ client: raw }), gateKey };
+}
+
+/**
+ * Makes the database file (created empty if new) and its WAL and shared-memory files
+ * readable by this user only (0600), whatever the umask or the folder's mode: SQLite
+ * gives the -wal and -shm files the database file's mode when it creates them, and
+ * files left by an older version are narrowed too.
+ */
+function makePrivate(path: string): void {
+  try {
+    closeSync(openSync(path, 'a', 0o600));
+  } catch {
+    // Cannot create it here (a read-only place, a bad path): SQLite says why, next.
+    return;
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }

@@ -371,6 +371,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /admin/jobs': { area: 'admin', as: 'adam', ids: [] },
   'GET /admin/settings': { area: 'admin', as: 'adam', ids: [] },
   'POST /admin/settings': { area: 'admin', as: 'adam', ids: [] },
+  // "Use the configured value": names a setting, not anything a person owns.
+  'POST /admin/settings/reset': { area: 'admin', as: 'adam', ids: [] },
   'GET /admin/accounts': { area: 'admin', as: 'adam', ids: [] },
   'POST /admin/accounts': { area: 'admin', as: 'adam', ids: [] },
   'GET /admin/accounts/new': { area: 'admin', as: 'adam', ids: [] },

@@ -25,6 +25,7 @@ import { streamOf } from '../../../core/shared/streams.ts';
 import type { Storage } from '../../../core/storage/ports.ts';
 import { englishMailTemplates } from '../../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../../auth/support.ts';
+import { fixedSettings } from '../../factories.ts';
 import { csrfOf } from '../../http/mailbox-support.ts';
 import { codeFor, cookiesOf, enrolTokenOnPage, keyOnPage } from '../../http/staff-support.ts';
 import { scratchDir } from './scratch.ts';
@@ -132,7 +133,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     templates: englishMailTemplates,
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
-    settings: { get: async () => settings, update: async () => ({}) },
+    settings: fixedSettings(settings),
     close: async () => {},
   };
   const app = options.wrap ? options.wrap(base) : base;

@@ -34,6 +34,14 @@ export type SettingsForm = {
   linkAccessRequests: boolean;
 };
 
+/**
+ * The fields whose value was saved on this page, each with the configured value (from
+ * the environment, or the default) that "Use the configured value" brings back.
+ */
+export type SettingSources = Partial<
+  Record<keyof SettingsForm, { configured: string | boolean; key: string }>
+>;
+
 /** The fields of `SettingsForm` that hold a whole number. */
 export const NUMBER_FIELDS = [
   'maxAttachments',
@@ -58,7 +66,8 @@ export function SettingsPage(
   props: AdminPageProps & {
     values: SettingsForm;
     errors?: Record<string, string>;
-    notice?: 'saved' | 'unchanged' | null;
+    notice?: 'saved' | 'unchanged' | 'reset' | null;
+    sources?: SettingSources;
   },
 ) {
   const s = props.strings.admin.settings;
@@ -70,19 +79,57 @@ export function SettingsPage(
     label: string,
     extra: { hint?: string; width?: '2' | '3' | '4' | '5' | '10' | '20' | '30' } = {},
   ) => (
-    <TextInput
-      name={name}
-      label={label}
-      value={String(v[name])}
-      error={errors[name]}
-      strings={props.strings}
-      {...(extra.hint ? { hint: extra.hint } : {})}
-      width={extra.width ?? '4'}
-      {...((NUMBER_FIELDS as readonly string[]).includes(name)
-        ? { inputmode: 'numeric' as const, spellcheck: false }
-        : {})}
-    />
+    <>
+      <TextInput
+        name={name}
+        label={label}
+        value={String(v[name])}
+        error={errors[name]}
+        strings={props.strings}
+        {...(extra.hint ? { hint: extra.hint } : {})}
+        width={extra.width ?? '4'}
+        {...((NUMBER_FIELDS as readonly string[]).includes(name)
+          ? { inputmode: 'numeric' as const, spellcheck: false }
+          : {})}
+      />
+      {source(name)}
+    </>
   );
+  /**
+   * Under a field whose value was saved here: where it comes from, and a button of this
+   * form (`formaction`) that goes back to the configured value. Works without script.
+   */
+  const source = (name: keyof SettingsForm) => {
+    const saved = props.sources?.[name];
+    if (!saved) return null;
+    const configured =
+      typeof saved.configured === 'boolean'
+        ? saved.configured
+          ? s.on
+          : s.off
+        : saved.configured.replace(/\n/g, ', ') || s.none;
+    return (
+      <p class="govuk-body-s sp-setting-source">
+        {s.savedHere(configured)}{' '}
+        <button
+          type="submit"
+          class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+          formaction={`${ADMIN_PATHS.settings}/reset`}
+          name="reset"
+          value={saved.key}
+          data-module="govuk-button"
+        >
+          {s.useConfigured}
+          <span class="govuk-visually-hidden"> ({s.forField(labelOf(name))})</span>
+        </button>
+      </p>
+    );
+  };
+  /** The field's label, as the buttons' hidden text names it. */
+  const labelOf = (name: keyof SettingsForm) => {
+    const label = (s as Record<string, unknown>)[name];
+    return typeof label === 'string' ? label : name;
+  };
   const section = (heading: string) => (
     <h2 class="govuk-heading-m govuk-!-margin-top-6">{heading}</h2>
   );
@@ -93,7 +140,13 @@ export function SettingsPage(
         <NotificationBanner
           type="success"
           strings={props.strings}
-          heading={props.notice === 'saved' ? s.saved : s.nothingChanged}
+          heading={
+            props.notice === 'saved'
+              ? s.saved
+              : props.notice === 'reset'
+                ? s.reset
+                : s.nothingChanged
+          }
         />
       ) : null}
       <h1 class="govuk-heading-l">{s.title}</h1>
@@ -116,6 +169,7 @@ export function SettingsPage(
           spellcheck={false}
           strings={props.strings}
         />
+        {source('internalDomains')}
         <Checkboxes
           name="allowSubdomains"
           items={[{ value: 'yes', text: s.allowSubdomains }]}
@@ -124,6 +178,7 @@ export function SettingsPage(
           small
           strings={props.strings}
         />
+        {source('allowSubdomains')}
 
         {section(s.limitsHeading)}
         {text('maxAttachments', s.maxAttachments, { width: '3' })}
@@ -149,6 +204,7 @@ export function SettingsPage(
           ]}
           strings={props.strings}
         />
+        {source('unretrievedAction')}
 
         {section(s.lockoutHeading)}
         {text('lockoutMaxFailures', s.lockoutMaxFailures, { width: '3' })}
@@ -166,6 +222,7 @@ export function SettingsPage(
           spellcheck={false}
           strings={props.strings}
         />
+        {source('subjectKeywords')}
 
         {section(s.forwardHeading)}
         <Radios
@@ -180,6 +237,7 @@ export function SettingsPage(
           ]}
           strings={props.strings}
         />
+        {source('forwardOutside')}
         {text('forwardsPerHour', s.forwardsPerHour, { hint: s.forwardsPerHourHint, width: '4' })}
         <Checkboxes
           name="linkAccessRequests"
@@ -190,6 +248,7 @@ export function SettingsPage(
           small
           strings={props.strings}
         />
+        {source('linkAccessRequests')}
 
         <Button>{s.save}</Button>
       </form>

@@ -108,7 +108,15 @@ export const admin = {
   settings: {
     title: 'Settings',
     intro:
-      'Changes apply straight away to the whole portal. Periods already given to messages do not change.',
+      "Changes apply straight away to the whole portal. Periods already given to messages do not change. A value saved here overrides the server's configuration (its environment variables); values without a note come from the configuration.",
+    savedHere: (configured: string) =>
+      `Saved on this page. The server's configuration says: ${configured}.`,
+    useConfigured: 'Use the configured value',
+    forField: (field: string) => `for ${field}`,
+    on: 'on',
+    off: 'off',
+    none: '(none)',
+    reset: 'The configured value is in force again',
     saved: 'Settings saved',
     nothingChanged: 'Nothing was changed',
     save: 'Save settings',

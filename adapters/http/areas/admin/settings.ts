@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
 import { normaliseDomain } from '../../../../core/accounts/email.ts';
-import { changeSettings } from '../../../../core/admin/change-settings.ts';
-import { validateSettings } from '../../../../core/settings/effective.ts';
+import { changeSettings, resetSetting } from '../../../../core/admin/change-settings.ts';
+import { SETTING_KEYS, validateSettings } from '../../../../core/settings/effective.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
 import {
   NUMBER_FIELDS,
+  type SettingSources,
   type SettingsForm,
   SettingsPage,
 } from '../../../../views/pages/admin/settings.tsx';
@@ -159,15 +160,35 @@ export function checkSettingsForm(
  * changed, records `settings.change`, and comes back with a banner (303).
  */
 export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
+  /** Which fields hold a value saved on this page, and the configured value of each. */
+  const sources = async (): Promise<SettingSources> => {
+    const { saved, configured } = await deps.admin.settings.sources();
+    const configuredForm = settingsToForm(configured);
+    const out: SettingSources = {};
+    for (const key of saved) {
+      const field = FIELD_OF[key] ?? (key as keyof SettingsForm);
+      out[field] = { configured: configuredForm[field], key };
+    }
+    return out;
+  };
+
   area.get(ADMIN_PATHS.settings, async (c) => {
     const done = c.req.query('done');
     return c.html(
       SettingsPage({
         ...(await adminPageProps(deps, c)),
         values: settingsToForm(await deps.admin.settings.get()),
-        notice: done === 'saved' || done === 'unchanged' ? done : null,
+        sources: await sources(),
+        notice: done === 'saved' || done === 'unchanged' || done === 'reset' ? done : null,
       }),
     );
+  });
+
+  // "Use the configured value": a button of the settings form, posting here.
+  area.post(`${ADMIN_PATHS.settings}/reset`, async (c) => {
+    const key = (await formOf(c)).get('reset') as keyof Settings;
+    if (SETTING_KEYS.includes(key)) await resetSetting(deps.admin, { key, actor: actorOf(c) });
+    return c.redirect(`${ADMIN_PATHS.settings}?done=reset`, 303);
   });
 
   area.post(ADMIN_PATHS.settings, async (c) => {
@@ -175,7 +196,10 @@ export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     const values = readForm((await formOf(c)).get);
     const checked = checkSettingsForm(values, props.strings);
     if (!checked.ok) {
-      return c.html(SettingsPage({ ...props, values, errors: checked.errors }), 400);
+      return c.html(
+        SettingsPage({ ...props, values, errors: checked.errors, sources: await sources() }),
+        400,
+      );
     }
     const result = await changeSettings(deps.admin, {
       changes: checked.settings,
@@ -188,7 +212,7 @@ export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
         const field = FIELD_OF[key] ?? (key as keyof SettingsForm);
         errors[field] = messageFor(field, props.strings);
       }
-      return c.html(SettingsPage({ ...props, values, errors }), 400);
+      return c.html(SettingsPage({ ...props, values, errors, sources: await sources() }), 400);
     }
     const done = result.changed.length > 0 ? 'saved' : 'unchanged';
     return c.redirect(`${ADMIN_PATHS.settings}?done=${done}`, 303);

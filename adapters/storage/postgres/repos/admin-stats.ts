@@ -1,8 +1,16 @@
-import { and, count, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { PgContext } from '../context.ts';
-import { accounts, contacts, deliveries, drafts, messages, outbox } from '../schema.ts';
+import {
+  accounts,
+  attachments,
+  contacts,
+  deliveries,
+  drafts,
+  messages,
+  outbox,
+} from '../schema.ts';
 
 /** The admin dashboard's figures in PostgreSQL (instants are timestamptz). */
 export function pgAdminStats(ctx: PgContext): AdminStatsRepository {
@@ -79,6 +87,26 @@ export function pgAdminStats(ctx: PgContext): AdminStatsRepository {
           .where(isNotNull(accounts.totpKeyEnc))
           .limit(1);
         return totp.length > 0;
+      }),
+    sampleEncrypted: () =>
+      ctx.run(async (db) => {
+        const [message] = await db
+          .select({ subjectEnc: messages.subjectEnc, bodyBlobId: messages.bodyBlobId })
+          .from(messages)
+          .orderBy(desc(messages.createdAt))
+          .limit(1);
+        const [file] = await db
+          .select({ nameEnc: attachments.nameEnc, blobId: attachments.blobId })
+          .from(attachments)
+          .where(isNotNull(attachments.messageId))
+          .orderBy(desc(attachments.createdAt))
+          .limit(1);
+        return {
+          subjectEnc: message?.subjectEnc ?? null,
+          bodyBlobId: message?.bodyBlobId ?? null,
+          attachmentNameEnc: file?.nameEnc ?? null,
+          attachmentBlobId: file?.blobId ?? null,
+        };
       }),
   };
 }

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { SettingsRepository } from '../../../../core/storage/ports.ts';
 import { toSettings } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
@@ -15,6 +16,10 @@ export function pgSettings(ctx: PgContext): SettingsRepository {
           .insert(settings)
           .values({ key, value: stored })
           .onConflictDoUpdate({ target: settings.key, set: { value: stored } });
+      }),
+    delete: ({ key }) =>
+      ctx.run(async (db) => {
+        await db.delete(settings).where(eq(settings.key, key));
       }),
   };
 }

@@ -1,8 +1,16 @@
-import { and, count, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { SqliteContext } from '../connection.ts';
-import { accounts, contacts, deliveries, drafts, messages, outbox } from '../schema.ts';
+import {
+  accounts,
+  attachments,
+  contacts,
+  deliveries,
+  drafts,
+  messages,
+  outbox,
+} from '../schema.ts';
 
 /** The admin dashboard's figures in SQLite (instants are integer milliseconds). */
 export function sqliteAdminStats(ctx: SqliteContext): AdminStatsRepository {
@@ -70,6 +78,28 @@ export function sqliteAdminStats(ctx: SqliteContext): AdminStatsRepository {
             .limit(1)
             .get() !== undefined
         );
+      }),
+    sampleEncrypted: () =>
+      ctx.run((db) => {
+        const message = db
+          .select({ subjectEnc: messages.subjectEnc, bodyBlobId: messages.bodyBlobId })
+          .from(messages)
+          .orderBy(desc(messages.createdAt))
+          .limit(1)
+          .get();
+        const file = db
+          .select({ nameEnc: attachments.nameEnc, blobId: attachments.blobId })
+          .from(attachments)
+          .where(isNotNull(attachments.messageId))
+          .orderBy(desc(attachments.createdAt))
+          .limit(1)
+          .get();
+        return {
+          subjectEnc: message?.subjectEnc ?? null,
+          bodyBlobId: message?.bodyBlobId ?? null,
+          attachmentNameEnc: file?.nameEnc ?? null,
+          attachmentBlobId: file?.blobId ?? null,
+        };
       }),
   };
 }

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { SettingsRepository } from '../../../../core/storage/ports.ts';
 import { toSettings } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
@@ -15,6 +16,10 @@ export function sqliteSettings(ctx: SqliteContext): SettingsRepository {
           .values({ key, value: stored })
           .onConflictDoUpdate({ target: settings.key, set: { value: stored } })
           .run();
+      }),
+    delete: ({ key }) =>
+      ctx.run((db) => {
+        db.delete(settings).where(eq(settings.key, key)).run();
       }),
   };
 }

@@ -1,0 +1,147 @@
+import { chmodSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../adapters/compose.ts';
+import { parseConfig } from '../../adapters/config/config.ts';
+import { createLogger } from '../../adapters/logging/logger.ts';
+import { sendMessage } from '../../core/messages/send-message.ts';
+import { streamOf } from '../../core/shared/streams.ts';
+import { makeStaff } from '../factories.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+
+// `sealpost doctor` on a healthy installation and on one with each fault an admin meets
+// (wrong passphrase, missing key, another installation's folder, a mail server that does
+// not answer, files others can read): a line per check naming the fault and its fix,
+// and the exit code. Real processes on a real SQLite installation with stored mail.
+
+const PASSPHRASE = 'doctor test passphrase';
+const dataDir = tempDir('sealpost-doctor-');
+const env = { DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: PASSPHRASE };
+const line = (stdout: string, name: string) =>
+  stdout.split('\n').find((l) => l.slice(8, 24).trim() === name) ?? '';
+
+beforeAll(async () => {
+  // An installation with a message and a file in it, as `serve` leaves one.
+  const logger = createLogger({
+    level: 'silent',
+    destination: new Writable({ write: (_c, _e, done) => done() }),
+  });
+  const config = parseConfig(env);
+  const app = await compose(config, { logger });
+  await app.cipher.listKeys();
+  const officer = makeStaff({ email: 'officer@barnet.gov.uk' });
+  await app.storage.repos.accounts.insert({ account: officer });
+  const sent = await sendMessage(
+    { ...app, publicUrl: config.publicUrl },
+    await app.settings.get(),
+    {
+      senderId: officer.id,
+      to: ['ann@example.org'],
+      cc: [],
+      subject: 'Housing assessment',
+      body: 'The assessment is attached.',
+      bodyFormat: 'text',
+      attachments: [
+        {
+          name: 'assessment.pdf',
+          contentType: 'application/pdf',
+          content: streamOf(new TextEncoder().encode('%PDF-1.4 doctor')),
+        },
+      ],
+      readOnly: false,
+      classification: null,
+      source: 'cli',
+    },
+  );
+  expect(sent.ok).toBe(true);
+  await app.close();
+}, 60_000);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('sealpost doctor', () => {
+  it('passes a healthy installation, decrypting a sample of what is stored', async () => {
+    const run = await runCli(['doctor'], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(line(run.stdout, 'database')).toMatch(/^ok .*answers; schema up to date/);
+    expect(line(run.stdout, 'keys')).toBe(
+      'ok      keys            1 org key opens; decrypted a subject, a message body, an attachment, a file name',
+    );
+    expect(line(run.stdout, 'data folder')).toMatch(/^ok .*belongs to this database/);
+    expect(line(run.stdout, 'file modes')).toMatch(/^ok /);
+    expect(line(run.stdout, 'mail')).toMatch(/^ok /);
+    // Nothing serves PUBLIC_URL during the test: a warning, which does not fail.
+    expect(line(run.stdout, 'public address')).toMatch(/^warning /);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^All checks passed/);
+    expect(statSync(path.join(dataDir, 'sealpost.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('names a wrong passphrase, and exits 1', async () => {
+    const run = await runCli(['doctor'], { ...env, SEALPOST_KEY_PASSPHRASE: 'not the passphrase' });
+    expect(run.code).toBe(1);
+    expect(line(run.stdout, 'keys')).toMatch(/^problem .*cannot be unlocked/);
+    expect(run.stdout).toContain('fix: set SEALPOST_KEY_PASSPHRASE');
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('1 problem found.');
+  });
+
+  it('names a missing key over stored data, and makes none', async () => {
+    const key = path.join(dataDir, 'keys', 'org-key-0001.asc');
+    const aside = `${key}.aside`;
+    const { renameSync } = await import('node:fs');
+    renameSync(key, aside);
+    try {
+      const run = await runCli(['doctor'], env);
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'keys')).toMatch(/^problem .*no org key .* holds encrypted data/);
+      expect(() => statSync(key)).toThrow();
+    } finally {
+      renameSync(aside, key);
+    }
+  });
+
+  it("names another installation's folder", async () => {
+    const otherDb = path.join(tempDir('sealpost-doctor-other-'), 'other.db');
+    expect(
+      (
+        await runCli(['migrate'], {
+          ...env,
+          DATABASE_URL: otherDb,
+          DATA_DIR: path.dirname(otherDb),
+        })
+      ).code,
+    ).toBe(0);
+    const run = await runCli(['doctor'], { ...env, DATABASE_URL: otherDb });
+    expect(run.code).toBe(1);
+    expect(line(run.stdout, 'data folder')).toMatch(/^problem .*belongs to another installation/);
+    rmSync(path.dirname(otherDb), { recursive: true, force: true });
+  });
+
+  it('names a mail server that does not answer, without sending anything', async () => {
+    const run = await runCli(['doctor'], {
+      ...env,
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtp://127.0.0.1:1',
+    });
+    expect(run.code).toBe(1);
+    expect(line(run.stdout, 'mail')).toMatch(
+      /^problem .*SMTP server at 127\.0\.0\.1:1 did not take a connection/,
+    );
+    expect(run.stdout).toContain('fix: check SMTP_URL');
+  });
+
+  it('names files others can read (the database file itself is narrowed when opened)', async () => {
+    const key = path.join(dataDir, 'keys', 'org-key-0001.asc');
+    chmodSync(key, 0o644);
+    try {
+      const run = await runCli(['doctor'], env);
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'file modes')).toContain(`others can read ${key} (644)`);
+    } finally {
+      chmodSync(key, 0o600);
+    }
+    const db = path.join(dataDir, 'sealpost.db');
+    chmodSync(db, 0o644);
+    expect((await runCli(['doctor'], env)).code).toBe(0);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+  });
+});
