@@ -88,6 +88,22 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reports checks across settings with every other problem at once, echoing values but not secrets', () => {
+    const problems = problemsOf({
+      MAIL_TRANSPORT: 'smtp',
+      PORT: 'abc',
+      UNRETRIEVED_ACTION: 'nuke',
+      SEALPOST_KEY_PASSPHRASE: 'x'.repeat(2000),
+      METRICS_TOKEN: 'short',
+    });
+    expect(problems).toContain(
+      'MAIL_TRANSPORT=smtp needs SMTP_URL, e.g. SMTP_URL=smtp://mail.council.gov.uk:587',
+    );
+    expect(problems.join('\n')).toContain('(got "abc")');
+    expect(problems.join('\n')).toContain('(got "nuke")');
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
   it('refuses malformed internal domains and colours', () => {
     expect(
       problemsOf({ INTERNAL_DOMAINS: 'barnet.gov.uk, not a domain', ORG_COLOUR: 'red' }),

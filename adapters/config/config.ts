@@ -394,19 +394,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
-      problems.push(issue.message.includes(key) ? issue.message : `${key}: ${issue.message}`);
+      const message = issue.message.includes(key) ? issue.message : `${key}: ${issue.message}`;
+      problems.push(message.includes('(got ') ? message : `${message}${echoOf(key, env[key])}`);
     }
   }
   const e = parsed.success ? parsed.data : null;
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   const database = resolveDatabase(env.DATABASE_URL, dataDir, problems);
   const mailTransport = e?.MAIL_TRANSPORT ?? 'outbox';
-  if (e && mailTransport === 'smtp' && e.SMTP_URL === null) {
+  // Checks across settings read what was typed, so they are reported together with
+  // every per-setting problem, not only once those are fixed.
+  const typed = (key: string) => env[key]?.trim().toLowerCase() ?? '';
+  const hasSmtpUrl = typed('SMTP_URL') !== '';
+  if (typed('MAIL_TRANSPORT') === 'smtp' && !hasSmtpUrl) {
     problems.push(
       'MAIL_TRANSPORT=smtp needs SMTP_URL, e.g. SMTP_URL=smtp://mail.council.gov.uk:587',
     );
   }
-  if (e && e.INTERNAL_DELIVERY === 'smtp' && e.SMTP_URL === null) {
+  if (typed('INTERNAL_DELIVERY') === 'smtp' && !hasSmtpUrl) {
     problems.push(
       'INTERNAL_DELIVERY=smtp needs SMTP_URL (the council mail server reached over TLS).',
     );
@@ -486,4 +491,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     classification: { enabled: e.CLASSIFICATION, labels: e.CLASSIFICATION_LABELS },
     dlp: { enabled: e.DLP, detectors: e.DLP_DETECTORS, thresholds: e.DLP_THRESHOLDS },
   };
+}
+
+/** Settings whose values are secrets (or hold one) and are never repeated in a message. */
+const SECRET_SETTING = /PASSPHRASE|TOKEN|PASSWORD|SECRET|_URL$|_KEY/;
+
+/**
+ * `(got "value")` after a problem, so the admin sees what was read, unless the value
+ * is secret or was not set at all.
+ */
+function echoOf(key: string, value: string | undefined): string {
+  if (value === undefined || SECRET_SETTING.test(key)) return '';
+  const shown = value.length > 60 ? `${value.slice(0, 60)}...` : value;
+  return ` (got "${shown}")`;
 }

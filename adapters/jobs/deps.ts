@@ -1,6 +1,7 @@
 import type { LifecycleDeps } from '../../core/lifecycle/deps.ts';
 import type { SubjectDeps } from '../../core/subjects/deps.ts';
 import type { Sealpost } from '../compose.ts';
+import { mailComposerEml } from '../subjects/eml-writer.ts';
 import { englishUnretrievedNotice } from './unretrieved-notice-mail.ts';
 
 /** The parts of the composed app the lifecycle jobs use. */
@@ -57,5 +58,6 @@ export function subjectDepsFrom(app: SubjectsApp): SubjectDeps {
     ids: app.ids,
     clock: app.clock,
     secrets: app.secrets,
+    eml: mailComposerEml(),
   };
 }

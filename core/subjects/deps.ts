@@ -4,6 +4,7 @@ import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
+import type { EmlWriter } from './eml.ts';
 
 /** What the data-subject use cases need from the world. */
 export type SubjectDeps = {
@@ -13,6 +14,8 @@ export type SubjectDeps = {
   ids: Ids;
   clock: Clock;
   secrets: Secrets;
+  /** Writes each message of an export as an `.eml` file. */
+  eml: EmlWriter;
 };
 
 /** Who asked for an export or an erasure, as the audit trail records it. */
@@ -39,21 +42,4 @@ export async function findSubject(
   const normalised = normaliseEmail(email);
   if (!normalised.ok) return null;
   return deps.storage.repos.accounts.findByEmailKey({ emailKey: emailKey(normalised.email) });
-}
-
-/**
- * A name fit for a file in an export or a zip: no folders, no `..`, no control or
- * reserved characters, at most 100 characters, never empty.
- */
-export function safeFileName(name: string): string {
-  const cleaned = name
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
-    .replace(/[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]+/g, '_')
-    // Bidirectional overrides and zero-width characters would let `invoice\u202efdp.exe`
-    // pass for a PDF in a file manager (the same rule as downloads in recipient-mailbox.ts).
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
-    .replace(/^[.\s]+/, '')
-    .trim()
-    .slice(0, 100);
-  return cleaned === '' ? 'file' : cleaned;
 }

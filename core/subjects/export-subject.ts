@@ -4,15 +4,10 @@ import type { AuditEvent } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { readOutboxMail } from '../mail/outbox.ts';
 import { type Delivery, deliveryState, isAddressed, type Message } from '../messages/model.ts';
+import { safeFileName } from '../shared/file-names.ts';
 import { streamOf } from '../shared/streams.ts';
-import {
-  type ExportSink,
-  findSubject,
-  type SubjectActor,
-  type SubjectDeps,
-  safeFileName,
-} from './deps.ts';
-import { type EmlMessage, emlStream } from './eml.ts';
+import { type ExportSink, findSubject, type SubjectActor, type SubjectDeps } from './deps.ts';
+import type { EmlMessage } from './eml.ts';
 
 /**
  * Who the export is for. `subject-access`: an admin answering a subject access request
@@ -97,7 +92,6 @@ async function emlOf(
       })),
     ),
     extraHeaders: { ...extraHeaders, 'X-Sealpost-Classification': message.classification ?? '' },
-    boundary: `=_sealpost_${deps.ids.newId()}`,
   };
 }
 
@@ -246,7 +240,7 @@ export async function exportSubject(
       }
       const path = `messages/received/${stamp(message.createdAt)}-${delivery.id}.eml`;
       const eml = await emlOf(deps, message, { 'X-Sealpost-Access': state });
-      await write(path, 'A message sent to you', emlStream(eml));
+      await write(path, 'A message sent to you', deps.eml.write(eml));
       received.push({
         file: path,
         deliveryId: delivery.id,
@@ -267,7 +261,7 @@ export async function exportSubject(
       for (const message of page) {
         const path = `messages/sent/${stamp(message.createdAt)}-${message.id}.eml`;
         const eml = await emlOf(deps, message, {});
-        await write(path, 'A message you sent', emlStream(eml));
+        await write(path, 'A message you sent', deps.eml.write(eml));
         sent.push({ file: path, messageId: message.id, sentAt: message.createdAt, to: eml.to });
         summary.sent++;
       }
@@ -286,7 +280,7 @@ export async function exportSubject(
         const draftFiles: string[] = [];
         const attachments = await repos.attachments.listForDraft({ draftId: draft.id });
         for (const [i, a] of attachments.entries()) {
-          const name = safeFileName(await decryptText(deps, a.nameEnc));
+          const name = safeFileName(await decryptText(deps, a.nameEnc), 'file');
           const path = `drafts/${draft.id}/${i + 1}-${name}`;
           await write(
             path,

@@ -3,9 +3,9 @@ import {
   attachmentHeaders,
   contentDisposition,
   downloadContentType,
-  safeFileName,
 } from '../../adapters/http/areas/recipient-mailbox.ts';
 import type { Account } from '../../core/accounts/model.ts';
+import { safeFileName } from '../../core/shared/file-names.ts';
 import { addDays } from '../../core/shared/time.ts';
 import { inlineCodeIn } from '../views/render.ts';
 import { csrfOf, type MailboxHarness, mailboxHarness, sharedCipher } from './mailbox-support.ts';

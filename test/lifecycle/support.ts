@@ -1,3 +1,4 @@
+import { mailComposerEml } from '../../adapters/subjects/eml-writer.ts';
 // A harness for lifecycle, audit and data-subject tests: real SQLite in a temporary
 // folder, the real file-system blob store, a stand-in cipher that is fast and reversible
 // (XOR, so a test can read what was stored), real ids and hashes, and a clock the test
@@ -107,7 +108,15 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
     unretrievedNotice: englishUnretrievedNotice,
     ...extra,
   });
-  const subjects: SubjectDeps = { storage, cipher, blobs, ids, clock, secrets };
+  const subjects: SubjectDeps = {
+    storage,
+    cipher,
+    blobs,
+    ids,
+    clock,
+    secrets,
+    eml: mailComposerEml(),
+  };
 
   const addAccount = async (email: string, extra: Partial<Account> = {}): Promise<Account> => {
     const now = clock.now();

@@ -3,12 +3,12 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentName } from '../../adapters/gateway/parse-mail.ts';
 import { safeNextPath } from '../../adapters/http/areas/public.ts';
-import { contentDisposition, safeFileName } from '../../adapters/http/areas/recipient-mailbox.ts';
+import { contentDisposition } from '../../adapters/http/areas/recipient-mailbox.ts';
 import { composeOptions, parseSender } from '../../adapters/mail/message.ts';
 import { csvField } from '../../core/audit/export.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { findUnsafeHeader } from '../../core/mail/outbox-worker.ts';
-import { safeFileName as exportFileName } from '../../core/subjects/deps.ts';
+import { safeFileName } from '../../core/shared/file-names.ts';
 import { GOOD_PASSWORD } from '../auth/support.ts';
 import { sharedCipher } from '../http/mailbox-support.ts';
 import { countCases, runsFor } from './support/counts.ts';
@@ -481,7 +481,8 @@ describe('file names', () => {
     const unsafe = UNSAFE_IN_A_NAME;
     fc.assert(
       fc.property(nasty, (name) => {
-        for (const clean of [safeFileName(name), exportFileName(name)]) {
+        // One rule for downloads and exports alike.
+        for (const clean of [safeFileName(name), safeFileName(name, 'file')]) {
           expect(clean.length).toBeGreaterThan(0);
           expect(clean).not.toMatch(unsafe);
           expect(clean.startsWith('.')).toBe(false);

@@ -60,11 +60,8 @@ describe('GET /account/export', () => {
     expect(names.every((n) => n.startsWith('sealpost-export/'))).toBe(true);
     const received = names.filter((n) => n.includes('/messages/received/'));
     expect(received).toHaveLength(1);
-    const eml = readEml(entries.get(received[0] as string)?.toString('utf8') ?? '');
-    expect(eml.parts.map((part) => part.text)).toEqual([
-      'Here is the decision letter.',
-      'Application approved.',
-    ]);
+    const eml = await readEml(entries.get(received[0] as string)?.toString('utf8') ?? '');
+    expect(eml.parts).toEqual(['Here is the decision letter.', 'Application approved.']);
     expect(names.filter((n) => n.includes('/messages/sent/'))).toHaveLength(1);
     const index = JSON.parse(entries.get('sealpost-export/index.json')?.toString('utf8') ?? '{}');
     expect(index.counts).toMatchObject({ received: 1, sent: 1, withheld: 2 });

@@ -63,23 +63,17 @@ describe('subject access export', () => {
     expect(names.at(-1)).toBe('index.json');
 
     const received = names.find((n) => n.endsWith(`-${p.toAnn.deliveryIds[0]}.eml`)) as string;
-    const eml = readEml(files.get(received) as string);
-    expect(eml.headers).toContain('From: "officer" <officer@barnet.gov.uk>');
-    expect(eml.headers).toContain('Subject: Your housing application');
-    expect(eml.headers).toContain('X-Sealpost-Access: active');
-    expect(eml.parts.map((part) => part.text)).toEqual([
-      'Here is the decision letter.',
-      'Application approved.',
-    ]);
-    expect(eml.parts[1]?.head).toContain("filename*=UTF-8''decision.txt");
-    const sent = readEml(
+    const eml = await readEml(files.get(received) as string);
+    expect(eml.from).toEqual({ name: 'officer', address: 'officer@barnet.gov.uk' });
+    expect(eml.subject).toBe('Your housing application');
+    expect(eml.header('X-Sealpost-Access')).toBe('active');
+    expect(eml.parts).toEqual(['Here is the decision letter.', 'Application approved.']);
+    expect(eml.fileNames).toEqual(['decision.txt']);
+    const sent = await readEml(
       files.get(names.find((n) => n.startsWith('messages/sent/')) as string) as string,
     );
-    expect(sent.headers).toContain(`In-Reply-To: <${p.toAnn.messageId}@sealpost.invalid>`);
-    expect(sent.parts.map((part) => part.text)).toEqual([
-      'Thank you, here is my tenancy.',
-      'My tenancy agreement.',
-    ]);
+    expect(sent.inReplyTo).toBe(`<${p.toAnn.messageId}@sealpost.invalid>`);
+    expect(sent.parts).toEqual(['Thank you, here is my tenancy.', 'My tenancy agreement.']);
 
     const account = JSON.parse(files.get('account.json') as string);
     expect(account).toMatchObject({ email: 'ann@example.org', hasPassword: false });

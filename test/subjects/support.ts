@@ -1,3 +1,4 @@
+import { simpleParser } from 'mailparser';
 // A person with a bit of everything Sealpost can hold about someone, for the export and
 // erasure tests: messages to and from them (with files, one read-only, one expired),
 // drafts with a file, an address book, an entry in an officer's address book, sessions,
@@ -33,26 +34,31 @@ export function memorySink(): ExportSink & { files: Map<string, string> } {
   };
 }
 
-/** The decoded parts of an `.eml` file: headers of the whole, and each part's text. */
-export function readEml(eml: string): {
-  headers: string;
-  parts: Array<{ head: string; text: string }>;
-} {
-  const [headers = '', rest = ''] =
-    eml.split('\r\n\r\n', 2).length === 2
-      ? [eml.slice(0, eml.indexOf('\r\n\r\n')), eml.slice(eml.indexOf('\r\n\r\n') + 4)]
-      : [eml, ''];
-  const boundary = /boundary="([^"]+)"/.exec(headers)?.[1] ?? '';
-  const parts = rest
-    .split(`--${boundary}`)
-    .slice(1, -1)
-    .map((raw) => {
-      const at = raw.indexOf('\r\n\r\n');
-      const head = raw.slice(0, at).trim();
-      const text = Buffer.from(raw.slice(at + 4).replace(/\r\n/g, ''), 'base64').toString('utf8');
-      return { head, text };
-    });
-  return { headers, parts };
+/**
+ * An `.eml` file as a mail client reads it (mailparser): who it is from, the subject,
+ * the headers, and the text of the body followed by each attached file's text.
+ */
+export async function readEml(eml: string): Promise<{
+  from: { name: string; address: string } | undefined;
+  subject: string | undefined;
+  header(name: string): unknown;
+  inReplyTo: string | undefined;
+  parts: string[];
+  fileNames: string[];
+}> {
+  const parsed = await simpleParser(Buffer.from(eml, 'utf8'));
+  const from = parsed.from?.value[0];
+  return {
+    from: from ? { name: from.name, address: from.address ?? '' } : undefined,
+    subject: parsed.subject,
+    header: (name) => parsed.headers.get(name.toLowerCase()),
+    inReplyTo: parsed.inReplyTo,
+    parts: [
+      (parsed.text ?? '').trim(),
+      ...parsed.attachments.map((a) => a.content.toString('utf8')),
+    ],
+    fileNames: parsed.attachments.map((a) => a.filename ?? ''),
+  };
 }
 
 /** The entries of a zip file (stored or deflated), by name. A test's own small reader. */

@@ -17,6 +17,7 @@ import { decryptText, openMessage } from '../../../core/messages/open-message.ts
 import { findOwnDelivery } from '../../../core/messages/read-access.ts';
 import { prepareReply, replyToMessage } from '../../../core/messages/reply-message.ts';
 import type { Settings } from '../../../core/settings/model.ts';
+import { safeFileName } from '../../../core/shared/file-names.ts';
 import { NotFoundPage, SignInRequiredPage } from '../../../views/pages/errors.tsx';
 import { HelpIndexPage, HelpTopicPage } from '../../../views/pages/help/help.tsx';
 import { InfoPage } from '../../../views/pages/info.tsx';
@@ -56,7 +57,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Ids are random and short; anything longer is not one, and is not looked up. */
 const MAX_ID_LENGTH = 128;
 /** Longest file name offered to the browser, in characters. */
-const MAX_FILE_NAME = 120;
 
 /**
  * The recipient's mailbox, read side: the inbox (and the expired list), one message,
@@ -611,30 +611,6 @@ export const SAFE_DOWNLOAD_TYPES = new Set([
 export function downloadContentType(stored: string): string {
   const base = stored.split(';')[0]?.trim().toLowerCase() ?? '';
   return SAFE_DOWNLOAD_TYPES.has(base) ? base : 'application/octet-stream';
-}
-
-/**
- * A file name that is safe to offer: no path separators (a name is never a path), no
- * control or bidirectional-override characters (no `invoice‮fdp.exe` that reads as a
- * PDF), no quotes or characters Windows forbids, no leading dots, at most
- * `MAX_FILE_NAME` characters with the extension kept. Never empty.
- */
-export function safeFileName(name: string): string {
-  let clean = name
-    .normalize('NFC')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
-    .replace(/["'`\\/:*?<>|]/g, '_')
-    .replace(/^[\s.]+|[\s.]+$/g, '');
-  const chars = [...clean];
-  if (chars.length > MAX_FILE_NAME) {
-    const dot = clean.lastIndexOf('.');
-    const extension = dot > 0 && clean.length - dot <= 12 ? clean.slice(dot) : '';
-    const keep = MAX_FILE_NAME - [...extension].length;
-    clean = `${chars.slice(0, keep).join('').trimEnd()}${extension}`;
-  }
-  return clean === '' ? 'download' : clean;
 }
 
 /**
