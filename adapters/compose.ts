@@ -6,6 +6,7 @@ import type { BlobStore } from '../core/blobs/ports.ts';
 import type { Cipher } from '../core/crypto/ports.ts';
 import type { Scanner } from '../core/gateway/ports.ts';
 import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
+import { useDomainNames } from '../core/shared/domain-names.ts';
 import type { Clock, Ids, Secrets } from '../core/shared/ports.ts';
 import type { Storage } from '../core/storage/ports.ts';
 import { clamdScanner } from '../plugins/clamav/clamd-scanner.ts';
@@ -18,6 +19,7 @@ import { bindDataDir, checkBinding, keyGuard, recordFirstKey } from './installat
 import { createLogger, type Logger } from './logging/logger.ts';
 import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
 import { argon2Hasher } from './security/argon2-hasher.ts';
+import { nodeDomainNames } from './security/domain-names.ts';
 import { nodeSecrets, randomIds } from './security/secrets.ts';
 import {
   type SettingsService,
@@ -28,6 +30,10 @@ import { postgresBlobChunks } from './storage/postgres/blob-chunks.ts';
 import { postgresStorage } from './storage/postgres/index.ts';
 import { sqliteBlobChunks } from './storage/sqlite/blob-chunks.ts';
 import { sqliteStorage } from './storage/sqlite/index.ts';
+
+// International domain names decide who is internal: node's full UTS #46, installed
+// as soon as anything composes the app (the CLI installs it too, before the config).
+useDomainNames(nodeDomainNames);
 
 /** Every adapter the application runs with, chosen from the config. */
 export type Sealpost = {

@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['{core,adapters,plugins,views,test}/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', 'data/**'],
     pool: 'forks',
+    // Installs the platform's implementations of process-wide ports (domain names).
+    setupFiles: ['./test/support/setup.ts'],
     // After the usual report, the security suites' summary: how many cases of each kind
     // ran (it prints nothing when no test/security file ran). `.ci/run` names both too.
     reporters: ['default', './test/security/summary-reporter.ts'],

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { useDomainNames } from '../../core/shared/domain-names.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { type Config, ConfigProblems, parseConfig } from '../config/config.ts';
+import { nodeDomainNames } from '../security/domain-names.ts';
 import { UsageError } from './errors.ts';
 import { closestCommand, describeDatabaseFailure } from './failures.ts';
 import { HELP_TEXT } from './help.ts';
@@ -13,6 +15,9 @@ export type CommandContext = {
 };
 
 type Command = (ctx: CommandContext, argv: string[]) => Promise<number>;
+
+// The configuration's domains are normalised before anything is composed.
+useDomainNames(nodeDomainNames);
 
 /**
  * Loads a command's module only when it runs, so a start (and each restart of the

@@ -113,6 +113,9 @@ describe('normaliseEmail: what it refuses, in plain English', () => {
       'the part after the @ cannot have a hyphen at either end or next to a dot.',
     ],
     ['jo@example.123', 'the part after the @ must end in a name such as .uk, not a number.'],
+    // UTS #46 (the platform's, through the DomainNames port): a Punycode label that does
+    // not decode, or decodes to something not allowed, is no domain.
+    ['jo@xn--a.example', 'the part after the @ is not a valid international domain name.'],
     ['jo@192.168.0.1', 'the part after the @ must end in a name such as .uk, not a number.'],
     ['jo@[192.168.0.1]', 'the part after the @ cannot contain "[".'],
     ['jo@exa_mple.org', 'the part after the @ cannot contain "_".'],

@@ -1,4 +1,4 @@
-import { labelToAscii } from '../shared/punycode.ts';
+import { domainNames } from '../shared/domain-names.ts';
 
 /** The outcome of normalising an address: the address, or why it cannot be one. */
 export type NormalisedEmail = { ok: true; email: string } | { ok: false; reason: string };
@@ -34,7 +34,8 @@ function describeChar(c: string): string {
 /**
  * Normalises a domain to the form Sealpost stores and compares: Unicode NFKC (so
  * full-width letters become ASCII, as UTS #46 maps them), lower case, one trailing
- * dot removed, each non-ASCII label as a Punycode A-label (`Bücher.Example` ->
+ * dot removed, then the whole name through the `DomainNames` port (UTS #46: mapping,
+ * validity, each non-ASCII label as a Punycode A-label, `Bücher.Example` ->
  * `xn--bcher-kva.example`). Refuses anything that is not a host name with at least
  * two labels. `reason` is a plain clause about `name` ("the domain" unless given).
  */
@@ -51,7 +52,14 @@ export function normaliseDomain(raw: string, options: { name?: string } = {}): N
     reason: `${name} is longer than ${MAX_DOMAIN} characters.`,
   } as const;
   if (domain.length > MAX_DOMAIN) return tooLong;
-  const ascii: string[] = [];
+  const numericEnd = {
+    ok: false,
+    reason: `${name} must end in a name such as .uk, not a number.`,
+  } as const;
+  const labelTooLong = {
+    ok: false,
+    reason: `${name} has more than ${MAX_LABEL} characters between two dots.`,
+  } as const;
   for (const label of domain.split('.')) {
     if (label === '') {
       return { ok: false, reason: `${name} has two dots in a row, or starts with a dot.` };
@@ -64,22 +72,21 @@ export function normaliseDomain(raw: string, options: { name?: string } = {}): N
     if (label.startsWith('-') || label.endsWith('-')) {
       return { ok: false, reason: `${name} cannot have a hyphen at either end or next to a dot.` };
     }
-    // Checked before encoding too, so Punycode never sees an absurdly long label.
-    const encoded = Array.from(label).length > MAX_LABEL ? null : labelToAscii(label);
-    if (encoded === null || encoded.length > MAX_LABEL) {
-      return {
-        ok: false,
-        reason: `${name} has more than ${MAX_LABEL} characters between two dots.`,
-      };
-    }
-    ascii.push(encoded);
+    // Checked before encoding too, so the mapping never sees an absurdly long label.
+    if (Array.from(label).length > MAX_LABEL) return labelTooLong;
   }
+  // An all-digit last label means an IP address or a typo; no top-level domain is
+  // numeric. Said before the mapping, which would read such a name as an IPv4 address.
+  if (/^[0-9]+$/.test(domain.slice(domain.lastIndexOf('.') + 1))) return numericEnd;
+  const mapped = domainNames().toAscii(domain);
+  if (mapped === null) {
+    return { ok: false, reason: `${name} is not a valid international domain name.` };
+  }
+  const ascii = mapped.split('.');
+  if (ascii.some((label) => label.length > MAX_LABEL)) return labelTooLong;
   const result = ascii.join('.');
   if (result.length > MAX_DOMAIN) return tooLong;
-  // An all-digit last label means an IP address or a typo; no top-level domain is numeric.
-  if (/^[0-9]+$/.test(ascii[ascii.length - 1] ?? '')) {
-    return { ok: false, reason: `${name} must end in a name such as .uk, not a number.` };
-  }
+  if (/^[0-9]+$/.test(ascii[ascii.length - 1] ?? '')) return numericEnd;
   return { ok: true, domain: result };
 }
 

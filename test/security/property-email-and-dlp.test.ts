@@ -125,7 +125,12 @@ describe('property: email addresses', () => {
 });
 
 describe('property: the allowed-domain rule', () => {
-  const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/);
+  // Valid host-name labels. `xn--` starts a Punycode A-label, which must decode (UTS #46
+  // refuses `xn--a`), so generated labels never start with it; the test below that
+  // looks at A-labels uses real ones.
+  const label = fc
+    .stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/)
+    .filter((l) => !l.startsWith('xn--'));
   const domain = fc
     .array(label, { minLength: 2, maxLength: 4 })
     .map((labels) => labels.join('.'))
