@@ -15,7 +15,7 @@ import { databaseBlobStore } from './blobs/database/index.ts';
 import { fsBlobStore } from './blobs/fs/index.ts';
 import type { Config } from './config/config.ts';
 import { openpgpCipher } from './crypto/openpgp/index.ts';
-import { bindDataDir, checkBinding, keyGuard, recordFirstKey } from './installation/binding.ts';
+import { bindDataDir, checkBinding, keyGuard, keysBelongHere } from './installation/binding.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
 import { argon2Hasher } from './security/argon2-hasher.ts';
@@ -190,7 +190,8 @@ export async function compose(
     warnPassphrase: options.warnPassphrase ?? false,
     // Never a new key over data encrypted to keys that are missing (a restore without them).
     refuseFirstKey: keyGuard(storage, keysDir),
-    onFirstKey: recordFirstKey(storage),
+    // ...nor serve with keys from another installation (made on a new machine, say).
+    checkKeys: keysBelongHere(storage, keysDir),
   });
   const mailer = chooseMailer(config, logger);
   const { blobs, close: closeBlobs } = chooseBlobStore(config);

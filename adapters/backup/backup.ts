@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { allBlobIds } from '../../core/blobs/all-ids.ts';
 import type { BlobStore } from '../../core/blobs/ports.ts';
+import { ConfigurationError } from '../../core/shared/errors.ts';
 import { chooseBlobStore } from '../compose.ts';
 import type { Config } from '../config/config.ts';
 import {
@@ -38,7 +39,7 @@ async function prepareFolder(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   if (entries.length > 0) {
-    throw new Error(`${dir} is not empty; give a new folder for each backup.`);
+    throw new ConfigurationError(`${dir} is not empty; give a new folder for each backup.`);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
 }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import type { BlobStore } from '../../core/blobs/ports.ts';
+import { ConfigurationError } from '../../core/shared/errors.ts';
 import { chooseBlobStore, chooseStorage } from '../compose.ts';
 import type { Config } from '../config/config.ts';
 import { blobIdOf, type Manifest, syncPath, verifyBackup } from './manifest.ts';
@@ -139,7 +140,7 @@ export async function restoreBackup(args: {
   progress('restore: checking every file of the backup');
   const manifest = await verifyBackup(from);
   if (manifest.database.dialect !== dialect) {
-    throw new Error(
+    throw new ConfigurationError(
       `This backup is of a ${manifest.database.dialect} database, but DATABASE_URL names ${dialect}. ` +
         (manifest.database.dialect === 'sqlite'
           ? 'Restore it into SQLite, then move it with sealpost migrate-data --to postgres://...'
@@ -147,13 +148,13 @@ export async function restoreBackup(args: {
     );
   }
   if (manifest.blobStore === 'database' && config.blobStore !== 'database') {
-    throw new Error(
+    throw new ConfigurationError(
       'This backup keeps its blobs inside the database: set BLOB_STORE=database to restore it.',
     );
   }
   const known = shippedMigrations(dialect).map((m) => m.tag);
   if (manifest.database.migration !== null && !known.includes(manifest.database.migration)) {
-    throw new Error(
+    throw new ConfigurationError(
       `This backup was made by a newer Sealpost (${manifest.sealpostVersion}, schema ` +
         `${manifest.database.migration}). Install that version or a later one, then restore.`,
     );

@@ -4,7 +4,8 @@ export const HELP_TEXT = `sealpost - self-hosted secure messaging portal
 Usage: sealpost <command> [flags]
 
 Commands:
-  serve                      Run the web portal (the default command)
+  serve [--print-links]      Run the web portal (the default command); --print-links also prints
+                             each emailed link (a credential) for a first look without mail
   migrate                    Apply database migrations and exit
   admin create --email E --name N
                              Create a staff admin and print a one-time link to set a password

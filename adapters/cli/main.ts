@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { DecryptFailed } from '../../core/crypto/errors.ts';
 import { useDomainNames } from '../../core/shared/domain-names.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { type Config, ConfigProblems, parseConfig } from '../config/config.ts';
@@ -101,7 +102,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Configuration that cannot work (a missing key over stored data, a data folder of
     // another installation) and an unreachable database: one line, the fix, exit 2.
-    if (error instanceof ConfigurationError) {
+    // A target that is not empty, or a backup that does not fit: the admin's to fix.
+    const refusal =
+      error instanceof Error &&
+      ['RestoreTargetNotEmpty', 'TargetNotEmpty', 'BackupDamaged'].includes(error.name);
+    // The keys cannot be unlocked (a wrong passphrase): configuration, too.
+    const keys = error instanceof DecryptFailed && /cannot be unlocked/.test(error.message);
+    if (error instanceof ConfigurationError || refusal || keys) {
       err(`sealpost ${found.name}: ${error.message}`);
       return 2;
     }

@@ -360,15 +360,19 @@ export async function checkDkim(config: Config): Promise<CheckResult> {
 }
 
 /** Every check, in the order the lines are printed. */
-export async function runChecks(deps: DoctorDeps): Promise<CheckResult[]> {
+export async function runChecks(
+  deps: DoctorDeps,
+  before: { fileModes?: CheckResult } = {},
+): Promise<CheckResult[]> {
   const results = [checkConfiguration(deps.config)];
   const database = await checkDatabase(deps);
   results.push(database);
-  if (database.status === 'problem') return results;
+  // Without a database, what needs it cannot be checked; everything else still is.
+  if (database.status !== 'problem') {
+    results.push(await checkBindingState(deps), await checkKeys(deps));
+  }
   results.push(
-    await checkBindingState(deps),
-    await checkKeys(deps),
-    await checkFileModes(deps.config),
+    before.fileModes ?? (await checkFileModes(deps.config)),
     await checkMail(deps),
     await checkClamd(deps.config),
     await checkPublicUrl(deps),

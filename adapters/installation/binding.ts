@@ -142,25 +142,67 @@ async function bindOnce(storage: Storage, dataDir: string): Promise<string> {
 const RACE_WAIT_MS = 3_000;
 const RACE_STEP_MS = 100;
 
+/** True when `error` says the schema is not there yet (a database never migrated). */
+function isNoSchema(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  // PostgreSQL's undefined_table; SQLite says so in words.
+  return e?.code === '42P01' || /no such table/i.test(String(e?.message ?? ''));
+}
+
 /**
  * The key guard: why no first org key may be made for this database, or null. A
- * database that recorded its first key's fingerprint had keys; one that holds
- * encrypted data had keys too. Either way the missing keys must be brought back,
- * never replaced.
+ * database that recorded its first key had keys; one that holds encrypted data had
+ * keys too. Either way the missing keys must be brought back, never replaced. A
+ * database that cannot be asked (down, or a wrong DATABASE_URL) is no permission
+ * either: only one without the schema yet is taken as new.
  */
 export function keyGuard(storage: Storage, keysDir: string): () => Promise<string | null> {
   return async () => {
-    const hadKey = await hasRecordedKey(storage);
-    const hasData = await storage.repos.adminStats.hasEncryptedData().catch(() => false);
+    let hadKey: boolean;
+    let hasData: boolean;
+    try {
+      const stored = await storage.repos.settings.getAll();
+      hadKey = typeof stored[FIRST_KEY_KEY] === 'string';
+      hasData = await storage.repos.adminStats.hasEncryptedData();
+    } catch (error) {
+      if (isNoSchema(error)) return null;
+      return `The org keys are missing from ${keysDir}, and the database cannot be asked whether it holds data encrypted to them (${error instanceof Error ? error.message : String(error)}). Sealpost will not make a key until it can: check DATABASE_URL, or copy the keys folder from your key backup into ${keysDir}.`;
+    }
     if (!hadKey && !hasData) return null;
     return `The org keys are missing from ${keysDir}, but the database already holds data encrypted to them. Sealpost will not make a new key over it. Copy the keys folder from your key backup into ${keysDir} (docs/admin/backup.md, "Restoring"), set SEALPOST_KEY_PASSPHRASE as before, and start again; \`sealpost doctor\` checks the result.`;
   };
 }
 
-/** Records the first org key's fingerprint in the database (see `keyGuard`). */
-export function recordFirstKey(storage: Storage): (fingerprint: string) => Promise<void> {
-  // A command run before migrations (restore, say) has no table to write to yet; the
-  // guard then still has the encrypted data itself to go by.
-  return (fingerprint) =>
-    storage.repos.settings.set({ key: FIRST_KEY_KEY, value: fingerprint }).catch(() => {});
+/**
+ * Checks the keys found against the database's record of its first key, and records
+ * it when there is none yet: a keys folder from another installation (say, a key made
+ * on a new machine before the restore) is refused with what to do, instead of serving
+ * a portal that can read nothing. Null when the keys belong here (or the database
+ * cannot say: a command before migrations).
+ */
+export function keysBelongHere(
+  storage: Storage,
+  keysDir: string,
+  options: { record: boolean } = { record: true },
+): (fingerprints: { seq: number; fingerprint: string }[]) => Promise<string | null> {
+  return async (keys) => {
+    let recorded: unknown;
+    try {
+      recorded = (await storage.repos.settings.getAll())[FIRST_KEY_KEY];
+    } catch {
+      return null;
+    }
+    const first = [...keys].sort((a, b) => a.seq - b.seq)[0];
+    if (!first) return null;
+    if (typeof recorded !== 'string' || recorded === 'present') {
+      // Nothing to compare yet (a new installation, or one from before the record).
+      if (!options.record) return null;
+      await storage.repos.settings
+        .set({ key: FIRST_KEY_KEY, value: first.fingerprint })
+        .catch(() => {});
+      return null;
+    }
+    if (keys.some((k) => k.fingerprint === recorded)) return null;
+    return `The keys in ${keysDir} are not this installation's: the database's data was encrypted to key ${recorded}, which is not among them. Copy the keys folder from your key backup into ${keysDir} (replacing what is there), and start again; \`sealpost doctor\` checks the result.`;
+  };
 }

@@ -129,19 +129,60 @@ describe('sealpost doctor', () => {
     expect(run.stdout).toContain('fix: check SMTP_URL');
   });
 
-  it('names files others can read (the database file itself is narrowed when opened)', async () => {
+  it('names files others can read, as it finds them, the database file too', async () => {
     const key = path.join(dataDir, 'keys', 'org-key-0001.asc');
+    const db = path.join(dataDir, 'sealpost.db');
     chmodSync(key, 0o644);
+    chmodSync(db, 0o644);
     try {
       const run = await runCli(['doctor'], env);
       expect(run.code).toBe(1);
       expect(line(run.stdout, 'file modes')).toContain(`others can read ${key} (644)`);
+      expect(line(run.stdout, 'file modes')).toContain(`${db} (644)`);
     } finally {
       chmodSync(key, 0o600);
+      chmodSync(db, 0o600);
     }
-    const db = path.join(dataDir, 'sealpost.db');
-    chmodSync(db, 0o644);
-    expect((await runCli(['doctor'], env)).code).toBe(0);
-    expect(statSync(db).mode & 0o777).toBe(0o600);
+  });
+
+  it('names a missing database without making one, and still checks what needs none', async () => {
+    const empty = tempDir('sealpost-doctor-empty-');
+    const run = await runCli(['doctor'], { DATA_DIR: empty, SEALPOST_KEY_PASSPHRASE: PASSPHRASE });
+    expect(run.code).toBe(1);
+    expect(line(run.stdout, 'database')).toMatch(/^problem .*there is no database at/);
+    expect(line(run.stdout, 'file modes')).toMatch(/^ok /);
+    expect(() => statSync(path.join(empty, 'sealpost.db'))).toThrow();
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it("names keys that are not this installation's (a key made before the restore)", async () => {
+    const keysDir = path.join(dataDir, 'keys');
+    const aside = `${keysDir}.aside`;
+    const { renameSync, mkdirSync } = await import('node:fs');
+    renameSync(keysDir, aside);
+    mkdirSync(keysDir, { mode: 0o700 });
+    try {
+      // Another installation's key: made in an empty folder with no database to ask.
+      const other = tempDir('sealpost-doctor-other-keys-');
+      expect(
+        (await runCli(['keys', 'list'], { DATA_DIR: other, SEALPOST_KEY_PASSPHRASE: PASSPHRASE }))
+          .code,
+      ).toBe(0);
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(
+        path.join(other, 'keys', 'org-key-0001.asc'),
+        path.join(keysDir, 'org-key-0001.asc'),
+      );
+      rmSync(other, { recursive: true, force: true });
+      const run = await runCli(['doctor'], env);
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'keys')).toMatch(/^problem .*are not this installation's/);
+      const serve = await runCli(['keys', 'list'], env);
+      expect(serve.code).toBe(2);
+      expect(serve.stderr).toContain("are not this installation's");
+    } finally {
+      rmSync(keysDir, { recursive: true, force: true });
+      renameSync(aside, keysDir);
+    }
   });
 });

@@ -1,12 +1,22 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { compose } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
 import { createPortal } from '../../adapters/http/portal.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
+import { streamOf } from '../../core/shared/streams.ts';
 import { makeStaff } from '../factories.ts';
 import { freePort, runCli, tempDir } from '../support/cli.ts';
 import { postgresAvailable } from '../support/postgres.ts';
@@ -48,6 +58,18 @@ describe('the key guard', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(orgKeys(dataDir), args.join(' ')).toEqual([]);
     }
+  });
+
+  it('makes no key while the database cannot be asked (down, or a wrong DATABASE_URL)', async () => {
+    const dataDir = folder();
+    const run = await runCli(['keys', 'list'], {
+      DATA_DIR: dataDir,
+      SEALPOST_KEY_PASSPHRASE: PASSPHRASE,
+      DATABASE_URL: 'postgres://sealpost@127.0.0.1:1/sealpost',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the database cannot be asked');
+    expect(orgKeys(dataDir)).toEqual([]);
   });
 
   it('refuses a new key over encrypted data even without a record (an installation from before the guard)', async () => {
@@ -160,6 +182,34 @@ describe('one data folder, one installation', () => {
     expect(readFileSync(path.join(newDir, 'installation-id'), 'utf8')).toBe(
       readFileSync(path.join(dataDir, 'installation-id'), 'utf8'),
     );
+  });
+});
+
+describe('files in DATA_DIR', () => {
+  it('are 0600 (folders 0700) even in a data folder an admin made 0755', async () => {
+    const dataDir = folder();
+    chmodSync(dataDir, 0o755);
+    const env = { DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: PASSPHRASE };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    expect((await runCli(['keys', 'list'], env)).code).toBe(0);
+    const blobs = fsBlobStore({ dir: path.join(dataDir, 'blobs') });
+    await blobs.put({ id: 'b1', body: streamOf(new Uint8Array([1, 2, 3])) });
+    const mode = (file: string) => statSync(path.join(dataDir, file)).mode & 0o777;
+    expect(mode('.')).toBe(0o755);
+    for (const file of [
+      'sealpost.db',
+      'installation-id',
+      'keys/org-key-0001.asc',
+      'keys/signing.key',
+    ]) {
+      expect(mode(file), file).toBe(0o600);
+    }
+    for (const dir of ['keys', 'blobs']) expect(mode(dir), dir).toBe(0o700);
+    const blobFiles = readdirSync(path.join(dataDir, 'blobs'), { recursive: true })
+      .map(String)
+      .filter((f) => statSync(path.join(dataDir, 'blobs', f)).isFile());
+    expect(blobFiles.length).toBeGreaterThan(0);
+    for (const f of blobFiles) expect(mode(path.join('blobs', f)), f).toBe(0o600);
   });
 });
 

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { chooseBlobStore, chooseStorage } from '../../compose.ts';
 import { openpgpCipher } from '../../crypto/openpgp/index.ts';
-import { type CheckResult, runChecks } from '../../doctor/checks.ts';
+import { type CheckResult, checkFileModes, runChecks } from '../../doctor/checks.ts';
+import { keysBelongHere } from '../../installation/binding.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { smtpMailer } from '../../mail/smtp.ts';
 import { parseFlags } from '../args.ts';
@@ -44,6 +46,19 @@ export async function diagnose(ctx: Pick<CommandContext, 'config'>): Promise<Che
     level: 'silent',
     destination: new Writable({ write: (_c, _e, done) => done() }),
   });
+  // Looked at before the database is opened: opening a SQLite file narrows its mode.
+  const fileModes = await checkFileModes(config);
+  if (config.database.kind === 'sqlite' && !existsSync(config.database.path)) {
+    return [
+      {
+        name: 'database',
+        status: 'problem',
+        detail: `there is no database at ${config.database.path}`,
+        fix: 'run `sealpost migrate` (or start the service), or correct DATABASE_URL / DATA_DIR',
+      },
+      fileModes,
+    ];
+  }
   const storage = chooseStorage(config);
   const { blobs, close: closeBlobs } = chooseBlobStore(config);
   const smtp =
@@ -60,9 +75,11 @@ export async function diagnose(ctx: Pick<CommandContext, 'config'>): Promise<Che
     logger,
     // The doctor looks; it never makes a key (serve does, at first start).
     refuseFirstKey: async () => 'sealpost doctor never makes a key.',
+    // Whether the keys are this installation's, without recording anything.
+    checkKeys: keysBelongHere(storage, path.join(config.dataDir, 'keys'), { record: false }),
   });
   try {
-    return await runChecks({ config, storage, cipher, blobs, smtp });
+    return await runChecks({ config, storage, cipher, blobs, smtp }, { fileModes });
   } finally {
     await smtp?.close();
     await closeBlobs().catch(() => {});

@@ -45,5 +45,6 @@ export async function runRestore(ctx: CommandContext, argv: string[]): Promise<n
       ? 'The restored installation is ready: start the service.'
       : `Fix ${problems === 1 ? 'the problem' : `the ${problems} problems`} above before starting the service, then run \`sealpost doctor\` again.`,
   );
-  return 0;
+  // The data is back either way; exit 1 tells a script not to start the service yet.
+  return problems === 0 ? 0 : 1;
 }

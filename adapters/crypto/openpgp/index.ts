@@ -43,8 +43,8 @@ export type OpenpgpCipherOptions = {
   chunkSize?: number;
   /** The key guard (see `fileKeyring`): why no first key may be made here, or null. */
   refuseFirstKey?: () => Promise<string | null>;
-  /** Told the fingerprint of the first key pair when this process makes it. */
-  onFirstKey?: (fingerprint: string) => Promise<void>;
+  /** The guard's check that the keys found belong to this installation (see `fileKeyring`). */
+  checkKeys?: (keys: Array<{ seq: number; fingerprint: string }>) => Promise<string | null>;
   /** False to stay quiet about a missing passphrase (commands other than `serve`). */
   warnPassphrase?: boolean;
 };
@@ -129,7 +129,7 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
     dir: keysDir,
     passphrase: options.passphrase,
     ...(options.refuseFirstKey ? { refuseFirstKey: options.refuseFirstKey } : {}),
-    ...(options.onFirstKey ? { onFirstKey: options.onFirstKey } : {}),
+    ...(options.checkKeys ? { checkKeys: options.checkKeys } : {}),
   });
   const sessions = sessionCache();
 

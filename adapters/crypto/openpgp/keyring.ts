@@ -128,8 +128,11 @@ export function fileKeyring(args: {
    * encrypted data must never get a new key over it). Absent: always go ahead.
    */
   refuseFirstKey?: () => Promise<string | null>;
-  /** Told the fingerprint of the first key pair once this process has made it. */
-  onFirstKey?: (fingerprint: string) => Promise<void>;
+  /**
+   * Asked after every scan whether the keys found belong to this installation: null
+   * when they do, or the sentence that says why not (the key guard's second half).
+   */
+  checkKeys?: (keys: Array<{ seq: number; fingerprint: string }>) => Promise<string | null>;
 }): Keyring {
   const dir = args.dir;
   const loaded = new Map<string, OrgKey>();
@@ -239,15 +242,15 @@ export function fileKeyring(args: {
     }
     if (names.length === 0) {
       // Whoever links the file first wins; everyone else reads that one.
-      const armored = await generateArmoredKey();
-      if (await createFileExclusive(dir, keyFileName(1), armored)) {
-        const made = await openpgp.readPrivateKey({ armoredKey: armored });
-        await args.onFirstKey?.(made.getFingerprint());
-      }
+      await createFileExclusive(dir, keyFileName(1), await generateArmoredKey());
       names = await keyFiles();
     }
     const keys = await Promise.all(names.map(loadKey));
     keys.sort((a, b) => b.seq - a.seq);
+    const foreign = args.checkKeys
+      ? await args.checkKeys(keys.map((k) => ({ seq: k.seq, fingerprint: k.fingerprint })))
+      : null;
+    if (foreign !== null) throw new KeyGuardRefused(foreign);
     current = keys;
     scannedAt = Date.now();
     return keys;
@@ -281,6 +284,8 @@ export function fileKeyring(args: {
       return find(await keys()) ?? find(await freshScan());
     },
     async rotate() {
+      // The guard first: a refused keyring must not leave a passphrase file behind.
+      await freshScan();
       const armored = await generateArmoredKey();
       for (;;) {
         const existing = await freshScan();

@@ -3,8 +3,10 @@ import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { PgContext } from '../context.ts';
 import {
+  accessRequests,
   accounts,
   attachments,
+  contactGroups,
   contacts,
   deliveries,
   drafts,
@@ -78,9 +80,17 @@ export function pgAdminStats(ctx: PgContext): AdminStatsRepository {
     hasEncryptedData: () =>
       ctx.run(async (db) => {
         const any = async (
-          table: typeof messages | typeof outbox | typeof drafts | typeof contacts,
+          table:
+            | typeof messages
+            | typeof outbox
+            | typeof drafts
+            | typeof contacts
+            | typeof contactGroups
+            | typeof accessRequests,
         ) => (await db.select({ one: sql<number>`1` }).from(table).limit(1)).length > 0;
-        for (const table of [messages, outbox, drafts, contacts]) if (await any(table)) return true;
+        for (const table of [messages, outbox, drafts, contacts, contactGroups, accessRequests]) {
+          if (await any(table)) return true;
+        }
         const totp = await db
           .select({ one: sql<number>`1` })
           .from(accounts)

@@ -3,8 +3,10 @@ import type { AdminStatsRepository } from '../../../../core/storage/ports.ts';
 import { activityBySpan, checkActivityArgs, meanOf, middleOf } from '../../shared/admin-stats.ts';
 import type { SqliteContext } from '../connection.ts';
 import {
+  accessRequests,
   accounts,
   attachments,
+  contactGroups,
   contacts,
   deliveries,
   drafts,
@@ -67,9 +69,18 @@ export function sqliteAdminStats(ctx: SqliteContext): AdminStatsRepository {
       ),
     hasEncryptedData: () =>
       ctx.run((db) => {
-        const any = (table: typeof messages | typeof outbox | typeof drafts | typeof contacts) =>
-          db.select({ one: sql<number>`1` }).from(table).limit(1).get() !== undefined;
-        if (any(messages) || any(outbox) || any(drafts) || any(contacts)) return true;
+        const any = (
+          table:
+            | typeof messages
+            | typeof outbox
+            | typeof drafts
+            | typeof contacts
+            | typeof contactGroups
+            | typeof accessRequests,
+        ) => db.select({ one: sql<number>`1` }).from(table).limit(1).get() !== undefined;
+        for (const table of [messages, outbox, drafts, contacts, contactGroups, accessRequests]) {
+          if (any(table)) return true;
+        }
         return (
           db
             .select({ one: sql<number>`1` })
