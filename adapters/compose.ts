@@ -193,6 +193,15 @@ export async function compose(
     // ...nor serve with keys from another installation (made on a new machine, say).
     checkKeys: keysBelongHere(storage, keysDir),
   });
+  if (options.migrate ?? true) {
+    // The keyring is opened (and a new installation's first key made) now, before any
+    // request: the guard asks the database, which it cannot do from inside the
+    // transaction in which a first encryption would otherwise happen. Refused: exit 2.
+    await cipher.listKeys().catch(async (error: unknown) => {
+      await storage.close();
+      throw error;
+    });
+  }
   const mailer = chooseMailer(config, logger);
   const { blobs, close: closeBlobs } = chooseBlobStore(config);
   return {

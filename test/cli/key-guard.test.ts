@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  cpSync,
   existsSync,
   readdirSync,
   readFileSync,
@@ -126,7 +127,10 @@ describe('the key guard', () => {
     const aside = path.join(dataDir, 'org-key-0001.asc.aside');
     renameSync(keyFile, aside);
 
-    const app = await compose(config, { logger });
+    // Composing refuses outright (the keyring is opened at start); a node composed
+    // without migrating, as some commands are, finds out at /healthz.
+    await expect(compose(config, { logger })).rejects.toThrow('The org keys are missing');
+    const app = await compose(config, { logger, migrate: false });
     const portal = createPortal(app);
     try {
       const health = await portal.request('http://localhost:3000/healthz');
@@ -178,6 +182,9 @@ describe('one data folder, one installation', () => {
     const env = { DATA_DIR: dataDir, DATABASE_URL: dbFile, SEALPOST_KEY_PASSPHRASE: PASSPHRASE };
     expect((await runCli(['migrate'], env)).code).toBe(0);
     const newDir = folder();
+    // Without its keys the moved database is refused; with them it is taken on.
+    expect((await runCli(['migrate'], { ...env, DATA_DIR: newDir })).code).toBe(2);
+    cpSync(path.join(dataDir, 'keys'), path.join(newDir, 'keys'), { recursive: true });
     expect((await runCli(['migrate'], { ...env, DATA_DIR: newDir })).code).toBe(0);
     expect(readFileSync(path.join(newDir, 'installation-id'), 'utf8')).toBe(
       readFileSync(path.join(dataDir, 'installation-id'), 'utf8'),
