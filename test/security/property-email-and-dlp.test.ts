@@ -106,10 +106,13 @@ describe('property: email addresses', () => {
     const ordinary = fc
       .tuple(
         fc.stringMatching(/^[a-z0-9]([a-z0-9._+-]{0,20}[a-z0-9])?$/),
-        fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc.array(
+          // `xn--` would start a Punycode label, which must decode (UTS #46).
+          fc
+            .stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/)
+            .filter((l) => !l.startsWith('xn--')),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.constantFrom('uk', 'org', 'com', 'gov.uk', 'nhs.net', 'cymru'),
       )
       .filter(([local]) => !local.includes('..'))
