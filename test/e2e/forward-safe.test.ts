@@ -105,7 +105,14 @@ async function decide(javaScript: boolean, officerEmail: string, decision: 'Gran
     await o.page.goto(`${portal.origin}/sign-in`);
     await o.page.getByLabel('Email address').fill(officerEmail);
     await o.page.getByLabel('Password', { exact: true }).fill(OFFICER_PASSWORD);
-    await o.click('Sign in');
+    // Signed in once the POST's answer (with the session cookie) has arrived: with htmx
+    // the click returns at once.
+    await Promise.all([
+      o.page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in',
+      ),
+      o.click('Sign in'),
+    ]);
     await o.page.goto(`${portal.origin}/staff/requests`);
     await o.heading('Requests');
     expect(await o.main()).toContain('Access: was given the link');
