@@ -1,14 +1,10 @@
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
-import { createLogger } from '../../adapters/logging/logger.ts';
-import { sendMessage } from '../../core/messages/send-message.ts';
-import { streamOf } from '../../core/shared/streams.ts';
-import { makeStaff } from '../factories.ts';
 import { runCli, tempDir } from '../support/cli.ts';
+import { silentLogger, storeOneMessage } from '../support/installation.ts';
 
 // `sealpost doctor` on a healthy installation and on one with each fault an admin meets
 // (wrong passphrase, missing key, another installation's folder, a mail server that does
@@ -23,38 +19,13 @@ const line = (stdout: string, name: string) =>
 
 beforeAll(async () => {
   // An installation with a message and a file in it, as `serve` leaves one.
-  const logger = createLogger({
-    level: 'silent',
-    destination: new Writable({ write: (_c, _e, done) => done() }),
+  const app = await compose(parseConfig(env), { logger: silentLogger() });
+  await storeOneMessage(app, {
+    officer: 'officer@barnet.gov.uk',
+    subject: 'Housing assessment',
+    body: 'The assessment is attached.',
+    withFile: true,
   });
-  const config = parseConfig(env);
-  const app = await compose(config, { logger });
-  await app.cipher.listKeys();
-  const officer = makeStaff({ email: 'officer@barnet.gov.uk' });
-  await app.storage.repos.accounts.insert({ account: officer });
-  const sent = await sendMessage(
-    { ...app, publicUrl: config.publicUrl },
-    await app.settings.get(),
-    {
-      senderId: officer.id,
-      to: ['ann@example.org'],
-      cc: [],
-      subject: 'Housing assessment',
-      body: 'The assessment is attached.',
-      bodyFormat: 'text',
-      attachments: [
-        {
-          name: 'assessment.pdf',
-          contentType: 'application/pdf',
-          content: streamOf(new TextEncoder().encode('%PDF-1.4 doctor')),
-        },
-      ],
-      readOnly: false,
-      classification: null,
-      source: 'cli',
-    },
-  );
-  expect(sent.ok).toBe(true);
   await app.close();
 }, 60_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

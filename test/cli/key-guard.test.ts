@@ -9,17 +9,14 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { compose } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
 import { createPortal } from '../../adapters/http/portal.ts';
-import { createLogger } from '../../adapters/logging/logger.ts';
-import { sendMessage } from '../../core/messages/send-message.ts';
 import { streamOf } from '../../core/shared/streams.ts';
-import { makeStaff } from '../factories.ts';
 import { freePort, runCli, tempDir } from '../support/cli.ts';
+import { silentLogger, storeOneMessage } from '../support/installation.ts';
 import { postgresAvailable } from '../support/postgres.ts';
 
 // The admin who restores a backup and starts the service before copying the keys back
@@ -76,31 +73,14 @@ describe('the key guard', () => {
   it('refuses a new key over encrypted data even without a record (an installation from before the guard)', async () => {
     const dataDir = folder();
     const config = parseConfig({ DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: PASSPHRASE });
-    const logger = createLogger({
-      level: 'silent',
-      destination: new Writable({ write: (_c, _e, done) => done() }),
+    const app = await compose(config, { logger: silentLogger() });
+    // Forget the record, as a database from before this version would not have it.
+    await app.storage.repos.settings.set({ key: 'installation.first-key', value: null });
+    await storeOneMessage(app, {
+      officer: 'it@barnet.gov.uk',
+      subject: 'Sealed',
+      body: 'Only for Ann',
     });
-    const app = await compose(config, { logger });
-    await app.cipher.listKeys();
-    const officer = makeStaff({ email: 'it@barnet.gov.uk' });
-    await app.storage.repos.accounts.insert({ account: officer });
-    const sent = await sendMessage(
-      { ...app, publicUrl: config.publicUrl },
-      await app.settings.get(),
-      {
-        senderId: officer.id,
-        to: ['ann@example.org'],
-        cc: [],
-        subject: 'Sealed',
-        body: 'Only for Ann',
-        bodyFormat: 'text',
-        attachments: [],
-        readOnly: false,
-        classification: null,
-        source: 'cli',
-      },
-    );
-    expect(sent.ok).toBe(true);
     await app.storage.repos.settings.set({ key: 'installation.first-key', value: null });
     await app.close();
     rmSync(path.join(dataDir, 'keys', 'org-key-0001.asc'));
@@ -116,10 +96,7 @@ describe('the key guard', () => {
   it('shows recipients "being repaired" and /healthz unhealthy while content cannot be decrypted', async () => {
     const dataDir = folder();
     const config = parseConfig({ DATA_DIR: dataDir, SEALPOST_KEY_PASSPHRASE: PASSPHRASE });
-    const logger = createLogger({
-      level: 'silent',
-      destination: new Writable({ write: (_c, _e, done) => done() }),
-    });
+    const logger = silentLogger();
     const first = await compose(config, { logger });
     await first.cipher.listKeys();
     await first.close();
