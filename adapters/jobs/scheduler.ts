@@ -56,7 +56,8 @@ export function startJobScheduler(args: {
       result = await runJob(deps, {
         name,
         skipIfRanWithinMs: RECENT_MS,
-        options: { staleDraftDays: app.config.staleDraftDays },
+        // The orphan walk reads every blob's id and age: once a day, not every hour.
+        options: { staleDraftDays: app.config.staleDraftDays, sweepOrphans: 'daily' },
       });
     } catch (error) {
       log.error({ err: error, job: name }, 'job could not start; the next run will try again');

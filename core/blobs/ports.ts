@@ -1,3 +1,13 @@
+/** One stored blob, as `BlobStore.listStored` reports it. */
+export type StoredBlob = {
+  id: string;
+  /**
+   * When the current version was written: the end of the put that stored it (the file's
+   * modification time, the row's commit time). Orphan clean-up measures age by it.
+   */
+  storedAt: Date;
+};
+
 /**
  * Opaque byte streams by id: the encrypted bodies and attachments. A BlobStore never
  * sees plaintext; it only keeps what the Cipher produced.
@@ -15,4 +25,16 @@ export type BlobStore = {
   delete(args: { id: string }): Promise<void>;
   /** Ids in ascending order after `after`, at most `limit` of them (for rewrites and backups). */
   list(args: { after?: string; limit: number }): Promise<string[]>;
+  /**
+   * Like `list`, with when each blob was stored (for orphan clean-up). The same order
+   * and paging; a blob deleted between listing and reading its time is left out.
+   */
+  listStored(args: { after?: string; limit: number }): Promise<StoredBlob[]>;
+  /**
+   * Removes what puts that never finished left behind (a process killed mid-put): a
+   * temporary file, or chunks no blob names, written before `before`. A put still
+   * running is touched only if it began before `before`; it then fails, never stores a
+   * blob with holes. Resolves with how many puts' leftovers went.
+   */
+  sweepUnfinished(args: { before: Date }): Promise<number>;
 };

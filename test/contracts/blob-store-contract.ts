@@ -75,17 +75,141 @@ async function listAll(store: BlobStore, limit: number): Promise<string[]> {
   }
 }
 
+/** A pausable body: sends `first`, then waits for `finish()` before ending. */
+function heldStream(first: Uint8Array): {
+  body: ReadableStream<Uint8Array>;
+  finish: () => void;
+} {
+  let finish = () => {};
+  const released = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sent) {
+        sent = true;
+        controller.enqueue(first);
+        return;
+      }
+      await released;
+      controller.close();
+    },
+  });
+  return { body, finish };
+}
+
+/**
+ * What a put killed half way leaves in this store (a temporary file, chunks no blob
+ * names), last written at `at`. Each adapter does it its own way, beneath the port.
+ */
+export type AbandonPut = (args: { id: string; at: Date }) => Promise<void>;
+
 /**
  * The BlobStore contract (core/blobs/ports.ts). Every adapter, and any in-memory fake
- * core tests use, runs it. `makeStore` returns a new, empty store each time.
+ * core tests use, runs it. `makeStore` returns a new, empty store each time, and may
+ * give `abandonPut` to leave what a killed put leaves, for `sweepUnfinished`.
  *
  * Besides the port's doc comments, the contract fixes two things the port leaves
  * implicit: "ascending order" is plain code-unit order (`Array.prototype.sort`), and
  * ids outside `[A-Za-z0-9_-]` are refused with a thrown error, since an id may end up
- * in a path or an object key.
+ * in a path or an object key. Times are compared to the system clock with a second's
+ * slack: file systems keep modification times to a second or better.
  */
-export function blobStoreContract(name: string, makeStore: () => Promise<BlobStore>): void {
+export function blobStoreContract(
+  name: string,
+  makeStore: () => Promise<BlobStore>,
+  options: { abandonPut?: (store: BlobStore) => AbandonPut } = {},
+): void {
   describe(`BlobStore contract: ${name}`, () => {
+    it('lists with listStored what list lists, with when each was stored', async () => {
+      const store = await makeStore();
+      const ids = ['b', 'a2', 'Zed', '0-1', 'a_', 'a-', 'ab', 'a', 'z9', '_x', 'aa', 'A1', '9'];
+      const start = Date.now() - 1000;
+      for (const id of ids) await store.put({ id, body: streamOf(text(id)) });
+      const end = Date.now() + 1000;
+      const sorted = [...ids].sort();
+      const all = await store.listStored({ limit: 100 });
+      expect(all.map((b) => b.id)).toEqual(sorted);
+      for (const blob of all) {
+        expect(blob.storedAt).toBeInstanceOf(Date);
+        expect(blob.storedAt.getTime()).toBeGreaterThanOrEqual(start);
+        expect(blob.storedAt.getTime()).toBeLessThanOrEqual(end);
+      }
+      expect((await store.listStored({ after: 'a3', limit: 2 })).map((b) => b.id)).toEqual(
+        sorted.filter((i) => i > 'a3').slice(0, 2),
+      );
+      for (const limit of [1, 2, 5, 13]) {
+        const out: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listStored(after === undefined ? { limit } : { after, limit });
+          expect(page.length).toBeLessThanOrEqual(limit);
+          out.push(...page.map((b) => b.id));
+          if (page.length < limit) break;
+          after = page[page.length - 1]?.id;
+        }
+        expect(out).toEqual(sorted);
+      }
+      await store.delete({ id: 'a' });
+      expect((await store.listStored({ limit: 100 })).map((b) => b.id)).toEqual(
+        sorted.filter((i) => i !== 'a'),
+      );
+      await expect(store.listStored({ limit: 0 })).rejects.toThrow();
+      expect(await (await makeStore()).listStored({ limit: 10 })).toEqual([]);
+    });
+
+    it('dates a replaced blob from its new version', async () => {
+      const store = await makeStore();
+      await store.put({ id: 'again', body: streamOf(text('one')) });
+      const [first] = await store.listStored({ limit: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await store.put({ id: 'again', body: streamOf(text('two')) });
+      const [second] = await store.listStored({ limit: 1 });
+      expect(second?.id).toBe('again');
+      expect(second?.storedAt.getTime()).toBeGreaterThanOrEqual(first?.storedAt.getTime() ?? 0);
+    });
+
+    it('sweepUnfinished never touches a stored blob, nor a put still under way', async () => {
+      const store = await makeStore();
+      await store.put({ id: 'done', body: streamOf(patternBytes(5000)) });
+      const running = heldStream(patternBytes(3000, 4));
+      const put = store.put({ id: 'running', body: running.body });
+      // Let the put write its first piece before the sweep.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await store.sweepUnfinished({ before: new Date(Date.now() - 60_000) })).toBe(0);
+      running.finish();
+      expect(await put).toEqual({ size: 3000 });
+      expect(digestOf(await getBytes(store, 'running'))).toBe(sha256(patternBytes(3000, 4)));
+      // Once every put has finished, nothing is unfinished, however late `before` is.
+      expect(await store.sweepUnfinished({ before: new Date(Date.now() + 3_600_000) })).toBe(0);
+      expect(digestOf(await getBytes(store, 'done'))).toBe(sha256(patternBytes(5000)));
+      expect(await store.list({ limit: 10 })).toEqual(['done', 'running']);
+    });
+
+    if (options.abandonPut) {
+      const abandonFor = options.abandonPut;
+      it('sweepUnfinished removes what a killed put left, once last written before `before`', async () => {
+        const store = await makeStore();
+        const abandon = abandonFor(store);
+        const now = Date.now();
+        await store.put({ id: 'kept', body: streamOf(text('kept')) });
+        await abandon({ id: 'dead-old', at: new Date(now - 2 * 3_600_000) });
+        await abandon({ id: 'kept', at: new Date(now - 2 * 3_600_000) });
+        await abandon({ id: 'dead-new', at: new Date(now - 60_000) });
+        // Leftovers are no blobs: not listed, not readable.
+        expect(await store.list({ limit: 10 })).toEqual(['kept']);
+        expect((await store.listStored({ limit: 10 })).map((b) => b.id)).toEqual(['kept']);
+        expect(await store.get({ id: 'dead-old' })).toBeNull();
+        expect(await store.sweepUnfinished({ before: new Date(now - 3 * 3_600_000) })).toBe(0);
+        expect(await store.sweepUnfinished({ before: new Date(now - 3_600_000) })).toBe(2);
+        expect(await store.sweepUnfinished({ before: new Date(now - 3_600_000) })).toBe(0);
+        expect(await store.sweepUnfinished({ before: new Date(now) })).toBe(1);
+        expect(await getBytes(store, 'kept')).toEqual(text('kept'));
+        expect(await store.list({ limit: 10 })).toEqual(['kept']);
+      });
+    }
+
     it('gives back what was put, and says how many bytes it stored', async () => {
       const store = await makeStore();
       const body = patternBytes(10_000);

@@ -1,20 +1,62 @@
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlobChunks } from '../../adapters/blobs/database/chunks.ts';
 import { type DatabaseBlobStore, databaseBlobStore } from '../../adapters/blobs/database/index.ts';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import { postgresBlobChunks } from '../../adapters/storage/postgres/blob-chunks.ts';
 import { postgresStorage } from '../../adapters/storage/postgres/index.ts';
 import { sqliteBlobChunks } from '../../adapters/storage/sqlite/blob-chunks.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
+import type { BlobStore } from '../../core/blobs/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { readAll, streamOf } from '../../core/shared/streams.ts';
 import { tempDir } from '../support/cli.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { blobStoreContract, digestOf, patternBytes } from './blob-store-contract.ts';
+import {
+  type AbandonPut,
+  blobStoreContract,
+  digestOf,
+  patternBytes,
+} from './blob-store-contract.ts';
 
-blobStoreContract('fsBlobStore', async () => fsBlobStore({ dir: tempDir('sealpost-blobs-') }));
+// A killed put of the file store leaves its temporary file beside where the blob would go.
+const fsFolders = new Map<BlobStore, string>();
+blobStoreContract(
+  'fsBlobStore',
+  async () => {
+    const dir = tempDir('sealpost-blobs-');
+    const store = fsBlobStore({ dir });
+    fsFolders.set(store, dir);
+    return store;
+  },
+  {
+    abandonPut:
+      (store): AbandonPut =>
+      async ({ id, at }) => {
+        const shard = path.join(fsFolders.get(store) ?? '', id.slice(0, 2));
+        mkdirSync(shard, { recursive: true });
+        const file = path.join(shard, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
+        writeFileSync(file, 'half a blob');
+        utimesSync(file, at, at);
+      },
+  },
+);
+
+// A killed put of the database store leaves chunks of an upload no blob names.
+const chunksOf = new Map<BlobStore, BlobChunks>();
+const abandonChunks =
+  (store: BlobStore): AbandonPut =>
+  async ({ at }) => {
+    const chunks = chunksOf.get(store);
+    if (!chunks) throw new Error('no chunks for this store');
+    const uploadId = randomBytes(12).toString('base64url');
+    for (const seq of [0, 1]) {
+      await chunks.writeChunk({ uploadId, seq, data: patternBytes(100, seq + 1), at });
+    }
+  };
 
 // The database adapter runs the same suite on both dialects, with no known difference.
 // Its chunks are 64 KiB here rather than 256 KiB, so the suite's 3 MB blob spans ~50
@@ -27,18 +69,21 @@ describe('databaseBlobStore on SQLite', () => {
     for (const store of open) await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  blobStoreContract('databaseBlobStore (sqlite)', async () => {
-    const file = path.join(dir, `blobs-${++n}.db`);
-    const storage = sqliteStorage({ path: file });
-    await storage.migrate();
-    await storage.close();
-    const store = databaseBlobStore({
-      chunks: sqliteBlobChunks({ path: file }),
-      chunkBytes: 65_536,
-    });
-    open.push(store);
-    return store;
-  });
+  blobStoreContract(
+    'databaseBlobStore (sqlite)',
+    async () => {
+      const file = path.join(dir, `blobs-${++n}.db`);
+      const storage = sqliteStorage({ path: file });
+      await storage.migrate();
+      await storage.close();
+      const chunks = sqliteBlobChunks({ path: file });
+      const store = databaseBlobStore({ chunks, chunkBytes: 65_536 });
+      chunksOf.set(store, chunks);
+      open.push(store);
+      return store;
+    },
+    { abandonPut: abandonChunks },
+  );
 });
 
 if (postgresAvailable('BlobStore contract (databaseBlobStore)')) {
@@ -53,10 +98,9 @@ if (postgresAvailable('BlobStore contract (databaseBlobStore)')) {
       await storage.migrate();
       await storage.close();
       admin = postgres(database.url, { max: 1, onnotice: () => {} });
-      store = databaseBlobStore({
-        chunks: postgresBlobChunks({ url: database.url }),
-        chunkBytes: 65_536,
-      });
+      const chunks = postgresBlobChunks({ url: database.url });
+      store = databaseBlobStore({ chunks, chunkBytes: 65_536 });
+      chunksOf.set(store, chunks);
     });
     afterAll(async () => {
       await store?.close();
@@ -65,11 +109,15 @@ if (postgresAvailable('BlobStore contract (databaseBlobStore)')) {
     });
 
     // One pool for the whole suite; each test starts from empty tables.
-    blobStoreContract('databaseBlobStore (postgres)', async () => {
-      if (!admin || !store) throw new Error('the test database was not created');
-      await admin.unsafe('delete from blob_chunks; delete from blobs;');
-      return store;
-    });
+    blobStoreContract(
+      'databaseBlobStore (postgres)',
+      async () => {
+        if (!admin || !store) throw new Error('the test database was not created');
+        await admin.unsafe('delete from blob_chunks; delete from blobs;');
+        return store;
+      },
+      { abandonPut: abandonChunks },
+    );
   });
 }
 

@@ -8,11 +8,12 @@
 // types are re-exported too, so an adapter package can type itself against them
 // without reaching into Sealpost's folders. docs/adapters/ says how to write one.
 
-export type { BlobStore } from '../../core/blobs/ports.ts';
+export type { BlobStore, StoredBlob } from '../../core/blobs/ports.ts';
 export type { Cipher } from '../../core/crypto/ports.ts';
 export type { Mailer } from '../../core/mail/ports.ts';
 export type { OutboxRepository, Repositories, Storage } from '../../core/storage/ports.ts';
 export {
+  type AbandonPut,
   blobStoreContract,
   digestOf,
   patternBytes,

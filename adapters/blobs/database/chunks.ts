@@ -38,11 +38,13 @@ export type BlobChunks = {
   remove(args: { id: string }): Promise<void>;
   /** Blob ids in code-unit order (whatever the collation), after `after`, at most `limit`. */
   listIds(args: { after?: string; limit: number }): Promise<string[]>;
+  /** As `listIds`, with each blob's `stored_at` (the commit of its current version). */
+  listStored(args: { after?: string; limit: number }): Promise<{ id: string; storedAt: Date }[]>;
   /**
    * Deletes the chunks written before `before` that no blob names: puts that died half
-   * way. Returns how many chunks went.
+   * way. Returns how many chunks went, and of how many uploads.
    */
-  sweep(args: { before: Date }): Promise<number>;
+  sweep(args: { before: Date }): Promise<{ chunks: number; uploads: number }>;
   /** Closes the connection; calls after it fail. */
   close(): Promise<void>;
 };

@@ -78,7 +78,8 @@ export function databaseBlobStore(options: DatabaseBlobStoreOptions): DatabaseBl
   let lastSweep = 0;
   let sweeping: Promise<unknown> | null = null;
 
-  const sweep = () => chunks.sweep({ before: new Date(now().getTime() - abandonedAfterMs) });
+  const sweep = async () =>
+    (await chunks.sweep({ before: new Date(now().getTime() - abandonedAfterMs) })).chunks;
 
   // A sweep runs beside the put that started it; it is only tidying, so its failure
   // is left for the next one rather than failing the put.
@@ -164,6 +165,20 @@ export function databaseBlobStore(options: DatabaseBlobStoreOptions): DatabaseBl
         throw new ValidationError({ limit: 'The page size must be a whole number above 0.' });
       }
       return chunks.listIds(after === undefined ? { limit } : { after, limit });
+    },
+
+    async listStored({ after, limit }) {
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new ValidationError({ limit: 'The page size must be a whole number above 0.' });
+      }
+      return chunks.listStored(after === undefined ? { limit } : { after, limit });
+    },
+
+    // Chunks are stamped as they are written, so only a put that has run for longer
+    // than the caller's grace can lose any; its commit then fails with IncompleteUpload
+    // rather than storing a blob with holes.
+    async sweepUnfinished({ before }) {
+      return (await chunks.sweep({ before })).uploads;
     },
 
     sweep,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobStore } from '../../../core/blobs/ports.ts';
+import type { BlobStore, StoredBlob } from '../../../core/blobs/ports.ts';
 import { ConfigurationError, ValidationError } from '../../../core/shared/errors.ts';
 
 /** Options of the file-system blob store. */
@@ -20,6 +20,8 @@ const ID = /^[A-Za-z0-9_-]{1,200}$/;
 const SHARD_LENGTH = 2;
 const READ_SIZE = 256 * 1024;
 const TEMP = /^\./;
+// What `put` names its temporary files: `.<id>.<12 hex digits>.tmp`.
+const TEMP_FILE = /^\.[A-Za-z0-9_-]{1,200}\.[0-9a-f]{12}\.tmp$/;
 
 function checkId(id: unknown): string {
   if (typeof id !== 'string' || !ID.test(id)) {
@@ -64,6 +66,23 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
+/** The file's modification time, or null when it is gone (deleted since the listing). */
+async function modifiedAt(file: string): Promise<Date | null> {
+  try {
+    return (await stat(file)).mtime;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function checkLimit(limit: unknown): number {
+  if (!Number.isInteger(limit) || (limit as number) < 1) {
+    throw new ValidationError({ limit: 'The page size must be a whole number above 0.' });
+  }
+  return limit as number;
+}
+
 /**
  * Blobs as files under `dir/<first two characters of id>/<id>`. A put streams into a
  * temporary file beside the target, fsyncs it, renames it over the target and fsyncs
@@ -86,6 +105,32 @@ export function fsBlobStore(options: FsBlobStoreOptions): BlobStore {
       await syncDirectory(path.dirname(root));
     }
     return dir;
+  }
+
+  /** Ids in code-unit order after `after`, at most `limit` (a checked page size). */
+  async function listIds(after: string | undefined, limit: number): Promise<string[]> {
+    const out: string[] = [];
+    const shards = (await listDir(root)).filter((name) => !TEMP.test(name)).sort(compare);
+    for (const shard of shards) {
+      // A shard whose every id sorts at or before `after` can be skipped unread: its
+      // ids all start with the shard, so the shard orders them against `after`.
+      if (after !== undefined && compare(shard, after.slice(0, SHARD_LENGTH)) < 0) continue;
+      // Only names a put could have made: anything else in the folder (a backup tool's
+      // file, lost+found) is not a blob, and is never offered for deletion.
+      const ids = (await listDir(path.join(root, shard)))
+        .filter(
+          (name) =>
+            ID.test(name) &&
+            shardOf(name) === shard &&
+            (after === undefined || compare(name, after) > 0),
+        )
+        .sort(compare);
+      for (const id of ids) {
+        out.push(id);
+        if (out.length === limit) return out;
+      }
+    }
+    return out;
   }
 
   return {
@@ -157,24 +202,51 @@ export function fsBlobStore(options: FsBlobStoreOptions): BlobStore {
     },
 
     async list({ after, limit }) {
-      if (!Number.isInteger(limit) || limit < 1) {
-        throw new ValidationError({ limit: 'The page size must be a whole number above 0.' });
-      }
-      const out: string[] = [];
-      const shards = (await listDir(root)).filter((name) => !TEMP.test(name)).sort(compare);
-      for (const shard of shards) {
-        // A shard whose every id sorts at or before `after` can be skipped unread: its
-        // ids all start with the shard, so the shard orders them against `after`.
-        if (after !== undefined && compare(shard, after.slice(0, SHARD_LENGTH)) < 0) continue;
-        const ids = (await listDir(path.join(root, shard)))
-          .filter((name) => !TEMP.test(name) && (after === undefined || compare(name, after) > 0))
-          .sort(compare);
+      return listIds(after, checkLimit(limit));
+    },
+
+    async listStored({ after, limit }) {
+      checkLimit(limit);
+      const out: StoredBlob[] = [];
+      let from = after;
+      while (out.length < limit) {
+        const wanted = limit - out.length;
+        const ids = await listIds(from, wanted);
         for (const id of ids) {
-          out.push(id);
-          if (out.length === limit) return out;
+          // Deleted between the listing and the stat: left out, and the page topped up.
+          const storedAt = await modifiedAt(fileOf(id));
+          if (storedAt) out.push({ id, storedAt });
         }
+        if (ids.length < wanted) break;
+        from = ids[ids.length - 1];
       }
       return out;
+    },
+
+    async sweepUnfinished({ before }) {
+      // A put writes its temporary file as the bytes arrive, so the file's modification
+      // time is its last progress. One older than `before` belongs to a put that died
+      // (or stalled that long: its rename then fails, and the put with it).
+      let removed = 0;
+      for (const shard of (await listDir(root)).filter((name) => !TEMP.test(name))) {
+        const dir = path.join(root, shard);
+        let changed = false;
+        for (const name of (await listDir(dir)).filter((n) => TEMP_FILE.test(n))) {
+          const file = path.join(dir, name);
+          const written = await modifiedAt(file);
+          if (!written || written.getTime() >= before.getTime()) continue;
+          try {
+            await unlink(file);
+            removed += 1;
+            changed = true;
+          } catch (error) {
+            // Renamed into place or removed by its own put meanwhile.
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          }
+        }
+        if (changed) await syncDirectory(dir);
+      }
+      return removed;
     },
   };
 }

@@ -115,13 +115,24 @@ export function postgresBlobChunks(options: PostgresBlobChunksOptions): BlobChun
       return rows.map((row) => row.id);
     },
 
+    async listStored({ after, limit }) {
+      // The same order and index as `listIds`.
+      const byBytes = sql`${blobs.id} collate "C"`;
+      return db
+        .select({ id: blobs.id, storedAt: blobs.storedAt })
+        .from(blobs)
+        .where(after === undefined ? undefined : sql`${byBytes} > ${after}`)
+        .orderBy(byBytes)
+        .limit(limit);
+    },
+
     async sweep({ before }) {
       const live = db.select({ uploadId: blobs.uploadId }).from(blobs);
       const gone = await db
         .delete(blobChunks)
         .where(and(lt(blobChunks.writtenAt, before), notInArray(blobChunks.uploadId, live)))
-        .returning({ seq: blobChunks.seq });
-      return gone.length;
+        .returning({ uploadId: blobChunks.uploadId });
+      return { chunks: gone.length, uploads: new Set(gone.map((c) => c.uploadId)).size };
     },
 
     async close() {

@@ -145,13 +145,27 @@ export function sqliteBlobChunks(options: SqliteBlobChunksOptions): BlobChunks {
       );
     },
 
+    listStored({ after, limit }) {
+      return turn(() =>
+        db
+          .select({ id: blobs.id, storedAt: blobs.storedAt })
+          .from(blobs)
+          .where(after === undefined ? undefined : gt(blobs.id, after))
+          .orderBy(asc(blobs.id))
+          .limit(limit)
+          .all(),
+      );
+    },
+
     sweep({ before }) {
       return turn(() => {
         const live = db.select({ uploadId: blobs.uploadId }).from(blobs);
-        return db
+        const gone = db
           .delete(blobChunks)
           .where(and(lt(blobChunks.writtenAt, before), notInArray(blobChunks.uploadId, live)))
-          .run().changes;
+          .returning({ uploadId: blobChunks.uploadId })
+          .all();
+        return { chunks: gone.length, uploads: new Set(gone.map((c) => c.uploadId)).size };
       });
     },
 
