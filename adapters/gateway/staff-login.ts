@@ -1,30 +1,29 @@
-import { emailKey, normaliseEmail } from '../../core/accounts/email.ts';
-import type { PasswordHasher } from '../../core/accounts/ports.ts';
-import type { Clock } from '../../core/shared/ports.ts';
-import type { Storage } from '../../core/storage/ports.ts';
+import { type SmtpSignInDeps, signInOverSmtp } from '../../core/auth/smtp-sign-in.ts';
 import type { GatewayUser } from './smtp-gateway.ts';
 
 /** How many failed logins one client address may make per window before it must wait. */
 const MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
 
+/** What staff login needs: the composed application (its `config` gives the portal's address). */
+export type StaffLoginDeps = Omit<SmtpSignInDeps, 'publicUrl'> & { config: { publicUrl: string } };
+
 /**
  * SMTP AUTH for staff who send through the gateway from a mail client rather than a
- * council server: their Sealpost address and password. Only active staff senders
- * and admins with a password may log in, and not while their account is locked.
+ * council server: their Sealpost address and password, checked by core's
+ * `signInOverSmtp` under the same account lockout as the sign-in form (a wrong
+ * password counts against the account, a locked account is refused, both outcomes
+ * are audited with `channel: smtp`). Only active staff senders and admins may log in.
  *
- * A client address gets five failures per 15 minutes, then every login is refused
- * until the window ends, so the gateway cannot be used to guess passwords faster
- * than the portal allows. An unknown address costs one argon2 verification too, so
- * timing does not tell which addresses have accounts.
+ * On top of that, a client address gets five failures per 15 minutes, then every
+ * login from it is refused unchecked until the window ends: an extra guard that
+ * spares the password hasher, kept in memory as it only needs to hold one process.
  */
-export function staffLogin(deps: {
-  storage: Storage;
-  hasher: PasswordHasher;
-  clock: Clock;
-}): (args: { username: string; password: string; ip: string }) => Promise<GatewayUser | null> {
+export function staffLogin(
+  deps: StaffLoginDeps,
+): (args: { username: string; password: string; ip: string }) => Promise<GatewayUser | null> {
   const failures = new Map<string, { count: number; since: number }>();
-  let dummyHash: Promise<string> | null = null;
+  const signInDeps: SmtpSignInDeps = { ...deps, publicUrl: deps.config.publicUrl };
 
   const isBlocked = (ip: string, now: number) => {
     const entry = failures.get(ip);
@@ -43,27 +42,11 @@ export function staffLogin(deps: {
   };
 
   return async ({ username, password, ip }) => {
-    const now = deps.clock.now();
-    if (isBlocked(ip, now.getTime())) return null;
-    const address = normaliseEmail(username);
-    const account = address.ok
-      ? await deps.storage.repos.accounts.findByEmailKey({ emailKey: emailKey(address.email) })
-      : null;
-    const canLogIn =
-      account !== null &&
-      account.kind === 'staff' &&
-      account.status === 'active' &&
-      (account.role === 'sender' || account.role === 'admin') &&
-      account.passwordHash !== null &&
-      (account.lockedUntil === null || account.lockedUntil.getTime() <= now.getTime());
-    if (!canLogIn || account.passwordHash === null) {
-      dummyHash ??= deps.hasher.hash({ password: 'not a password of anyone' });
-      await deps.hasher.verify({ hash: await dummyHash, password });
-      return fail(ip, now.getTime());
-    }
-    const ok = await deps.hasher.verify({ hash: account.passwordHash, password });
-    if (!ok) return fail(ip, now.getTime());
+    const now = deps.clock.now().getTime();
+    if (isBlocked(ip, now)) return null;
+    const result = await signInOverSmtp(signInDeps, { username, password, ip });
+    if (!result.ok) return fail(ip, now);
     failures.delete(ip);
-    return { accountId: account.id, email: account.email };
+    return { accountId: result.account.id, email: result.account.email };
   };
 }

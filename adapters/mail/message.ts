@@ -2,6 +2,7 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { MailContent } from '../../core/mail/model.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
+import { deliveryReportMessage } from './delivery-report.ts';
 
 /** The sender every transport writes, parsed once when the transport is built. */
 export type Sender = {
@@ -63,6 +64,21 @@ export function composeOptions(args: {
   sender: Sender;
 }): Mail.Options {
   const { id, mail, sender } = args;
+  if (mail.report) {
+    // RFC 3464 / RFC 5321 4.5.5: a delivery report goes from the null sender, so a
+    // report that cannot be delivered is dropped rather than answered with another.
+    return {
+      envelope: { from: '', to: mail.to },
+      raw: deliveryReportMessage({
+        mail,
+        report: mail.report,
+        from: sender.header,
+        messageId: messageIdFor(id, sender),
+      }),
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    };
+  }
   return {
     from: sender.header,
     to: mail.to,

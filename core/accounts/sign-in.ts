@@ -1,4 +1,3 @@
-import type { AuditDetails } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { buildDeviceToken, type TrustedDevice, verifyDeviceToken } from '../auth/device-cookie.ts';
 import {
@@ -11,18 +10,18 @@ import {
   withAccountLockoutState,
 } from '../auth/lockout.ts';
 import type { DeviceLockout, Session } from '../auth/model.ts';
-import { buildLinkToken } from '../auth/one-time-tokens.ts';
 import { createSession } from '../auth/sessions.ts';
-import { prepareOutboxMail } from '../mail/outbox.ts';
-import type { Settings } from '../settings/model.ts';
-import { MINUTE_MS } from '../shared/time.ts';
+import {
+  auditSignInFailure,
+  countAccountFailure,
+  type SignInFailure,
+} from '../auth/sign-in-failures.ts';
 import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
 import type { Account } from './model.ts';
 import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from './password-policy.ts';
 import type { PasswordHasher } from './ports.ts';
-import { RESET_LINK_MINUTES } from './reset-password.ts';
 
 /** What the sign-in form sends, with what the browser holds. */
 export type SignInInput = {
@@ -56,7 +55,8 @@ export type SignInResult =
 // verification like a known one and response timing does not reveal which it was.
 const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
 
-function dummyHash(deps: Pick<AccountDeps, 'hasher' | 'secrets'>): Promise<string> {
+/** The hash an unknown address's password is checked against (also by the gateway's AUTH). */
+export function dummyHash(deps: Pick<AccountDeps, 'hasher' | 'secrets'>): Promise<string> {
   let hash = dummyHashes.get(deps.hasher);
   if (!hash) {
     hash = deps.hasher.hash({ password: deps.secrets.randomToken({ bytes: 16 }) });
@@ -65,7 +65,7 @@ function dummyHash(deps: Pick<AccountDeps, 'hasher' | 'secrets'>): Promise<strin
   return hash;
 }
 
-type Why = 'unknown' | 'password' | 'locked' | 'device-locked' | 'disabled' | 'no-password';
+type Why = SignInFailure;
 
 /**
  * Signs a person in with email and password (OWASP Authentication Cheat Sheet):
@@ -107,14 +107,14 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
     storedHash !== null && matches && input.password.length <= MAX_CHECKED_PASSWORD_LENGTH;
 
   if (!found) {
-    await auditFailure(deps, deps.storage.repos, null, input, 'unknown');
+    await auditSignInFailure(deps, deps.storage.repos, null, input, 'unknown');
     return { ok: false };
   }
 
   return deps.storage.transaction(async (repos): Promise<SignInResult> => {
     const account = await repos.accounts.findById({ id: found.id, forUpdate: true });
     if (!account) {
-      await auditFailure(deps, repos, null, input, 'unknown');
+      await auditSignInFailure(deps, repos, null, input, 'unknown');
       return { ok: false };
     }
     const now = deps.clock.now();
@@ -127,12 +127,12 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
     } else {
       // The account lock applies to browsers without a device cookie only.
       if (isLocked(account, now)) {
-        await auditFailure(deps, repos, account, input, 'locked');
+        await auditSignInFailure(deps, repos, account, input, 'locked');
         return { ok: false };
       }
       const why = whyNot(account, verified);
       if (why) {
-        await countAccountFailure(deps, repos, { account, policy, settings, input, why });
+        await countAccountFailure(deps, repos, { account, policy, settings, attempt: input, why });
         return { ok: false };
       }
     }
@@ -171,7 +171,7 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
 }
 
 /** Why a verified-or-not password does not sign this account in, or null when it does. */
-function whyNot(account: Account, verified: boolean): Why | null {
+export function whyNot(account: Account, verified: boolean): Why | null {
   if (account.passwordHash === null) return 'no-password';
   if (!verified) return 'password';
   if (account.status !== 'active') return 'disabled';
@@ -206,7 +206,7 @@ async function checkDevice(
     lockedUntil: null,
   };
   if (isLocked(counter, now)) {
-    await auditFailure(deps, repos, account, input, 'device-locked', { device: true });
+    await auditSignInFailure(deps, repos, account, input, 'device-locked', { device: true });
     return true;
   }
   const why = whyNot(account, args.verified);
@@ -228,93 +228,11 @@ async function checkDevice(
         });
       }
     }
-    await auditFailure(deps, repos, account, input, why, { device: true });
+    await auditSignInFailure(deps, repos, account, input, why, { device: true });
     return true;
   }
   if (counter.failures > 0 || counter.lockedUntil !== null) {
     await repos.deviceLockouts.save({ lockout: recordSuccess(counter) });
   }
   return false;
-}
-
-/**
- * Counts a failure against the account; the failure that locks it also queues the
- * lockout email with a reset link and writes `account.lockout`, once.
- */
-async function countAccountFailure(
-  deps: AccountDeps,
-  repos: Repositories,
-  args: {
-    account: Account;
-    policy: LockoutPolicy;
-    settings: Settings;
-    input: SignInInput;
-    why: Why;
-  },
-): Promise<void> {
-  const { account, input } = args;
-  if (args.why !== 'password') {
-    await auditFailure(deps, repos, account, input, args.why);
-    return;
-  }
-  const now = deps.clock.now();
-  const outcome = recordFailure(accountLockoutState(account), now, args.policy);
-  const updated = withAccountLockoutState(account, outcome.state);
-  await repos.accounts.update({ account: { ...updated, updatedAt: now } });
-  await auditFailure(deps, repos, account, input, 'password', { failures: outcome.state.failures });
-  if (!outcome.justLocked) return;
-
-  const { token, value } = buildLinkToken(deps, {
-    purpose: 'reset',
-    accountId: account.id,
-    email: account.email,
-    expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * MINUTE_MS),
-  });
-  const rendered = deps.templates.lockout({
-    orgName: args.settings.orgName,
-    link: `${deps.publicUrl}/reset/${value}`,
-    publicUrl: deps.publicUrl,
-    lockedMinutes: Math.round(args.policy.lockMs / MINUTE_MS),
-    linkMinutes: RESET_LINK_MINUTES,
-  });
-  // Encrypting here holds the transaction a moment longer, but only on the one
-  // failure that locks; the email must commit with the lock or not at all.
-  const mail = await prepareOutboxMail(deps, {
-    kind: 'lockout',
-    mail: { to: account.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },
-  });
-  await repos.tokens.insert({ token });
-  await repos.outbox.insert({ mail });
-  await recordAudit(deps, repos, {
-    action: 'account.lockout',
-    actorId: null,
-    actorLabel: null,
-    ip: input.ip,
-    targetType: 'account',
-    targetId: account.id,
-    details: { scope: 'account', until: outcome.state.lockedUntil?.toISOString() ?? null },
-  });
-}
-
-/**
- * Writes `account.signin-failed`. The typed address is not recorded for unknown
- * accounts: people sometimes type their password into the email field.
- */
-async function auditFailure(
-  deps: AccountDeps,
-  repos: Repositories,
-  account: Account | null,
-  input: SignInInput,
-  why: Why,
-  extra: AuditDetails = {},
-): Promise<void> {
-  await recordAudit(deps, repos, {
-    action: 'account.signin-failed',
-    actorId: null,
-    actorLabel: account?.email ?? null,
-    ip: input.ip,
-    targetType: 'account',
-    targetId: account?.id ?? null,
-    details: { reason: why, ...extra },
-  });
 }

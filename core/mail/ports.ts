@@ -99,4 +99,14 @@ export type MailTemplates = {
     attachmentNames: string[];
     link: string;
   }): RenderedMail;
+  /**
+   * The readable part of a delivery status notification: the mail with `subject`,
+   * received at `arrivalDate`, did not reach these recipients; each with the server's
+   * reply and whether the refusal was only temporary (then: send it to them again).
+   */
+  deliveryReport(args: {
+    subject: string;
+    arrivalDate: Date;
+    recipients: Array<{ address: string; temporary: boolean; reply: string }>;
+  }): RenderedMail;
 };

@@ -1,5 +1,6 @@
 import type { MailTemplates } from '../../core/mail/ports.ts';
 import { escapeHtml } from '../escape.ts';
+import { englishDeliveryReport } from './delivery-report.ts';
 
 /**
  * English wording of Sealpost's emails. The notification never carries content: a
@@ -171,6 +172,8 @@ export const englishMailTemplates: MailTemplates = {
     ]);
     return { subject: `Secure reply: ${subject}`, text, html };
   },
+
+  deliveryReport: englishDeliveryReport,
 };
 
 /** The line every account email ends with: how to tell it from a phishing copy. */

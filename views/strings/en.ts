@@ -1,6 +1,7 @@
 import { PASSWORD_ADVICE } from '../../core/accounts/password-policy.ts';
 import { admin } from './en/admin.ts';
 import { compose } from './en/compose.ts';
+import { deliveryReport } from './en/delivery-report.ts';
 import { help } from './en/help.ts';
 import { info } from './en/info.ts';
 import { mailbox } from './en/mailbox.ts';
@@ -251,6 +252,9 @@ export const en = {
 
   help,
   info,
+
+  /** The delivery report the gateway emails a sender when some recipients were refused. */
+  deliveryReport,
 
   errors: {
     notFound: {

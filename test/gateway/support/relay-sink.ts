@@ -1,7 +1,13 @@
 import { SMTPServer } from 'smtp-server';
 
 /** One mail as the relay target received it: the envelope and the exact bytes. */
-export type RelayedMail = { from: string; to: string[]; raw: Buffer };
+export type RelayedMail = {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  /** BODY= ('7bit' or '8bitmime') and SMTPUTF8 as given with MAIL FROM. */
+  params: { body: string; smtpUtf8: boolean };
+};
 
 /** A real SMTP server (smtp-server) standing in for the council's mail server. */
 export type RelaySink = {
@@ -10,6 +16,8 @@ export type RelaySink = {
   received: RelayedMail[];
   /** While set, every DATA is answered with this code and text. */
   refuse: { code: number; message: string } | null;
+  /** RCPT TO of these addresses (lower case) is answered with the code and text. */
+  refuseRecipients: Map<string, { code: number; message: string }>;
   close(): Promise<void>;
 };
 
@@ -20,6 +28,7 @@ export function startRelaySink(): Promise<RelaySink> {
     url: '',
     received: [],
     refuse: null,
+    refuseRecipients: new Map(),
     close: async () => {},
   };
   const server = new SMTPServer({
@@ -27,6 +36,13 @@ export function startRelaySink(): Promise<RelaySink> {
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      const refusal = sink.refuseRecipients.get(address.address.toLowerCase());
+      if (!refusal) return callback();
+      const error = new Error(refusal.message) as Error & { responseCode: number };
+      error.responseCode = refusal.code;
+      callback(error);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,6 +56,10 @@ export function startRelaySink(): Promise<RelaySink> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          params: {
+            body: session.envelope.bodyType ?? '7bit',
+            smtpUtf8: session.envelope.smtpUtf8 === true,
+          },
         });
         callback(null);
       });

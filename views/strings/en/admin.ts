@@ -335,6 +335,7 @@ export const admin = {
       unretrieved: 'Unopened message notice',
       'internal-delivery': 'Reply to staff',
       'email-code': 'Code to check an email address',
+      'delivery-report': 'Report of mail not delivered',
     },
     retry: 'Try again',
     retryNamed: (to: string) => ` the email to ${to}`,
