@@ -78,8 +78,16 @@ export type Config = {
   staleDraftDays: number;
   /** Where clamd listens, when attachments are to be scanned for malware. */
   clamd: { socketPath: string } | { host: string; port: number } | null;
-  /** The UK DLP policy: which detectors run and how many matches trigger each. */
-  dlp: { enabled: boolean; detectors: string[]; thresholds: Record<string, number> };
+  /**
+   * The UK DLP policy: which detectors run, how many matches trigger each, and what
+   * becomes of a mail with a file that cannot be read (`encrypt` it, or `ignore` the file).
+   */
+  dlp: {
+    enabled: boolean;
+    detectors: string[];
+    thresholds: Record<string, number>;
+    whenUnsure: 'encrypt' | 'ignore';
+  };
 };
 
 /** Every problem found in the environment, each with how to fix it. */
@@ -263,6 +271,7 @@ const schema = z.object({
   CLASSIFICATION_LABELS: list,
   DLP: bool('DLP', false),
   DLP_DETECTORS: list,
+  DLP_WHEN_UNSURE: oneOf('DLP_WHEN_UNSURE', ['encrypt', 'ignore'] as const, 'encrypt'),
   DLP_THRESHOLDS: z
     .string()
     .optional()
@@ -489,7 +498,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         ? { host: e.CLAMD_HOST.trim(), port: e.CLAMD_PORT }
         : null,
     classification: { enabled: e.CLASSIFICATION, labels: e.CLASSIFICATION_LABELS },
-    dlp: { enabled: e.DLP, detectors: e.DLP_DETECTORS, thresholds: e.DLP_THRESHOLDS },
+    dlp: {
+      enabled: e.DLP,
+      detectors: e.DLP_DETECTORS,
+      thresholds: e.DLP_THRESHOLDS,
+      whenUnsure: e.DLP_WHEN_UNSURE,
+    },
   };
 }
 
