@@ -168,6 +168,7 @@ export function makeAttachment(overrides: Partial<Attachment> = {}): Attachment 
     nameEnc: bytes('report.pdf'),
     contentType: 'application/pdf',
     size: 2048,
+    inline: false,
     blobId: `blob-${newId()}`,
     createdAt: FIXED_NOW,
     ...overrides,

@@ -10,6 +10,9 @@ import {
   type MessageText,
 } from 'mailparser';
 import type { InboundAttachment } from '../../core/gateway/ports.ts';
+import { cleanLine } from '../../core/shared/clean-text.ts';
+import { type ExtractInput, extractTexts, MAX_EXTRACT_BYTES } from './extract/extract-text.ts';
+import { type Damage, findDamage } from './mime-damage.ts';
 
 /** What the first reading of a mail found: everything but the attachments' bytes. */
 export type ParsedMail = {
@@ -21,11 +24,27 @@ export type ParsedMail = {
   ccHeader: string[];
   /** Lower-case header name -> decoded values, in order. */
   headers: Record<string, string[]>;
-  /** The plain text body, or text made from the HTML body. */
+  /** Every plain text part, in order, and the text of HTML parts that have no plain alternative. */
   text: string;
+  /**
+   * Every HTML part and every plain part outside an alternative, in order (plain ones
+   * as escaped HTML): what a mail client shows. Untrusted: made safe before it is stored.
+   */
   html: string | null;
-  /** Attachments in MIME order, with the text of text-like ones for the DLP rules. */
-  attachments: Array<InboundAttachment & { text: string | null }>;
+  /** Attachments in MIME order, with the text read from them for the DLP rules. */
+  attachments: ParsedAttachment[];
+  /** Broken MIME that the parser read without an error but not whole (see mime-damage.ts). */
+  damage: Damage;
+};
+
+/** One attachment as read: what the policy sees, and what places it in the body. */
+export type ParsedAttachment = InboundAttachment & {
+  text: string | null;
+  unreadable: boolean;
+  /** The Content-ID without angle brackets, lower case, or null. */
+  contentId: string | null;
+  /** Marked inline, or part of a multipart/related body: a candidate for the body. */
+  inline: boolean;
 };
 
 /** The outcome of reading: the mail, or a sentence saying why it cannot be read. */
@@ -37,15 +56,12 @@ export type ReadResult = { ok: true; mail: ParsedMail } | { ok: false; reason: s
 const PARSER_OPTIONS: MailParserOptions = {
   ignoreEmbedded: true,
   checksumAlgo: false,
-  skipTextToHtml: true,
+  // Plain parts outside an alternative (a disclaimer, a second text part) are joined
+  // into the HTML body in order, so they are shown, not lost.
+  skipTextToHtml: false,
   skipImageLinks: true,
   maxHtmlLengthToParse: 20_000_000,
 };
-
-/** How much of a text-like attachment the policy sees (DLP rules read it). */
-const MAX_ATTACHMENT_TEXT = 1024 * 1024;
-
-const TEXT_LIKE = /^(text\/|application\/(json|xml|csv|x-csv|rtf)$)/i;
 
 const EXTENSIONS: Record<string, string> = {
   'application/ms-tnef': '.dat',
@@ -68,12 +84,7 @@ export function attachmentName(
   part: { filename?: string; contentType: string },
   n: number,
 ): string {
-  const given = (part.filename ?? '')
-    .split(/[\\/]/)
-    .pop()
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-    ?.replace(/[\x00-\x1f\x7f]/g, '')
-    .trim();
+  const given = cleanLine((part.filename ?? '').split(/[\\/]/).pop() ?? '');
   if (given && given !== '.' && given !== '..') return given.slice(0, 200);
   const type = typeOf(part);
   if (type === 'application/ms-tnef') return 'winmail.dat';
@@ -118,32 +129,57 @@ function headerRecord(
   headers: Map<string, HeaderValue>,
   lines: HeaderLines,
 ): Record<string, string[]> {
+  const rawValues = new Map<string, string[]>();
+  for (const { key, line } of lines) {
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    const list = rawValues.get(key);
+    if (list) list.push(value);
+    else rawValues.set(key, [value]);
+  }
   const record: Record<string, string[]> = {};
-  for (const { key } of lines) {
-    if (record[key]) continue;
+  for (const [key, values] of rawValues) {
     const parsed = headers.get(key);
+    // mailparser keeps one value of headers such as Subject; a mail with two Subject
+    // headers shows one, and the policy must read both, so each line is decoded here.
+    const single = parsed === undefined ? [] : headerStrings(parsed);
     record[key] =
       parsed === undefined
-        ? lines
-            .filter((l) => l.key === key)
-            .map((l) =>
-              l.line
-                .slice(l.line.indexOf(':') + 1)
-                .replace(/\r?\n[ \t]+/g, ' ')
-                .trim(),
-            )
-        : headerStrings(parsed);
+        ? values
+        : values.length > single.length
+          ? values.map(decodeEncodedWords)
+          : single;
   }
   return record;
 }
 
-function decodeText(bytes: Buffer, charset: string | undefined): string {
-  try {
-    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
-  } catch {
-    // An unknown charset label: read it as UTF-8 rather than not at all.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+/** Decodes RFC 2047 encoded words (`=?utf-8?B?...?=`, `=?iso-8859-1?Q?...?=`) in a header value. */
+export function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?)/g, '$1')
+    .replace(
+      /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g,
+      (whole, charset: string, kind: string, text: string) => {
+        try {
+          const bytes =
+            kind.toUpperCase() === 'B'
+              ? Buffer.from(text, 'base64')
+              : Buffer.from(
+                  text
+                    .replace(/_/g, ' ')
+                    .replace(/=([0-9a-fA-F]{2})/g, (_m, hex: string) =>
+                      String.fromCharCode(Number.parseInt(hex, 16)),
+                    ),
+                  'latin1',
+                );
+          return new TextDecoder(charset.split('*')[0]).decode(bytes);
+        } catch {
+          return whole;
+        }
+      },
+    );
 }
 
 function charsetOf(part: AttachmentStream): string | undefined {
@@ -164,6 +200,7 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 /** The parsed mail from what the parser gathered. */
 function collect(
+  raw: readonly Buffer[],
   parser: MailParser,
   lines: HeaderLines,
   body: MessageText | null,
@@ -171,6 +208,17 @@ function collect(
 ): ParsedMail {
   const from = addresses(parser.from)[0];
   const emails = (list: EmailAddress[]) => list.flatMap((a) => (a.address ? [a.address] : []));
+  const type = parser.headers ? parser.headers.get('content-type') : undefined;
+  const structured = type && typeof type === 'object' && 'value' in type && 'params' in type;
+  const text = str(body?.text);
+  const html = typeof body?.html === 'string' ? body.html : null;
+  const damage = findDamage(raw, {
+    text,
+    html,
+    attachments,
+    contentType: structured ? str(type.value) : null,
+    boundary: structured ? str((type.params as Record<string, string>).boundary) || null : null,
+  });
   return {
     messageId: str(parser.messageId).trim() || null,
     subject: str(parser.subject),
@@ -178,9 +226,10 @@ function collect(
     toHeader: emails(addresses(parser.to)),
     ccHeader: emails(addresses(parser.cc)),
     headers: headerRecord(parser.headers || new Map<string, HeaderValue>(), lines),
-    text: str(body?.text),
-    html: typeof body?.html === 'string' ? body.html : null,
+    text,
+    html,
     attachments,
+    damage,
   };
 }
 
@@ -201,6 +250,7 @@ export function readMail(raw: readonly Buffer[]): Promise<ReadResult> {
     };
     const parser = new MailParser(PARSER_OPTIONS);
     const attachments: ParsedMail['attachments'] = [];
+    const files: ExtractInput[] = [];
     let body: MessageText | null = null;
     let lines: HeaderLines = [];
     parser.on('headerLines', (value: HeaderLines) => {
@@ -225,21 +275,27 @@ export function readMail(raw: readonly Buffer[]): Promise<ReadResult> {
         contentType: typeOf(data),
         size: 0,
         text: null as string | null,
+        unreadable: false,
+        contentId: str(data.contentId).trim().replace(/^<|>$/g, '').toLowerCase() || null,
+        inline: data.contentDisposition === 'inline' || data.related === true,
       };
       attachments.push(entry);
-      const keepText = TEXT_LIKE.test(entry.contentType);
+      const file: ExtractInput = {
+        name: entry.name,
+        contentType: entry.contentType,
+        charset: charsetOf(data),
+        bytes: null,
+      };
+      files.push(file);
       const kept: Buffer[] = [];
-      let keptBytes = 0;
       data.content.on('data', (chunk: Buffer) => {
         entry.size += chunk.length;
-        if (keepText && keptBytes < MAX_ATTACHMENT_TEXT) {
-          const piece = chunk.subarray(0, MAX_ATTACHMENT_TEXT - keptBytes);
-          kept.push(piece);
-          keptBytes += piece.length;
-        }
+        // Kept for reading only while small enough; a larger file is not read (unreadable).
+        if (entry.size <= MAX_EXTRACT_BYTES) kept.push(chunk);
+        else kept.length = 0;
       });
       data.content.on('end', () => {
-        if (keepText) entry.text = decodeText(Buffer.concat(kept), charsetOf(data));
+        if (entry.size <= MAX_EXTRACT_BYTES) file.bytes = Buffer.concat(kept);
         data.release?.();
       });
       data.content.on('error', (error) => finish({ ok: false, reason: readFailure(error) }));
@@ -249,11 +305,17 @@ export function readMail(raw: readonly Buffer[]): Promise<ReadResult> {
       parser.destroy();
     });
     parser.on('end', () => {
-      try {
-        finish({ ok: true, mail: collect(parser, lines, body, attachments) });
-      } catch (error) {
-        finish({ ok: false, reason: readFailure(error) });
-      }
+      extractTexts(files)
+        .then((texts) => {
+          texts.forEach((read, i) => {
+            const entry = attachments[i];
+            if (!entry) return;
+            entry.text = read.text;
+            entry.unreadable = read.unreadable;
+          });
+          finish({ ok: true, mail: collect(raw, parser, lines, body, attachments) });
+        })
+        .catch((error: unknown) => finish({ ok: false, reason: readFailure(error) }));
     });
     const source = Readable.from(raw);
     source.on('error', (error) => finish({ ok: false, reason: readFailure(error) }));

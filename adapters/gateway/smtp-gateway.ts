@@ -11,8 +11,9 @@ import type { ReceivedMail } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import { lineEndingNormaliser } from './line-endings.ts';
+import { policyView, secureContent } from './mail-content.ts';
 import { clientNetworks } from './networks.ts';
-import { readMail, streamAttachments } from './parse-mail.ts';
+import { readMail } from './parse-mail.ts';
 
 /** A staff member who logged in over SMTP (AUTH). */
 export type GatewayUser = { accountId: string; email: string };
@@ -119,7 +120,12 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
     authMethods: ['PLAIN', 'LOGIN'],
     // Without a certificate of our own there is no STARTTLS (smtp-server would use its
     // built-in one, whose key is public) and so no AUTH, which is only allowed over TLS.
+    // With one, AUTH is switched on per connection only once STARTTLS is done (onSecure).
     disabledCommands: tls ? (canLogIn ? [] : ['AUTH']) : ['STARTTLS', 'AUTH'],
+    // 8BITMIME and SMTPUTF8 stay advertised: the client's BODY= and SMTPUTF8 are passed
+    // on to the relay. DSN is not: its NOTIFY, RET, ENVID and ORCPT would be promises
+    // the gateway does not keep (it sends its own delivery report on every failure).
+    hideDSN: true,
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
     disableReverseLookup: true,
@@ -128,9 +134,20 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
     closeTimeout: 5_000,
 
     onConnect(session, callback) {
+      // RFC 4954, 4 and RFC 3207: a password only over TLS. smtp-server would list AUTH in
+      // a plain connection's EHLO (and answer 538 when it is tried), inviting a client to
+      // send its password in clear first; so until STARTTLS, AUTH is not offered at all
+      // for this connection, and the command is refused as unknown without being read.
+      if (canLogIn && !session.secure) session.disabledCommands = ['AUTH'];
       if (isTrusted(session) || canLogIn) return callback();
       logger.info({ ip: session.remoteAddress }, 'gateway refused a client outside its networks');
       callback(smtpError(554, "This gateway takes mail only from the council's own mail servers."));
+    },
+
+    onSecure(_socket, session, callback) {
+      // STARTTLS is done: from the next EHLO on, AUTH is listed and taken.
+      if (canLogIn) session.disabledCommands = [];
+      callback();
     },
 
     onAuth(auth, session, callback) {
@@ -142,6 +159,8 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
             'Login failed: wrong address or password, or too many attempts (try again later).',
           ),
         );
+      // Never reached before STARTTLS (AUTH is off until then); kept so it never could be.
+      if (!session.secure) return callback(smtpError(538, 'Must issue a STARTTLS command first.'));
       if (!authenticate || (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')) return refuse();
       authenticate({
         username: auth.username ?? '',
@@ -264,30 +283,27 @@ async function receive(
     throw smtpError(554, `This mail cannot be read: ${read.reason}`);
   }
   const parsed = read.mail;
+  const content = secureContent(parsed, chunks);
   const mailFrom = session.envelope.mailFrom;
   const mail: ReceivedMail = {
     envelopeFrom: mailFrom ? mailFrom.address : '',
     envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+    envelopeParams: {
+      body: session.envelope.bodyType === '8bitmime' ? '8BITMIME' : '7BIT',
+      smtpUtf8: session.envelope.smtpUtf8 === true,
+    },
     messageId: parsed.messageId,
     rawSha256: sha256.digest('hex'),
     fromHeader: parsed.fromHeader,
     toHeader: parsed.toHeader,
     ccHeader: parsed.ccHeader,
-    inbound: {
+    inbound: policyView(parsed, content, {
       from: mailFrom ? mailFrom.address : '',
       to: session.envelope.rcptTo.map((r) => r.address),
-      subject: parsed.subject,
-      headers: parsed.headers,
-      text: parsed.text,
-      attachments: parsed.attachments,
-    },
-    html: parsed.html,
-    attachments: parsed.attachments.map(({ name, contentType, size }) => ({
-      name,
-      contentType,
-      size,
-    })),
-    openAttachments: () => streamAttachments(chunks, parsed.attachments.length),
+    }),
+    body: content.body,
+    attachments: content.parts,
+    openAttachments: () => content.open(),
     raw: chunks,
     ip: session.remoteAddress,
   };
@@ -311,17 +327,36 @@ async function receive(
             stored: outcome.stored.length,
             duplicates: outcome.duplicates,
             relayed: outcome.relayed,
+            unreached: outcome.unreached?.count ?? 0,
           }
         : { code: outcome.code }),
       bytes: stream.byteLength,
       bareLineEndings: lines.rewritten,
+      ...(content.damaged ? { brokenMime: true } : {}),
+      ...(content.htmlRefused ? { htmlRefused: content.htmlRefused } : {}),
       ms: Date.now() - started,
     },
     'gateway mail',
   );
   if (outcome.kind !== 'accepted') throw smtpError(outcome.code, outcome.message);
-  if (outcome.action === 'relay') return 'Accepted: passed on to the council mail server.';
-  return outcome.duplicates > 0 && outcome.stored.length === 0
-    ? 'Accepted: this mail was already stored as a secure message.'
-    : 'Accepted: stored as a secure message.';
+  return acceptedReply(outcome);
+}
+
+/**
+ * The text of the 250. When the relay refused some recipients it says so, and whether
+ * the sender was sent a delivery report naming them: a 250 never hides a loss.
+ */
+function acceptedReply(outcome: Extract<AcceptOutcome, { kind: 'accepted' }>): string {
+  const done =
+    outcome.action === 'relay'
+      ? 'Accepted: passed on to the council mail server.'
+      : outcome.duplicates > 0 && outcome.stored.length === 0
+        ? 'Accepted: this mail was already stored as a secure message.'
+        : 'Accepted: stored as a secure message.';
+  const unreached = outcome.unreached;
+  if (!unreached) return done;
+  const who = unreached.count === 1 ? '1 recipient' : `${unreached.count} recipients`;
+  return unreached.reported
+    ? `${done} But the council mail server refused ${who}: a delivery report was sent to the sender.`
+    : `${done} But the council mail server refused ${who}, and the mail has no return address for a report.`;
 }

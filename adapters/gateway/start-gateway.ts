@@ -55,6 +55,7 @@ export function pluginSettingsFrom(config: Sealpost['config']): PluginSettings {
   if (config.dlp.enabled) {
     settings.dlp = {
       thresholds: config.dlp.thresholds,
+      whenUnsure: config.dlp.whenUnsure,
       ...(config.dlp.detectors.length > 0 ? { detectors: config.dlp.detectors } : {}),
     };
   }

@@ -1,7 +1,51 @@
 import sanitizeHtml from 'sanitize-html';
+import type { HtmlSafety } from '../../core/lifecycle/safe-bodies.ts';
+import { htmlToPlainText, nestsDeeperThan } from './html-shape.ts';
 
 /**
- * Makes the HTML body of a message safe to put inside a portal page. Messages come
+ * The deepest nesting of elements kept. Real mail nests a few dozen levels (Outlook's
+ * tables in tables reach about 40); the sanitiser's cost grows faster than linearly
+ * with depth, so deeper HTML is refused before it is parsed and the text shown instead.
+ */
+export const MAX_HTML_DEPTH = 200;
+
+/** The largest HTML body made safe (characters); a larger one is refused, its text shown. */
+export const MAX_HTML_LENGTH = 2 * 1024 * 1024;
+
+/** Why an HTML body was not kept as HTML. */
+export type HtmlRefusal = 'too-deep' | 'too-large';
+
+/**
+ * The result of making a mail's HTML safe once, when it is accepted: the HTML to store
+ * and show as it is (never sanitised again), and the inline parts it places. An inline
+ * image `cid:` reference to a part of the mail becomes `cid:N`, N the part's position
+ * among the message's files, which the page turns into a link to that file; `placed`
+ * lists those positions.
+ */
+export type SafeHtml =
+  | { ok: true; html: string; placed: Set<number> }
+  | { ok: false; reason: HtmlRefusal };
+
+/**
+ * Makes an inbound HTML body safe, in bounded time: refuses it, without parsing it,
+ * when it is longer than MAX_HTML_LENGTH or nests deeper than MAX_HTML_DEPTH (a linear
+ * pre-scan), and otherwise sanitises it with `sanitiseMessageHtml`. `inline` maps a
+ * Content-ID (without angle brackets, any case) to the position of its part.
+ */
+export function makeHtmlSafe(
+  html: string,
+  inline: ReadonlyMap<string, number> = new Map(),
+): SafeHtml {
+  if (html.length > MAX_HTML_LENGTH) return { ok: false, reason: 'too-large' };
+  if (nestsDeeperThan(html, MAX_HTML_DEPTH)) return { ok: false, reason: 'too-deep' };
+  const placed = new Set<number>();
+  return { ok: true, html: sanitiseMessageHtml(html, { inline, placed }), placed };
+}
+
+/**
+ * Makes the HTML body of a message safe to put inside a portal page. Run once, when
+ * the mail is accepted (through `makeHtmlSafe`, which bounds its cost); the stored
+ * result is shown as it is, so a page view never runs it. Messages come
  * from the SMTP gateway as whatever Outlook or a mail merge produced, so the body is
  * untrusted markup shown on a signed-in page: anything that could run, load, submit or
  * pass itself off as the portal must go. The rules are an allowlist (decision 0012):
@@ -20,8 +64,59 @@ import sanitizeHtml from 'sanitize-html';
  *
  * The CSP (no inline script or style) is the second line of defence behind this one.
  */
-export function sanitiseMessageHtml(html: string): string {
-  return sanitizeHtml(html, OPTIONS);
+export function sanitiseMessageHtml(
+  html: string,
+  cids: { inline: ReadonlyMap<string, number>; placed: Set<number> } = {
+    inline: new Map(),
+    placed: new Set(),
+  },
+): string {
+  return sanitizeHtml(html, {
+    ...OPTIONS,
+    transformTags: {
+      ...OPTIONS.transformTags,
+      img: (tagName, attribs) => imageTag(tagName, attribs, cids),
+    },
+  });
+}
+
+/** A Content-ID as a `cid:` URL gives it (RFC 2392: percent-encoded, no angle brackets). */
+function contentIdOf(src: string): string {
+  let id = src.slice(4).trim();
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // Not percent-encoded after all: use it as it is.
+  }
+  return id.replace(/^<|>$/g, '').toLowerCase();
+}
+
+/**
+ * An image keeps an inline data: source, or a cid: source that names an inline part
+ * of the mail (rewritten to `cid:N`, its position); anything else loses its source and
+ * goes (exclusiveFilter), so no image is ever fetched from elsewhere.
+ */
+function imageTag(
+  tagName: string,
+  attribs: sanitizeHtml.Attributes,
+  cids: { inline: ReadonlyMap<string, number>; placed: Set<number> },
+): sanitizeHtml.Tag {
+  const out: sanitizeHtml.Attributes = {};
+  const src = (attribs.src ?? '').trim();
+  if (IMAGE_DATA_URI.test(src)) out.src = src.replace(/\s+/g, '');
+  else if (/^cid:/i.test(src)) {
+    const position = cids.inline.get(contentIdOf(src));
+    if (position !== undefined) {
+      out.src = `cid:${position}`;
+      cids.placed.add(position);
+    }
+  }
+  out.alt = attribs.alt ?? '';
+  for (const name of ['width', 'height'] as const) {
+    const value = attribs[name];
+    if (value && DIMENSION.test(value)) out[name] = value;
+  }
+  return { tagName, attribs: out };
 }
 
 const HEADING = 'h3';
@@ -106,7 +201,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     ol: ['start'],
   },
   allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['data'] },
+  allowedSchemesByTag: { img: ['data', 'cid'] },
   allowedSchemesAppliedToAttributes: ['href', 'src'],
   allowProtocolRelative: false,
   allowedStyles: {},
@@ -133,18 +228,18 @@ const OPTIONS: sanitizeHtml.IOptions = {
       }
       return { tagName, attribs: out };
     },
-    img: (tagName, attribs) => {
-      const out: sanitizeHtml.Attributes = {};
-      const src = attribs.src ?? '';
-      if (IMAGE_DATA_URI.test(src)) out.src = src.replace(/\s+/g, '');
-      out.alt = attribs.alt ?? '';
-      for (const name of ['width', 'height'] as const) {
-        const value = attribs[name];
-        if (value && DIMENSION.test(value)) out[name] = value;
-      }
-      return { tagName, attribs: out };
-    },
   },
   // An image that lost its source (remote, or a type we do not show) goes entirely.
   exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+};
+
+/**
+ * The HTML-safety port of the lifecycle jobs (core/lifecycle/safe-bodies.ts): the
+ * same rule as intake, and the text when the HTML is refused.
+ */
+export const htmlSafety: HtmlSafety = {
+  makeSafe(html) {
+    const safe = makeHtmlSafe(html);
+    return safe.ok ? { ok: true, html: safe.html } : { ok: false, text: htmlToPlainText(html) };
+  },
 };

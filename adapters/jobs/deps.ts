@@ -1,6 +1,7 @@
 import type { LifecycleDeps } from '../../core/lifecycle/deps.ts';
 import type { SubjectDeps } from '../../core/subjects/deps.ts';
 import type { Sealpost } from '../compose.ts';
+import { htmlSafety } from '../html/sanitise-html.ts';
 import { mailComposerEml } from '../subjects/eml-writer.ts';
 import { englishUnretrievedNotice } from './unretrieved-notice-mail.ts';
 
@@ -46,6 +47,7 @@ export async function lifecycleDepsFrom(
     unretrievedNotice: englishUnretrievedNotice,
     ...(options.withMailer ? { mailer: app.mailer } : {}),
     logger: app.logger,
+    htmlSafety,
   };
 }
 

@@ -1,5 +1,6 @@
 import { recordAudit } from '../audit/record.ts';
 import type { OneTimeToken } from '../auth/model.ts';
+import { cleanLine } from '../shared/clean-text.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import { addDays } from '../shared/time.ts';
 import type { Storage } from '../storage/ports.ts';
@@ -40,9 +41,10 @@ export async function createStaffAccount(
   const issues: Record<string, string> = {};
   const normalised = normaliseEmail(input.email);
   if (!normalised.ok) issues.email = `Enter a valid email address: ${normalised.reason}`;
-  const name = input.name.trim();
+  // Invisible and bidi-override characters go, so a name cannot read backwards.
+  const name = cleanLine(input.name);
   if (name === '') issues.name = 'Enter a name.';
-  else if (name.length > 100 || /[\r\n<>]/.test(name))
+  else if (name.length > 100 || /[\r\n<>]/.test(input.name.trim()))
     issues.name = 'The name must be one line of at most 100 characters, without < or >.';
   if (!normalised.ok || Object.keys(issues).length > 0) return { ok: false, issues };
 

@@ -10,7 +10,9 @@ import {
   sendMessage,
 } from '../messages/send-message.ts';
 import type { Settings } from '../settings/model.ts';
+import { cleanLineMax } from '../shared/clean-text.ts';
 import { gatewayDedupeKey } from './dedupe.ts';
+import { queueDeliveryReport } from './delivery-report.ts';
 import type { Policy, PolicyDecision, ReceivedMail, Relay } from './ports.ts';
 
 /** What accepting inbound mail needs: everything sending needs, the policy and the relay. */
@@ -39,6 +41,12 @@ export type AcceptOutcome =
       duplicates: number;
       /** Recipients the mail was relayed to. */
       relayed: number;
+      /**
+       * Recipients the relay refused while it took the mail for the others, and whether
+       * the sender was sent a delivery report naming them (not for the null sender).
+       * Absent when every recipient was reached.
+       */
+      unreached?: { count: number; reported: boolean };
     }
   | { kind: 'deferred'; code: 451; message: string }
   | { kind: 'rejected'; code: 550 | 552 | 554; message: string };
@@ -52,14 +60,8 @@ async function decide(policy: Policy, mail: ReceivedMail): Promise<PolicyDecisio
   return decision.action === 'abstain' ? { action: 'relay', reasons: decision.reasons } : decision;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-const CONTROL = /[\x00-\x1f\x7f]+/g;
-
-/** One line of plain text, at most `max` characters, control characters removed. */
-function oneLine(value: string, max: number): string {
-  const line = value.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
-}
+/** One line of plain text, at most `max` characters, invisible and bidi controls removed. */
+const oneLine = cleanLineMax;
 
 /** The subject of the secure message: the policy's rewrite, or the mail's own. */
 function secureSubject(decision: PolicyDecision, mail: ReceivedMail): string {
@@ -193,11 +195,12 @@ async function storePart(
       to: part.to,
       cc: part.cc,
       subject: args.subject,
-      body: mail.html ?? mail.inbound.text,
-      bodyFormat: mail.html === null ? 'text' : 'html',
+      body: mail.body.content,
+      bodyFormat: mail.body.format,
       attachments: mail.attachments.map((a, i) => ({
         name: a.name,
         contentType: a.contentType,
+        kind: a.kind,
         content: opened.streams[i] as ReadableStream<Uint8Array>,
       })),
       readOnly: false,
@@ -220,34 +223,78 @@ async function storePart(
   return { ok: true, messageId: result.messageId };
 }
 
-/** Relays the mail to `to`, mapping the relay's answer to an outcome. */
+/**
+ * What relaying did: the mail reached at least one recipient (`unreached` says how many
+ * the relay refused and whether the sender was sent a report), or an outcome to answer
+ * with instead of a 250.
+ */
+type RelayDone =
+  | { ok: true; relayed: number; unreached: { count: number; reported: boolean } | null }
+  | { ok: false; outcome: AcceptOutcome };
+
+/**
+ * Relays the mail to `to`, mapping the relay's answer to an outcome.
+ *
+ * The relay may refuse some recipients and take the mail for the others. Those are
+ * never dropped silently: the sender gets a delivery status notification (RFC 3464)
+ * naming each of them with the relay's own answer, queued in the outbox before the
+ * 250, and the 250 says so. A temporary refusal (4xx) of one recipient is reported the
+ * same way (Action: failed, Status 4.x.x, "send it to them again"), because answering
+ * 4xx for the whole mail would make the client send it again to everyone the relay
+ * already took it for, and the gateway keeps no copy to retry on its own.
+ * When the relay refuses every recipient, the mail is refused as a whole (550, or 451
+ * if any refusal was temporary) and the client reports it as it always does.
+ */
 async function relayMail(
   deps: AcceptMailDeps,
   mail: ReceivedMail,
   to: string[],
   afterSecure: boolean,
-): Promise<AcceptOutcome | null> {
+): Promise<RelayDone> {
   if (!deps.relay) {
     return {
-      kind: 'rejected',
-      code: 550,
-      message:
-        'The secure mail gateway is not set up to pass on ordinary mail (no onward mail server). Ask your IT team.',
+      ok: false,
+      outcome: {
+        kind: 'rejected',
+        code: 550,
+        message:
+          'The secure mail gateway is not set up to pass on ordinary mail (no onward mail server). Ask your IT team.',
+      },
     };
   }
-  const result = await deps.relay.send({ from: mail.envelopeFrom, to, raw: mail.raw });
-  if (result.ok) return null;
+  const arrivedAt = deps.clock.now();
+  const result = await deps.relay.send({
+    from: mail.envelopeFrom,
+    to,
+    raw: mail.raw,
+    ...(mail.envelopeParams ? { params: mail.envelopeParams } : {}),
+  });
+  if (result.ok) {
+    if (result.refused.length === 0) return { ok: true, relayed: to.length, unreached: null };
+    const reported = await queueDeliveryReport(deps, { mail, refused: result.refused, arrivedAt });
+    return {
+      ok: true,
+      relayed: to.length - result.refused.length,
+      unreached: { count: result.refused.length, reported },
+    };
+  }
   if (!result.permanent) {
     return {
-      kind: 'deferred',
-      code: 451,
-      message: `The council mail server could not take the mail just now; it will be tried again. ${result.reason}`,
+      ok: false,
+      outcome: {
+        kind: 'deferred',
+        code: 451,
+        message: `The council mail server could not take the mail just now; it will be tried again. ${result.reason}`,
+      },
     };
   }
   const prefix = afterSecure
     ? 'The secure message to recipients outside the council was sent, but the council mail server refused the copy for recipients inside it:'
     : 'The council mail server refused the mail:';
-  return { kind: 'rejected', code: 550, message: `${prefix} ${result.reason}` };
+  return {
+    ok: false,
+    outcome: { kind: 'rejected', code: 550, message: `${prefix} ${result.reason}` },
+  };
 }
 
 /**
@@ -307,16 +354,16 @@ export async function acceptMail(
   }
   if (decision.action !== 'encrypt' || external.length === 0) {
     // The envelope exactly as the client gave it.
-    const failed = await relayMail(deps, mail, mail.envelopeTo, false);
-    return (
-      failed ?? {
-        kind: 'accepted',
-        action: 'relay',
-        stored: [],
-        duplicates: 0,
-        relayed: mail.envelopeTo.length,
-      }
-    );
+    const relayed = await relayMail(deps, mail, mail.envelopeTo, false);
+    if (!relayed.ok) return relayed.outcome;
+    return {
+      kind: 'accepted',
+      action: 'relay',
+      stored: [],
+      duplicates: 0,
+      relayed: relayed.relayed,
+      ...(relayed.unreached ? { unreached: relayed.unreached } : {}),
+    };
   }
 
   const sender = await findOrCreateSender(deps, settings, mail);
@@ -339,9 +386,14 @@ export async function acceptMail(
     if (result.messageId === null) duplicates++;
     else stored.push(result.messageId);
   }
-  if (internal.length > 0) {
-    const failed = await relayMail(deps, mail, internal, true);
-    if (failed) return failed;
-  }
-  return { kind: 'accepted', action: 'encrypt', stored, duplicates, relayed: internal.length };
+  const relayed = internal.length > 0 ? await relayMail(deps, mail, internal, true) : null;
+  if (relayed && !relayed.ok) return relayed.outcome;
+  return {
+    kind: 'accepted',
+    action: 'encrypt',
+    stored,
+    duplicates,
+    relayed: relayed?.relayed ?? 0,
+    ...(relayed?.unreached ? { unreached: relayed.unreached } : {}),
+  };
 }

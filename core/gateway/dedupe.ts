@@ -1,8 +1,6 @@
 /** What identifies one SMTP transaction of a mail, for the duplicate check. */
 export type DedupeInput = {
-  /** The Message-ID header, or null when the mail has none. */
-  messageId: string | null;
-  /** SHA-256 (hex) of the raw message: used in place of a missing Message-ID. */
+  /** SHA-256 (hex) of the raw message as received (line endings made CRLF). */
   rawSha256: string;
   /** Envelope sender; '' for the null sender. */
   envelopeFrom: string;
@@ -11,11 +9,15 @@ export type DedupeInput = {
 };
 
 /**
- * The key that makes a resent copy of a mail recognisable: SHA-256 over the
- * Message-ID, the envelope sender and the sorted envelope recipients (all compared
+ * The key that makes a resent copy of a mail recognisable: SHA-256 over a digest of
+ * the received bytes, the envelope sender and the sorted envelope recipients (compared
  * without case, as mail servers do for domains and as people expect of addresses).
  * A client that did not see our 250 (a dropped connection, a gateway crash) sends
- * the same mail again with all three unchanged, so the retry finds the stored copy.
+ * the same bytes again with the same envelope, so the retry finds the stored copy.
+ *
+ * The Message-ID is deliberately not part of it: business systems and scanners reuse
+ * one Message-ID for different mails, and a different mail must never be taken for a
+ * copy and dropped. The bytes tell a copy from a new mail; the Message-ID cannot.
  *
  * `part` tells apart the several secure messages one mail can become (one per Bcc
  * recipient, so no one learns of a blind copy); '' is the message to the visible
@@ -28,11 +30,10 @@ export function gatewayDedupeKey(
 ): string {
   const recipients = [...new Set(input.envelopeTo.map((a) => a.trim().toLowerCase()))].sort();
   // JSON keeps the fields apart: no choice of addresses can make two inputs collide.
-  const identity = input.messageId?.trim() || `sha256:${input.rawSha256}`;
   return sha256Hex(
     JSON.stringify([
-      'sealpost-gateway-1',
-      identity,
+      'sealpost-gateway-2',
+      `sha256:${input.rawSha256}`,
       input.envelopeFrom.trim().toLowerCase(),
       recipients,
       part,

@@ -6,6 +6,7 @@ import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { JobCounts } from './model.ts';
+import type { HtmlSafety } from './safe-bodies.ts';
 
 /**
  * The wording of the email that tells a sender some recipients never opened a message.
@@ -44,6 +45,11 @@ export type LifecycleDeps = {
    */
   mailer?: Mailer;
   logger?: OutboxLogger;
+  /**
+   * Makes untrusted HTML safe, for housekeeping's body migration (messages stored
+   * before HTML was made safe at intake). Without it, that step is skipped.
+   */
+  htmlSafety?: HtmlSafety;
 };
 
 /** How a job works through its rows. */
@@ -54,6 +60,15 @@ export type JobOptions = {
   pauseMs?: number;
   /** Housekeeping: drafts untouched for longer than this are deleted (30 by default). */
   staleDraftDays?: number;
+  /**
+   * Housekeeping: when to walk the blob store for orphans. `always` (the default, as
+   * `sealpost jobs run` does), `daily` (the scheduler: only when no finished run swept
+   * in the last `ORPHAN_SWEEP_EVERY_HOURS`, since the walk reads every blob's id and
+   * age), or `never`.
+   */
+  sweepOrphans?: 'always' | 'daily' | 'never';
+  /** Housekeeping: the age before an orphan is removed (`ORPHAN_GRACE_HOURS` by default). */
+  orphanGraceHours?: number;
   /** The instant the run acts at: the clock's now when absent (`runJob` passes its start). */
   now?: Date;
   /** Called after each batch with the counts so far. */

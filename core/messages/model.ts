@@ -12,7 +12,12 @@ export type Message = {
   subjectEnc: Uint8Array;
   /** Blob holding the encrypted body. */
   bodyBlobId: string;
-  bodyFormat: 'text' | 'html';
+  /**
+   * `text`: plain text. `safe-html`: HTML made safe once when the message was stored,
+   * shown as it is. `html`: HTML stored before that rule, not yet made safe by the
+   * body migration (adapters/html/migrate-bodies.ts); never shown as HTML.
+   */
+  bodyFormat: 'text' | 'html' | 'safe-html';
   classification: Classification | null;
   /** Chosen by the sender: no forward, no download, watermark. */
   readOnly: boolean;
@@ -76,6 +81,11 @@ export type Attachment = {
   /** Plaintext size in bytes. */
   size: number;
   blobId: string;
+  /**
+   * An image shown in place in the body (its `cid:N` is its position among the
+   * message's files) rather than listed as a file.
+   */
+  inline: boolean;
   createdAt: Date;
 };
 

@@ -11,7 +11,14 @@ const decoder = new TextDecoder();
 export type Participant = { email: string; name: string; kind: 'from' | 'to' | 'cc' };
 
 /** An attachment as listed on the message page (name decrypted). */
-export type AttachmentSummary = { id: string; name: string; contentType: string; size: number };
+export type AttachmentSummary = {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  /** Shown in place in the body (as `cid:N`, N its position in this list), not as a file. */
+  inline: boolean;
+};
 
 /** Everything the message page shows; the body is read separately as a stream. */
 export type OpenedMessage = {
@@ -80,6 +87,7 @@ export async function openMessage(
       name: await decryptText(deps, a.nameEnc),
       contentType: a.contentType,
       size: a.size,
+      inline: a.inline,
     })),
   );
 

@@ -9,6 +9,7 @@ import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
 import type { Settings } from '../settings/model.ts';
+import { cleanLine } from '../shared/clean-text.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import { countingLimit, SizeLimitExceeded, streamOf } from '../shared/streams.ts';
@@ -47,6 +48,15 @@ export type OutgoingAttachment = {
   name: string;
   contentType: string;
   content: ReadableStream<Uint8Array>;
+  /**
+   * `file` (the default): a file the sender chose, counted against `maxAttachments`.
+   * `inline`: an image the body shows in place (`cid:N`, N its position among the
+   * files), not listed as a file. `original`: the mail as received, kept because it
+   * could not be shown whole. Neither of the last two was chosen by the sender, so
+   * neither counts against the number of files; an inline image's bytes count against
+   * the total size, the original's do not (the gateway's message size limit bounds it).
+   */
+  kind?: 'file' | 'inline' | 'original';
 };
 
 /** What the sender asked for. */
@@ -56,7 +66,8 @@ export type SendMessageInput = {
   cc: string[];
   subject: string;
   body: string;
-  bodyFormat: 'text' | 'html';
+  /** `safe-html` only for HTML already made safe (adapters/html/sanitise-html.ts makeHtmlSafe). */
+  bodyFormat: 'text' | 'safe-html';
   /**
    * The files, in order. An async iterable lets a streamed upload hand over each file
    * as it arrives (the next one exists only once the previous one has been read).
@@ -116,11 +127,14 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
   const maxRecipients = limits.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
   if (recipients.length > maxRecipients)
     issues.to = `A message can go to at most ${maxRecipients} people.`;
-  if (input.subject.trim() === '') issues.subject = 'Enter a subject.';
+  if (cleanLine(input.subject) === '') issues.subject = 'Enter a subject.';
   else if (input.subject.length > MAX_SUBJECT)
     issues.subject = `The subject must be at most ${MAX_SUBJECT} characters.`;
   if (/[\r\n]/.test(input.subject)) issues.subject = 'The subject must be on one line.';
-  if (Array.isArray(input.attachments) && input.attachments.length > limits.maxAttachments) {
+  if (
+    Array.isArray(input.attachments) &&
+    input.attachments.filter(isChosenFile).length > limits.maxAttachments
+  ) {
     issues.attachments = `You can attach at most ${limits.maxAttachments} files.`;
   }
   if (encoder.encode(input.body).byteLength > limits.maxTotalBytes) {
@@ -172,12 +186,24 @@ export async function sendMessage(
     const bodyBlobId = await storeEncrypted(streamOf(encoder.encode(input.body)));
     const attachments: Attachment[] = [];
     const attachmentNames: string[] = [];
+    let chosenFiles = 0;
     for await (const file of input.attachments) {
       // Counted as they come: a streamed list has no length to check beforehand.
-      if (attachments.length >= limits.maxAttachments) throw new TooManyAttachments();
-      attachmentNames.push(file.name);
+      if (isChosenFile(file) && ++chosenFiles > limits.maxAttachments) {
+        throw new TooManyAttachments();
+      }
+      const fileName = cleanLine(file.name) || 'file';
+      attachmentNames.push(fileName);
       const before = counter.bytes;
-      const limited = file.content.pipeThrough(countingLimit(counter, limits.maxTotalBytes));
+      // The original of a mail kept because it could not be shown whole is counted in
+      // the message's size but not against the sender's limit: the gateway's own
+      // message size limit bounds it, and keeping it must not refuse a mail that fits.
+      const limited = file.content.pipeThrough(
+        countingLimit(
+          counter,
+          file.kind === 'original' ? Number.MAX_SAFE_INTEGER : limits.maxTotalBytes,
+        ),
+      );
       let blobId: string;
       if (deps.scanner) {
         // One branch to the scanner, one to encryption, read side by side; the file is
@@ -196,10 +222,11 @@ export async function sendMessage(
         id: deps.ids.newId(),
         messageId,
         draftId: null,
-        nameEnc: await deps.cipher.encryptBytes({ plaintext: encoder.encode(file.name) }),
+        nameEnc: await deps.cipher.encryptBytes({ plaintext: encoder.encode(fileName) }),
         contentType: file.contentType,
         size: counter.bytes - before,
         blobId,
+        inline: file.kind === 'inline',
         createdAt: now,
       });
     }
@@ -209,7 +236,7 @@ export async function sendMessage(
       id: messageId,
       senderId: sender.id,
       subjectEnc: await deps.cipher.encryptBytes({
-        plaintext: encoder.encode(input.subject.trim()),
+        plaintext: encoder.encode(cleanLine(input.subject)),
       }),
       bodyBlobId,
       bodyFormat: input.bodyFormat,
@@ -351,7 +378,7 @@ async function prepareInternalDeliveries(
       orgName: args.orgName,
       senderName: args.sender.displayName,
       senderEmail: args.sender.email,
-      subject: args.input.subject.trim(),
+      subject: cleanLine(args.input.subject),
       body: args.input.body,
       attachmentNames: args.attachmentNames,
       link: `${deps.publicUrl}/staff/inbox/${p.deliveryId}`,
@@ -368,6 +395,11 @@ async function prepareInternalDeliveries(
     );
   }
   return mails;
+}
+
+/** A file the sender chose (not an inline image of the body, not the original mail). */
+function isChosenFile(file: OutgoingAttachment): boolean {
+  return (file.kind ?? 'file') === 'file';
 }
 
 /** A streamed list of files went past `maxAttachments`. */

@@ -1,3 +1,5 @@
+import { cleanLine } from './clean-text.ts';
+
 /** The longest file name offered for download or written into an export. */
 export const MAX_FILE_NAME = 120;
 
@@ -9,11 +11,8 @@ export const MAX_FILE_NAME = 120;
  * characters with the extension kept. Never empty: `fallback` when nothing is left.
  */
 export function safeFileName(name: string, fallback = 'download'): string {
-  let clean = name
-    .normalize('NFC')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+  // A line break inside a name joins its halves (a header fold), it does not space them.
+  let clean = cleanLine(name.replace(/[\r\n\t]/g, ''))
     .replace(/["'`\\/:*?<>|]/g, '_')
     .replace(/^[\s.]+|[\s.]+$/g, '');
   const chars = [...clean];

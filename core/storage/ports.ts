@@ -115,6 +115,25 @@ export type MessageRepository = {
   findByDedupeKey(args: { dedupeKey: string }): Promise<Message | null>;
   /** Sets or clears the legal hold. */
   setLegalHold(args: { id: string; legalHold: boolean }): Promise<void>;
+  /**
+   * Up to `limit` messages whose body is still in `format` (the body migration looks
+   * for `html`), by id, after `after` when given.
+   */
+  listByBodyFormat(args: {
+    format: Message['bodyFormat'];
+    limit: number;
+    after?: string | null;
+  }): Promise<Message[]>;
+  /**
+   * Points a message at a new body blob, only if it still has `fromBlobId` (so two
+   * migrations of one message cannot both win). True when it was changed.
+   */
+  replaceBody(args: {
+    id: string;
+    fromBlobId: string;
+    bodyBlobId: string;
+    bodyFormat: Message['bodyFormat'];
+  }): Promise<boolean>;
   /** Messages sent by `senderId`, newest first. */
   listSent(args: { senderId: string } & Page): Promise<Message[]>;
   countSent(args: { senderId: string }): Promise<number>;
@@ -249,6 +268,19 @@ export type BlobDeletionRepository = {
 };
 
 /**
+ * Which blobs rows still name, for orphan clean-up: a blob no row names, older than a
+ * send can take, was left by a process that died before its transaction committed.
+ */
+export type BlobReferenceRepository = {
+  /**
+   * Of `blobIds` (at most 1000), those that a committed row names: a message's body, a
+   * file of a message or a draft, or the queue of blobs to delete (those are the
+   * queue's to remove). In no particular order; each id at most once.
+   */
+  listReferenced(args: { blobIds: string[] }): Promise<string[]>;
+};
+
+/**
  * What Sealpost holds under a person's address rather than their account id, for
  * data-subject rights (export and erasure). Addresses compare case-insensitively.
  */
@@ -372,6 +404,7 @@ export type Repositories = {
   settings: SettingsRepository;
   jobRuns: JobRunRepository;
   blobDeletions: BlobDeletionRepository;
+  blobReferences: BlobReferenceRepository;
   personalData: PersonalDataRepository;
   adminStats: AdminStatsRepository;
 };

@@ -81,7 +81,7 @@ async function emlOf(
     messageId: message.id,
     inReplyToId: message.inReplyToId,
     body: {
-      format: message.bodyFormat,
+      format: message.bodyFormat === 'text' ? 'text' : 'html',
       open: () => openBlob(deps, message.bodyBlobId, 'The message'),
     },
     attachments: await Promise.all(

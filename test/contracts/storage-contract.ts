@@ -654,6 +654,52 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         expect(await repos.messages.findById({ id: newId() })).toBeNull();
       });
 
+      it('lists messages by body format after a cursor, and replaces a body only from the blob it names', async () => {
+        const sender = await seedAccount({ kind: 'staff', role: 'sender' });
+        const legacy = [];
+        for (let i = 0; i < 3; i++)
+          legacy.push(await seedMessage({ senderId: sender.id, bodyFormat: 'html' }));
+        const safe = await seedMessage({ senderId: sender.id, bodyFormat: 'safe-html' });
+        const ids = legacy.map((m) => m.id).sort();
+        const first = await repos.messages.listByBodyFormat({ format: 'html', limit: 2 });
+        expect(first.map((m) => m.id)).toEqual(ids.slice(0, 2));
+        const rest = await repos.messages.listByBodyFormat({
+          format: 'html',
+          limit: 2,
+          after: ids[1],
+        });
+        expect(rest.map((m) => m.id)).toEqual(ids.slice(2));
+        const target = legacy[0] as (typeof legacy)[number];
+        expect(
+          await repos.messages.replaceBody({
+            id: target.id,
+            fromBlobId: 'stale',
+            bodyBlobId: 'b2',
+            bodyFormat: 'safe-html',
+          }),
+        ).toBe(false);
+        expect(
+          await repos.messages.replaceBody({
+            id: target.id,
+            fromBlobId: target.bodyBlobId,
+            bodyBlobId: 'b2',
+            bodyFormat: 'safe-html',
+          }),
+        ).toBe(true);
+        expect(await repos.messages.findById({ id: target.id })).toMatchObject({
+          bodyBlobId: 'b2',
+          bodyFormat: 'safe-html',
+        });
+        expect(
+          (await repos.messages.listByBodyFormat({ format: 'html', limit: 10 })).map((m) => m.id),
+        ).not.toContain(target.id);
+        expect(
+          (await repos.messages.listByBodyFormat({ format: 'safe-html', limit: 10 })).map(
+            (m) => m.id,
+          ),
+        ).toEqual([safe.id, target.id].sort());
+      });
+
       it('rejects a second message with the same dedupe key, but not two without one', async () => {
         const sender = await seedAccount({ kind: 'staff' });
         await seedMessage({ senderId: sender.id, dedupeKey: 'k1' });
@@ -1711,6 +1757,61 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         await repos.blobDeletions.remove({ blobIds: ['blob-old', 'blob-a', 'unknown'] });
         await repos.blobDeletions.remove({ blobIds: [] });
         expect(await repos.blobDeletions.list({ limit: 10 })).toEqual(['blob-b']);
+      });
+
+      it('blobReferences names the batch ids a body, a file of a message or draft, or the queue holds', async () => {
+        const message = await seedMessage({ bodyBlobId: 'ref-body' });
+        const draft = makeDraft({ accountId: message.senderId });
+        await repos.drafts.save({ draft });
+        await repos.attachments.insert({
+          attachment: makeAttachment({ messageId: message.id, blobId: 'ref-file' }),
+        });
+        await repos.attachments.insert({
+          attachment: makeAttachment({ draftId: draft.id, blobId: 'ref-draft-file' }),
+        });
+        // Two rows naming one blob still give it once.
+        await repos.attachments.insert({
+          attachment: makeAttachment({ draftId: draft.id, blobId: 'ref-file' }),
+        });
+        await repos.blobDeletions.add({ blobIds: ['ref-queued'], at: now });
+        const named = ['ref-body', 'ref-file', 'ref-draft-file', 'ref-queued'];
+        const orphans = ['orphan-1', 'orphan-2', "o'quote", 'o"dq', 'o\\bs', 'o,comma'];
+        const found = await repos.blobReferences.listReferenced({
+          blobIds: [...orphans, ...named, 'ref-body'],
+        });
+        expect([...found].sort()).toEqual([...named].sort());
+        expect(await repos.blobReferences.listReferenced({ blobIds: [] })).toEqual([]);
+        expect(await repos.blobReferences.listReferenced({ blobIds: orphans })).toEqual([]);
+        // A full batch, with the named ids at its ends.
+        const many = Array.from({ length: 998 }, (_, i) => `none-${i}`);
+        const batch = ['ref-body', ...many, 'ref-queued'];
+        expect([...(await repos.blobReferences.listReferenced({ blobIds: batch }))].sort()).toEqual(
+          ['ref-body', 'ref-queued'],
+        );
+        await expect(
+          repos.blobReferences.listReferenced({ blobIds: [...batch, 'one-too-many'] }),
+        ).rejects.toThrow(RangeError);
+        // Rows gone, the blobs are no longer named.
+        await repos.messages.delete({ id: message.id });
+        await repos.blobDeletions.remove({ blobIds: ['ref-queued'] });
+        expect([...(await repos.blobReferences.listReferenced({ blobIds: named }))].sort()).toEqual(
+          ['ref-draft-file', 'ref-file'],
+        );
+      });
+
+      it('blobReferences inside a transaction sees its own rows, and rolled-back rows name nothing', async () => {
+        const sender = await seedAccount({ kind: 'staff', role: 'sender' });
+        const message = makeMessage({ senderId: sender.id, bodyBlobId: 'tx-body' });
+        let inside: string[] = [];
+        await expect(
+          storage.transaction(async (tx) => {
+            await tx.messages.insert({ message });
+            inside = await tx.blobReferences.listReferenced({ blobIds: ['tx-body'] });
+            throw new Error('stop');
+          }),
+        ).rejects.toThrow('stop');
+        expect(inside).toEqual(['tx-body']);
+        expect(await repos.blobReferences.listReferenced({ blobIds: ['tx-body'] })).toEqual([]);
       });
 
       it('blobDeletions queued in a transaction that rolls back are not queued', async () => {

@@ -81,7 +81,7 @@ describe('a mail with the keyword, from a real SMTP client', () => {
     expect(created.map((e) => [e.actorId, e.actorLabel])).toEqual([[null, 'gateway']]);
     const [message] = await gw.sentBy('jo.bloggs@council.test');
     expect(message?.source).toBe('gateway');
-    expect(message?.bodyFormat).toBe('html');
+    expect(message?.bodyFormat).toBe('safe-html');
     expect(message?.dedupeKey).toMatch(/^[0-9a-f]{64}$/);
 
     // The notification waits in the outbox; its link lets the recipient register.

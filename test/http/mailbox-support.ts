@@ -28,6 +28,7 @@ import type { Storage } from '../../core/storage/ports.ts';
 import { englishMailTemplates } from '../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../auth/support.ts';
 import { fixedSettings } from '../factories.ts';
+import { bodyFor } from '../support/html-body.ts';
 
 /** The portal's address in these tests. */
 export const BASE = 'https://messages.example.gov.uk';
@@ -173,8 +174,8 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
         to: args.to,
         cc: args.cc ?? [],
         subject: args.subject ?? 'Your care plan',
-        body: args.body ?? 'Hello,\nplease find your plan attached.',
-        bodyFormat: args.bodyFormat ?? 'text',
+        // HTML is made safe once, as the gateway does when it accepts a mail.
+        ...bodyFor(args.body ?? 'Hello,\nplease find your plan attached.', args.bodyFormat),
         attachments: (args.files ?? []).map((f) => ({
           name: f.name,
           contentType: f.contentType,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitiseMessageHtml } from '../../views/sanitise-html.ts';
+import { sanitiseMessageHtml } from '../../adapters/html/sanitise-html.ts';
 import { countCases, runsFor } from './support/counts.ts';
 import { hostileHtml, sanitiserProblem } from './support/oracles.ts';
 

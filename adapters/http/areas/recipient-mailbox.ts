@@ -11,6 +11,7 @@ import {
   type ForwardProblem,
   forwardMessage,
 } from '../../../core/messages/forward-message.ts';
+import { openInlineImage } from '../../../core/messages/inline-image.ts';
 import { listExpired } from '../../../core/messages/list-expired.ts';
 import { hideDelivery, listInbox } from '../../../core/messages/mailbox.ts';
 import { decryptText, openMessage } from '../../../core/messages/open-message.ts';
@@ -48,6 +49,7 @@ import {
 } from '../../../views/strings/index.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { bodyView, inlineImageHeaders } from '../message-body.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
 
 type Ctx = Context<AppEnv>;
@@ -232,15 +234,37 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
           forwardedBy: opened.forwardedBy,
           sentAt: opened.message.createdAt,
           accessEndsAt: opened.delivery.accessEndsAt,
-          body: { format: opened.message.bodyFormat, content: text },
+          body: bodyView({
+            format: opened.message.bodyFormat,
+            content: text,
+            attachments: opened.attachments,
+            imageUrl: (attachmentId) => `/inbox/${id}/images/${attachmentId}`,
+          }),
           truncated,
-          attachments: opened.attachments,
+          attachments: opened.attachments.filter((a) => !a.inline),
         },
       }),
     );
   });
 
   // ---- Attachments ---------------------------------------------------------------
+
+  // An image the body shows in place: only parts stored as inline images, also on a
+  // read-only message (the image is part of what the reader is shown).
+  area.get('/inbox/:id/images/:attachmentId', async (c) => {
+    const id = idOf(c);
+    const attachmentId = c.req.param('attachmentId');
+    if (!id || attachmentId.length === 0 || attachmentId.length > MAX_ID_LENGTH) {
+      return notFound(c);
+    }
+    const image = await openInlineImage(deps, {
+      account: signedIn(c),
+      deliveryId: id,
+      attachmentId,
+    });
+    if (!image) return notFound(c);
+    return c.body(image.content, 200, inlineImageHeaders(image));
+  });
 
   area.get('/inbox/:id/attachments/:attachmentId', async (c) => {
     const id = idOf(c);

@@ -118,6 +118,10 @@ export const messages = pgTable(
   (t) => [
     index('messages_sender_created_idx').on(t.senderId, t.createdAt),
     index('messages_retain_until_idx').on(t.retainUntil),
+    // Orphan clean-up asks which of a batch of blob ids a row names (blob-references.ts).
+    index('messages_body_blob_idx').on(t.bodyBlobId),
+    // Finds the few messages whose HTML body still waits to be made safe (migrate-bodies).
+    index('messages_unsafe_html_idx').on(t.id).where(sql`${t.bodyFormat} = 'html'`),
     uniqueIndex('messages_dedupe_key_unique').on(t.dedupeKey),
   ],
 );
@@ -247,11 +251,13 @@ export const attachments = pgTable(
     contentType: text('content_type').notNull(),
     size: count('size').notNull(),
     blobId: text('blob_id').notNull(),
+    inline: boolean('inline').notNull().default(false),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
     index('attachments_message_idx').on(t.messageId),
     index('attachments_draft_idx').on(t.draftId),
+    index('attachments_blob_idx').on(t.blobId),
   ],
 );
 

@@ -152,6 +152,7 @@ export function toAttachment(row: Attachment): Attachment {
     contentType: row.contentType,
     size: row.size,
     blobId: row.blobId,
+    inline: row.inline,
     createdAt: row.createdAt,
   };
 }
@@ -348,4 +349,19 @@ export function checkPage(page: { limit: number; offset?: number }): {
     throw new RangeError(`offset must be a whole number of at least 0, not ${offset}.`);
   }
   return { limit: page.limit, offset };
+}
+
+/** The most blob ids `BlobReferenceRepository.listReferenced` takes at once. */
+export const MAX_BLOB_ID_BATCH = 1000;
+
+/** `blobIds`, checked: a batch too big, or not of strings, is a bug in the caller. */
+export function checkBlobIdBatch(blobIds: unknown): string[] {
+  if (
+    !Array.isArray(blobIds) ||
+    blobIds.length > MAX_BLOB_ID_BATCH ||
+    blobIds.some((id) => typeof id !== 'string')
+  ) {
+    throw new RangeError(`blobIds must be at most ${MAX_BLOB_ID_BATCH} strings.`);
+  }
+  return blobIds;
 }

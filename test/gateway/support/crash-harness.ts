@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { compose } from '../../../adapters/compose.ts';
 import { parseConfig } from '../../../adapters/config/config.ts';
 import { createLogger } from '../../../adapters/logging/logger.ts';
@@ -60,6 +61,34 @@ export function crashAttachment(n: number): Buffer {
 }
 
 const bodyOf = (n: number) => `Crash test message ${n}. It must be stored exactly once.`;
+
+/**
+ * Mail n, built once: a mail server's queue resends the same bytes after a dropped
+ * connection, and the gateway knows a copy by its bytes, so every retry sends these.
+ */
+const raws = new Map<number, Promise<Buffer>>();
+function rawOf(n: number): Promise<Buffer> {
+  let raw = raws.get(n);
+  if (!raw) {
+    raw = new MailComposer({
+      from: `Crash Sender <${SENDER}>`,
+      to: RECIPIENT,
+      subject: `zixencrypt crash ${n}`,
+      messageId: messageIdOf(n),
+      text: bodyOf(n),
+      attachments: [{ filename: `file-${n}.bin`, content: crashAttachment(n) }],
+    })
+      .compile()
+      .build()
+      .then((built) =>
+        built.subarray(-2).toString() === '\r\n'
+          ? built
+          : Buffer.concat([built, Buffer.from('\r\n')]),
+      );
+    raws.set(n, raw);
+  }
+  return raw;
+}
 const messageIdOf = (n: number) => `<crash-${n}@council.test>`;
 
 /**
@@ -169,12 +198,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     try {
       const info = await transport.sendMail({
         envelope: { from: SENDER, to: [RECIPIENT] },
-        from: `Crash Sender <${SENDER}>`,
-        to: RECIPIENT,
-        subject: `zixencrypt crash ${n}`,
-        messageId: messageIdOf(n),
-        text: bodyOf(n),
-        attachments: [{ filename: `file-${n}.bin`, content: crashAttachment(n) }],
+        raw: await rawOf(n),
       });
       if (/already stored/.test(info.response)) duplicateAcks++;
       return 'ok';
@@ -250,14 +274,20 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     stored = messages.length;
     const byKey = new Map<string, number>();
     for (const m of messages) byKey.set(m.dedupeKey ?? '', (byKey.get(m.dedupeKey ?? '') ?? 0) + 1);
-    const keyOf = (n: number) =>
+    const keyOf = async (n: number) =>
       gatewayDedupeKey(
-        { messageId: messageIdOf(n), rawSha256: '', envelopeFrom: SENDER, envelopeTo: [RECIPIENT] },
+        {
+          rawSha256: createHash('sha256')
+            .update(await rawOf(n))
+            .digest('hex'),
+          envelopeFrom: SENDER,
+          envelopeTo: [RECIPIENT],
+        },
         '',
         (value) => createHash('sha256').update(value).digest('hex'),
       );
     const expected = new Map<string, number>();
-    for (const n of acknowledged) expected.set(keyOf(n), n);
+    for (const n of acknowledged) expected.set(await keyOf(n), n);
     for (const [key, n] of expected) {
       const count = byKey.get(key) ?? 0;
       if (count !== 1) problems.push(`message ${n} was acknowledged and stored ${count} times`);

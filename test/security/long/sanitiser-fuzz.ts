@@ -5,7 +5,7 @@
 //   node --import tsx test/security/long/sanitiser-fuzz.ts [--runs=1000000] [--seed=N]
 
 import fc from 'fast-check';
-import { sanitiseMessageHtml } from '../../../views/sanitise-html.ts';
+import { sanitiseMessageHtml } from '../../../adapters/html/sanitise-html.ts';
 import { hostileHtml, sanitiserProblem } from '../support/oracles.ts';
 import { count, readOptions } from './args.ts';
 

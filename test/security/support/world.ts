@@ -28,6 +28,7 @@ import { GOOD_PASSWORD, type ManualClock, manualClock } from '../../auth/support
 import { fixedSettings } from '../../factories.ts';
 import { csrfOf } from '../../http/mailbox-support.ts';
 import { codeFor, cookiesOf, enrolTokenOnPage, keyOnPage } from '../../http/staff-support.ts';
+import { bodyFor } from '../../support/html-body.ts';
 import { scratchDir } from './scratch.ts';
 
 /** The portal's public address in the security suites (https: `__Host-` cookies, HSTS). */
@@ -323,8 +324,8 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
         to: args.to,
         cc: args.cc ?? [],
         subject: args.subject ?? 'Your care plan',
-        body: args.body ?? 'Hello,\nplease find your plan attached.',
-        bodyFormat: args.bodyFormat ?? 'text',
+        // HTML is made safe once, as the gateway does when it accepts a mail.
+        ...bodyFor(args.body ?? 'Hello,\nplease find your plan attached.', args.bodyFormat),
         attachments: (args.files ?? []).map((f) => ({
           name: f.name,
           contentType: f.contentType,

@@ -1,13 +1,12 @@
-import { raw } from 'hono/html';
 import { BackLink } from '../../components/back-link.tsx';
 import { Button, ButtonGroup } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
+import { type BodyView, safeHtmlWithImages } from '../../components/safe-html-body.ts';
 import { SummaryList, type SummaryRow } from '../../components/summary-list.tsx';
 import { Tag } from '../../components/tag.tsx';
 import { WarningText } from '../../components/warning-text.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
-import { sanitiseMessageHtml } from '../../sanitise-html.ts';
 import {
   fileTypeName,
   formatDateTime,
@@ -36,12 +35,13 @@ export type MessageView = {
   sentAt: Date;
   accessEndsAt: Date;
   /**
-   * The body as stored: plain text is shown as text with its line breaks; HTML is
-   * untrusted and passes through the sanitiser here, so no caller can forget it.
+   * The body: plain text is shown as text with its line breaks; HTML was made safe
+   * when the message was stored and is shown as it is, its inline images in place.
    */
-  body: { format: 'text' | 'html'; content: string };
+  body: BodyView;
   /** The body was longer than the page shows. */
   truncated: boolean;
+  /** The files listed under the message (inline images of the body are not among them). */
   attachments: AttachmentView[];
 };
 
@@ -189,14 +189,14 @@ export function MessagePage(
  * The body. Plain text keeps its line breaks as `<br>`, so they show with any
  * stylesheet; `sp-message-body--text` adds `white-space: pre-wrap` for runs of spaces
  * where the stylesheet has it (never on HTML, whose source line breaks mean nothing).
- * HTML goes through the sanitiser. Links inside are never boosted by htmx: they lead
- * off the portal.
+ * HTML was made safe when the message was stored. Links inside are never boosted by
+ * htmx: they lead off the portal.
  */
 function MessageBody(props: { body: MessageView['body'] }) {
-  if (props.body.format === 'html') {
+  if (props.body.format === 'safe-html') {
     return (
       <div class="govuk-body sp-message-body sp-message-body--html" hx-boost="false">
-        {raw(sanitiseMessageHtml(props.body.content))}
+        {safeHtmlWithImages(props.body)}
       </div>
     );
   }

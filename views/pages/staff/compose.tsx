@@ -227,7 +227,7 @@ export function PreviewPage(
           />
           <h2 class="govuk-heading-m">{s.body}</h2>
           <div class="govuk-inset-text">
-            <MessageBody body={{ format: 'text', content: v.body }} />
+            <MessageBody body={{ format: 'text', content: v.body, images: [] }} />
           </div>
           <form method="post" action={sendAction} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.csrfToken} />

@@ -1,12 +1,11 @@
-import { raw } from 'hono/html';
 import { Button } from '../../components/button.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
 import { Pagination } from '../../components/pagination.tsx';
+import { type BodyView, safeHtmlWithImages } from '../../components/safe-html-body.ts';
 import { SummaryList, type SummaryRow } from '../../components/summary-list.tsx';
 import { Table, type TableRow } from '../../components/table.tsx';
 import { Tag } from '../../components/tag.tsx';
 import { linkKeepingLang } from '../../layout.tsx';
-import { sanitiseMessageHtml } from '../../sanitise-html.ts';
 import { formatDateTime, formatSize, paginationItems } from '../mailbox/shared.tsx';
 import {
   canAct,
@@ -111,7 +110,8 @@ export type StaffMessageView = {
   accessEndsAt: Date;
   classification: string | null;
   readOnly: boolean;
-  body: { format: 'text' | 'html'; content: string };
+  body: BodyView;
+  /** The files listed under the message (inline images of the body are not among them). */
   attachments: Array<{ id: string; name: string; size: number }>;
 };
 
@@ -204,13 +204,13 @@ export function StaffMessageGonePage(
 }
 
 /**
- * A message body: plain text as paragraphs with its line breaks kept, or HTML after
- * the portal's allowlist sanitiser (views/sanitise-html.ts) has removed anything that
- * could run, load or pass itself off as the portal.
+ * A message body: plain text as paragraphs with its line breaks kept, or HTML made
+ * safe by the allowlist sanitiser when the message was stored (never on a page view),
+ * with its inline images in place.
  */
-export function MessageBody(props: { body: { format: 'text' | 'html'; content: string } }) {
-  if (props.body.format === 'html') {
-    return <div class="govuk-body">{raw(sanitiseMessageHtml(props.body.content))}</div>;
+export function MessageBody(props: { body: BodyView }) {
+  if (props.body.format === 'safe-html') {
+    return <div class="govuk-body">{safeHtmlWithImages(props.body)}</div>;
   }
   const paragraphs = props.body.content.replace(/\r\n?/g, '\n').split(/\n{2,}/);
   return (

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { downloadAttachment } from '../../../../core/messages/download-attachment.ts';
+import { openInlineImage } from '../../../../core/messages/inline-image.ts';
 import { listInbox } from '../../../../core/messages/mailbox.ts';
 import { openMessage } from '../../../../core/messages/open-message.ts';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../../../views/pages/staff/inbox.tsx';
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { bodyView, inlineImageHeaders } from '../../message-body.ts';
 import { attachmentHeaders, MAX_BODY_BYTES } from '../recipient-mailbox.ts';
 import { notFound, type StaffAreaDeps, staffOf, staffPageProps } from './context.ts';
 import { idParam, pageParam, readText } from './params.ts';
@@ -75,11 +77,31 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
           accessEndsAt: opened.delivery.accessEndsAt,
           classification: opened.message.classification,
           readOnly: opened.message.readOnly,
-          body: { format: opened.message.bodyFormat, content: body.text },
-          attachments: opened.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size })),
+          body: bodyView({
+            format: opened.message.bodyFormat,
+            content: body.text,
+            attachments: opened.attachments,
+            imageUrl: (attachmentId) => `${STAFF_PATHS.inbox}/${id}/images/${attachmentId}`,
+          }),
+          attachments: opened.attachments
+            .filter((a) => !a.inline)
+            .map((a) => ({ id: a.id, name: a.name, size: a.size })),
         },
       }),
     );
+  });
+
+  area.get(`${STAFF_PATHS.inbox}/:deliveryId/images/:attachmentId`, async (c) => {
+    const deliveryId = idParam(c, 'deliveryId');
+    const attachmentId = idParam(c, 'attachmentId');
+    if (!deliveryId || !attachmentId) return notFound(deps, c);
+    const image = await openInlineImage(deps.mailbox, {
+      account: staffOf(c),
+      deliveryId,
+      attachmentId,
+    });
+    if (!image) return notFound(deps, c);
+    return new Response(image.content, { status: 200, headers: inlineImageHeaders(image) });
   });
 
   area.get(`${STAFF_PATHS.inbox}/:deliveryId/attachments/:attachmentId`, async (c) => {

@@ -6,6 +6,7 @@ import { pgAdminStats } from './admin-stats.ts';
 import { pgAttachments } from './attachments.ts';
 import { pgAudit } from './audit.ts';
 import { pgBlobDeletions } from './blob-deletions.ts';
+import { pgBlobReferences } from './blob-references.ts';
 import { pgContacts } from './contacts.ts';
 import { pgDeliveries } from './deliveries.ts';
 import { pgDeviceLockouts } from './device-lockouts.ts';
@@ -38,6 +39,7 @@ export function pgRepositories(ctx: PgContext): Repositories {
     settings: pgSettings(ctx),
     jobRuns: pgJobRuns(ctx),
     blobDeletions: pgBlobDeletions(ctx),
+    blobReferences: pgBlobReferences(ctx),
     personalData: pgPersonalData(ctx),
     adminStats: pgAdminStats(ctx),
   };

@@ -25,6 +25,30 @@ export function pgMessages(ctx: PgContext): MessageRepository {
       ctx.run(async (db) => {
         await db.update(messages).set({ legalHold }).where(eq(messages.id, id));
       }),
+    listByBodyFormat: ({ format, limit, after }) =>
+      ctx.run(async (db) =>
+        (
+          await db
+            .select()
+            .from(messages)
+            .where(
+              after
+                ? and(eq(messages.bodyFormat, format), gt(messages.id, after))
+                : eq(messages.bodyFormat, format),
+            )
+            .orderBy(asc(messages.id))
+            .limit(limit)
+        ).map(toMessage),
+      ),
+    replaceBody: ({ id, fromBlobId, bodyBlobId, bodyFormat }) =>
+      ctx.run(async (db) => {
+        const changed = await db
+          .update(messages)
+          .set({ bodyBlobId, bodyFormat })
+          .where(and(eq(messages.id, id), eq(messages.bodyBlobId, fromBlobId)))
+          .returning({ id: messages.id });
+        return changed.length === 1;
+      }),
     listSent: ({ senderId, ...page }) =>
       ctx.run(async (db) => {
         const { limit, offset } = checkPage(page);

@@ -6,6 +6,7 @@ import { sqliteAdminStats } from './admin-stats.ts';
 import { sqliteAttachments } from './attachments.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteBlobDeletions } from './blob-deletions.ts';
+import { sqliteBlobReferences } from './blob-references.ts';
 import { sqliteContacts } from './contacts.ts';
 import { sqliteDeliveries } from './deliveries.ts';
 import { sqliteDeviceLockouts } from './device-lockouts.ts';
@@ -38,6 +39,7 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
     settings: sqliteSettings(ctx),
     jobRuns: sqliteJobRuns(ctx),
     blobDeletions: sqliteBlobDeletions(ctx),
+    blobReferences: sqliteBlobReferences(ctx),
     personalData: sqlitePersonalData(ctx),
     adminStats: sqliteAdminStats(ctx),
   };

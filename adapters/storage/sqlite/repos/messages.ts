@@ -25,6 +25,30 @@ export function sqliteMessages(ctx: SqliteContext): MessageRepository {
       ctx.run((db) => {
         db.update(messages).set({ legalHold }).where(eq(messages.id, id)).run();
       }),
+    listByBodyFormat: ({ format, limit, after }) =>
+      ctx.run((db) =>
+        db
+          .select()
+          .from(messages)
+          .where(
+            after
+              ? and(eq(messages.bodyFormat, format), gt(messages.id, after))
+              : eq(messages.bodyFormat, format),
+          )
+          .orderBy(asc(messages.id))
+          .limit(limit)
+          .all()
+          .map(toMessage),
+      ),
+    replaceBody: ({ id, fromBlobId, bodyBlobId, bodyFormat }) =>
+      ctx.run(
+        (db) =>
+          db
+            .update(messages)
+            .set({ bodyBlobId, bodyFormat })
+            .where(and(eq(messages.id, id), eq(messages.bodyBlobId, fromBlobId)))
+            .run().changes === 1,
+      ),
     listSent: ({ senderId, ...page }) =>
       ctx.run((db) => {
         const { limit, offset } = checkPage(page);

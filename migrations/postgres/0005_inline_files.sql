@@ -1,0 +1,2 @@
+ALTER TABLE "attachments" ADD COLUMN "inline" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "messages_unsafe_html_idx" ON "messages" USING btree ("id") WHERE "messages"."body_format" = 'html';
