@@ -1,14 +1,20 @@
 import type { InboundMail, Policy } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
-import { replyPrefixEnd } from '../subject-keyword/reply-prefix.ts';
 
-// The Government Security Classifications marking at the start of the subject's
-// own text: `OFFICIAL-SENSITIVE`, `[OFFICIAL-SENSITIVE]`, `(official-sensitive)`,
-// `OFFICIAL SENSITIVE: ...`, with any trailing text, but not `OFFICIAL-SENSITIVEX`.
-// Sticky, tried at one position only; the two ways to join the words share no
-// blank, so a subject full of spaces cannot make the match backtrack quadratically.
+// The Government Security Classifications marking anywhere in the text, as a whole
+// word: `OFFICIAL-SENSITIVE`, `[OFFICIAL-SENSITIVE]`, `official sensitive`,
+// `OFFICIAL_SENSITIVE`, `OFFICIAL-SENSITIVE_Care`, but not `UNOFFICIAL-SENSITIVE`
+// or `OFFICIAL-SENSITIVEX`. An underscore is a boundary: senders and tools join
+// words with it. The blanks are bounded, so a subject full of spaces stays linear.
 const SENSITIVE_MARKING =
-  /[[(]?[ \t]*OFFICIAL(?:[ \t]*[-\u2010-\u2014_][ \t]*|[ \t]+)SENSITIVE(?![\p{L}\p{N}_])/iuy;
+  /(?<![\p{L}\p{N}])OFFICIAL(?:[ \t]{0,3}[-\u2010-\u2014_][ \t]{0,3}|[ \t]{1,3})SENSITIVE(?![\p{L}\p{N}])/giu;
+
+// A negation right before the marking: "NOT OFFICIAL-SENSITIVE", "is not marked
+// OFFICIAL-SENSITIVE", "non-OFFICIAL-SENSITIVE". Such a line says the mail is not
+// sensitive, so it does not count. Only the words directly in front are read (up
+// to 32 characters), so "Do not forward: OFFICIAL-SENSITIVE" is still a marking.
+const NEGATED =
+  /(?<![\p{L}\p{N}])(?:not|non|isn['\u2019]?t|never)(?:[ \t]{1,3}marked(?:[ \t]{1,3}as)?)?[ \t]{0,3}[-\u2010-\u2014"'\u2018\u201c([]{0,2}[ \t]{0,3}$/iu;
 
 // One key of a Purview `msip_labels` header: MSIP_Label_<label guid>_<attribute>.
 const LABEL_KEY =
@@ -58,10 +64,33 @@ export function parseSensitivityLabels(values: string[]): SensitivityLabel[] {
   return [...labels.values()];
 }
 
-/** True when the subject's own text (after `Re:`/`Fwd:`) starts with an OFFICIAL-SENSITIVE marking. */
-export function hasSensitiveMarking(subject: string): boolean {
-  SENSITIVE_MARKING.lastIndex = replyPrefixEnd(subject);
-  return SENSITIVE_MARKING.test(subject);
+/**
+ * True when `text` carries an OFFICIAL-SENSITIVE marking anywhere, read in Unicode
+ * compatibility form (NFKC), so full-width letters (`ＯＦＦＩＣＩＡＬ`) count. A
+ * negated marking ("NOT OFFICIAL-SENSITIVE") is not one; another, plain marking
+ * in the same text still is.
+ */
+export function hasSensitiveMarking(text: string): boolean {
+  const normal = text.normalize('NFKC');
+  // matchAll scans a copy of the global pattern, so the shared one keeps no state.
+  for (const m of normal.matchAll(SENSITIVE_MARKING)) {
+    if (!NEGATED.test(normal.slice(Math.max(0, m.index - 32), m.index))) return true;
+  }
+  return false;
+}
+
+/** The first line of `body` that is not blank, where a marking heads a letter. */
+export function firstLine(body: string): string {
+  const match = /[^\s][^\n]*/.exec(body.slice(0, 4096));
+  return match ? match[0] : '';
+}
+
+/** Where a mail is marked OFFICIAL-SENSITIVE: in any Subject header, or the body's first line. */
+export function sensitiveMarkingIn(mail: InboundMail): 'subject' | 'body' | null {
+  for (const subject of [mail.subject, ...(mail.headers.subject ?? [])]) {
+    if (hasSensitiveMarking(subject)) return 'subject';
+  }
+  return hasSensitiveMarking(firstLine(mail.text)) ? 'body' : null;
 }
 
 function normalise(text: string): string {
@@ -70,7 +99,7 @@ function normalise(text: string): string {
 
 /**
  * The classification policy: encrypts mail marked OFFICIAL-SENSITIVE in its
- * subject, or carrying an applied Microsoft Purview sensitivity label whose name
+ * subject or the first line of its body, or carrying an applied Microsoft Purview sensitivity label whose name
  * or GUID is configured. Reasons name the marking or the configured label, never
  * text taken from the mail.
  */
@@ -104,7 +133,9 @@ export function classificationPolicy(args: { labels: string[] }): Policy {
     name: 'classification',
     async evaluate({ mail }) {
       const reasons: string[] = [];
-      if (hasSensitiveMarking(mail.subject)) reasons.push('subject marked OFFICIAL-SENSITIVE');
+      const marked = sensitiveMarkingIn(mail);
+      if (marked === 'subject') reasons.push('subject marked OFFICIAL-SENSITIVE');
+      if (marked === 'body') reasons.push('body marked OFFICIAL-SENSITIVE');
       for (const label of matchingLabels(mail)) {
         reasons.push(
           GUID.test(label)

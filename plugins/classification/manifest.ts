@@ -13,14 +13,14 @@ export type ClassificationSettings = {
 
 /**
  * The classification plugin: a `policy` that encrypts mail marked
- * OFFICIAL-SENSITIVE in its subject or carrying a configured Purview sensitivity
+ * OFFICIAL-SENSITIVE in its subject or the first line of its body, or carrying a configured Purview sensitivity
  * label (`msip_labels` header). It loads when `classificationLabels` is given.
  */
 export const classificationPlugin: PluginManifest<'policy', ClassificationSettings> = {
   id: 'classification',
   name: 'Classification',
   description:
-    'Encrypts mail marked OFFICIAL-SENSITIVE in its subject or carrying a configured sensitivity label.',
+    'Encrypts mail marked OFFICIAL-SENSITIVE in its subject or first line, or carrying a configured sensitivity label.',
   hook: 'policy',
   order: 200,
   isConfigured: (settings) => Array.isArray(settings.classificationLabels),

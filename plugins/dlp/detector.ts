@@ -19,14 +19,24 @@ export type Detector = {
   describe(count: number): string;
 };
 
+/**
+ * What the DLP policy does with a mail holding a file it could not read: encrypt
+ * it (the default: the file might hold anything), or judge the mail on what it could read.
+ */
+export type WhenUnsure = 'encrypt' | 'ignore';
+
+/** The values `dlp.whenUnsure` may take. */
+export const WHEN_UNSURE_VALUES: readonly WhenUnsure[] = ['encrypt', 'ignore'];
+
 /** The settings every DLP plugin reads: the policy and each of its detectors. */
 export type DlpSettings = {
   /**
    * Present (even empty) to turn DLP on. `thresholds` maps a detector id to the
    * fewest distinct matches that trigger it (default 1); `detectors` lists the
-   * detectors to run (default all).
+   * detectors to run (default all); `whenUnsure` says what becomes of a mail with
+   * a file that could not be read (default `encrypt`).
    */
-  dlp?: { thresholds?: Record<string, number>; detectors?: string[] };
+  dlp?: { thresholds?: Record<string, number>; detectors?: string[]; whenUnsure?: WhenUnsure };
 };
 
 /** Finds the distinct matches of one kind in one text, normalised (digits only, upper case). */

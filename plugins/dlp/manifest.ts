@@ -1,7 +1,13 @@
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import type { PluginManifest } from '../registry.ts';
 import { bankAccountDetector } from './bank-account.ts';
-import { type Detector, type DlpSettings, isDetectorEnabled, thresholdFor } from './detector.ts';
+import {
+  type Detector,
+  type DlpSettings,
+  isDetectorEnabled,
+  thresholdFor,
+  WHEN_UNSURE_VALUES,
+} from './detector.ts';
 import { dlpPolicy } from './dlp-policy.ts';
 import { nhsNumberDetector } from './nhs-number.ts';
 import { niNumberDetector } from './ni-number.ts';
@@ -56,7 +62,7 @@ export const paymentCardPlugin = detectorPlugin({
 export const bankAccountPlugin = detectorPlugin({
   id: 'bank-account',
   name: 'Bank account numbers',
-  description: 'Finds a sort code (NN-NN-NN) with an 8-digit account number near it.',
+  description: 'Finds a sort code (NN-NN-NN or NN NN NN) with an 8-digit account number near it.',
   order: 400,
   build: bankAccountDetector,
 });
@@ -80,7 +86,7 @@ export const dlpPlugin: PluginManifest<'policy', DlpSettings> = {
   id: 'dlp',
   name: 'Data loss prevention',
   description:
-    'Encrypts mail holding personal data: NHS, National Insurance, card or bank numbers.',
+    'Encrypts mail holding personal data (NHS, National Insurance, card or bank numbers), or a file it cannot read.',
   hook: 'policy',
   // Last: it reads every byte of the body and attachments, and runs only when
   // neither an explicit keyword nor a classification has decided already.
@@ -97,6 +103,12 @@ export const dlpPlugin: PluginManifest<'policy', DlpSettings> = {
         `dlp names unknown detectors (${unknown.join(', ')}); the detectors are ${KNOWN_IDS.join(', ')}.`,
       );
     }
-    return dlpPolicy({ detectors });
+    const whenUnsure = settings.dlp?.whenUnsure ?? 'encrypt';
+    if (!WHEN_UNSURE_VALUES.includes(whenUnsure)) {
+      throw new ConfigurationError(
+        `dlp.whenUnsure must be ${WHEN_UNSURE_VALUES.join(' or ')} (what to do with a mail holding a file that cannot be read), not ${JSON.stringify(whenUnsure)}.`,
+      );
+    }
+    return dlpPolicy({ detectors, whenUnsure });
   },
 };

@@ -1,20 +1,42 @@
+import { labelBefore } from './context.ts';
 import { createDetector, type Detector, digitsOf } from './detector.ts';
 
 // The usual ways a card number is written, each a separate pattern so that every
 // grouping is tried at every start: one alternation would stop at its first match,
 // and `4111 1111 1111 1111 123` (a card then a security code) would be read only as
-// a 19-digit number failing Luhn. Separators are one space, no-break space or hyphen,
-// the same throughout. All pieces are bounded, so each scan stays linear.
+// a 19-digit number failing Luhn. Separators are one space, no-break space, hyphen
+// or full stop (as some card statements print them), the same throughout. All
+// pieces are bounded, so each scan stays linear.
 const CARD_PATTERNS = [
   // 13 to 19 digits in one run.
   /(?<!\d)\d{13,19}(?!\d)/g,
   // 4-4-4-1..4: Visa 13, most 16-digit cards.
-  /(?<!\d)\d{4}([ \u00a0-])\d{4}\1\d{4}\1\d{1,4}(?!\d)/g,
+  /(?<!\d)\d{4}([ \u00a0.-])\d{4}\1\d{4}\1\d{1,4}(?!\d)/g,
   // 4-4-4-4-1..3: 17 to 19 digits (Maestro, Visa 19, UnionPay).
-  /(?<!\d)\d{4}([ \u00a0-])\d{4}\1\d{4}\1\d{4}\1\d{1,3}(?!\d)/g,
+  /(?<!\d)\d{4}([ \u00a0.-])\d{4}\1\d{4}\1\d{4}\1\d{1,3}(?!\d)/g,
   // 4-6-4 and 4-6-5: Diners Club 14, American Express 15.
-  /(?<!\d)\d{4}([ \u00a0-])\d{6}\1\d{4,5}(?!\d)/g,
+  /(?<!\d)\d{4}([ \u00a0.-])\d{6}\1\d{4,5}(?!\d)/g,
 ];
+
+// Labels that say a long Luhn-valid number is not a card: couriers' tracking and
+// consignment numbers, order and invoice numbers, device serials.
+const OTHER_LABELS = new Set([
+  'tracking',
+  'track',
+  'parcel',
+  'consignment',
+  'shipment',
+  'delivery',
+  'order',
+  'invoice',
+  'barcode',
+  'serial',
+  'imei',
+  'isbn',
+  'account',
+  'policy',
+  'case',
+]);
 
 /** A card network: the issuer identification number (IIN) ranges and the lengths it issues. */
 type Network = { name: string; lengths: number[]; prefixes: Array<string | [number, number]> };
@@ -105,7 +127,8 @@ export function findCardNumbers(text: string): string[] {
     const re = new RegExp(pattern.source, pattern.flags);
     for (let match = re.exec(text); match; match = re.exec(text)) {
       const digits = digitsOf(match[0]);
-      if (!isCardNumber(digits)) {
+      const label = labelBefore(text, match.index);
+      if (!isCardNumber(digits) || (label !== null && OTHER_LABELS.has(label))) {
         // Resume one character on, so a card starting inside a rejected run is still seen.
         re.lastIndex = match.index + 1;
         continue;

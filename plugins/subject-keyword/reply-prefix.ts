@@ -19,3 +19,30 @@ export function replyPrefixEnd(subject: string): number {
   BLANKS.test(subject);
   return BLANKS.lastIndex;
 }
+
+// A tag a gateway or a mailing list puts in front of the subject: `[EXTERNAL]`,
+// `[Ext]`, `[list-name]`. Bounded and without a nested bracket, so it stays linear.
+const TAG = /[ \t]*\[[^[\]\n]{1,40}\][ \t]*:?/y;
+
+/**
+ * Where a subject's own text starts, after any run of reply and forward prefixes
+ * and bracketed tags, in any order: 15 for `RE: [EXTERNAL] secure: notes`. A tag
+ * such as `[EXTERNAL]`, added by a gateway between the sender's `RE:` and their
+ * keyword, does not move the keyword from the start of what they wrote.
+ */
+export function leadingTagsEnd(subject: string): number {
+  let at = 0;
+  for (;;) {
+    REPLY_PREFIX.lastIndex = at;
+    if (REPLY_PREFIX.test(subject)) {
+      at = REPLY_PREFIX.lastIndex;
+      continue;
+    }
+    TAG.lastIndex = at;
+    if (!TAG.test(subject)) break;
+    at = TAG.lastIndex;
+  }
+  BLANKS.lastIndex = at;
+  BLANKS.test(subject);
+  return BLANKS.lastIndex;
+}

@@ -1,11 +1,12 @@
 import type { Policy } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
-import { replyPrefixEnd } from './reply-prefix.ts';
+import { leadingTagsEnd } from './reply-prefix.ts';
 
 /**
  * How a configured keyword is matched, read from how it is written:
  * - `[secure]` (bracketed): the bracketed text anywhere in the subject;
- * - `secure:` (ends with a colon): at the start, after any `Re:`/`Fwd:` prefixes;
+ * - `secure:` (ends with a colon): at the start, after any `Re:`/`Fwd:` prefixes and
+ *   bracketed tags such as `[EXTERNAL]`;
  * - `zixencrypt` (a plain word): a whole word anywhere.
  * All are case-insensitive.
  */
@@ -14,8 +15,9 @@ export type KeywordForm = 'bracketed' | 'prefix' | 'word';
 /** A keyword ready to match: its configured text, its form, and a pattern for it. */
 export type Keyword = { keyword: string; form: KeywordForm; pattern: RegExp };
 
-// A letter, digit or underscore on either side would make the keyword part of a longer word.
-const WORD_CHAR = '[\\p{L}\\p{N}_]';
+// A letter or digit on either side would make the keyword part of a longer word. An
+// underscore does not: `zixencrypt_Care plan` is the keyword then the subject.
+const WORD_CHAR = '[\\p{L}\\p{N}]';
 
 function escapeRegExp(text: string): string {
   // Only syntax characters and `/` may be escaped in a `u` pattern (`\-` is an error there).
@@ -24,7 +26,7 @@ function escapeRegExp(text: string): string {
 
 /** Reads one configured keyword; throws ConfigurationError for one with spaces or without a letter or digit. */
 export function parseKeyword(raw: string): Keyword {
-  const keyword = raw.trim();
+  const keyword = raw.normalize('NFKC').trim();
   if (!/[\p{L}\p{N}]/u.test(keyword) || /\s/.test(keyword)) {
     throw new ConfigurationError(
       `subject keyword ${JSON.stringify(raw)} must be one word with letters or digits and no spaces, e.g. zixencrypt, [secure] or secure:.`,
@@ -49,24 +51,76 @@ export function parseKeyword(raw: string): Keyword {
 export type KeywordMatch = { matched: string[]; subject: string };
 
 /**
+ * `subject` in Unicode compatibility form (NFKC: full-width `［ｓｅｃｕｒｅ］` reads
+ * `[secure]`, ligatures split), with where each of its code units came from in
+ * `subject`, so a match found in the normalised form is cut from the subject as
+ * the sender wrote it. Each code point is normalised on its own: that keeps the
+ * map simple, and only combining marks after a keyword's letters compose otherwise.
+ */
+function normalised(subject: string): { text: string; origin: number[] } {
+  const parts: string[] = [];
+  const origin: number[] = [];
+  let at = 0;
+  for (const char of subject) {
+    const form = char.normalize('NFKC');
+    parts.push(form);
+    for (let k = 0; k < form.length; k++) origin.push(at);
+    at += char.length;
+  }
+  origin.push(subject.length);
+  return { text: parts.join(''), origin };
+}
+
+/** The ranges of `subject` (as written) where `keyword` matches. */
+function matchRanges(subject: string, { form, pattern }: Keyword): Array<[number, number]> {
+  const { text, origin } = normalised(subject);
+  const at = (k: number) => origin[k] ?? subject.length;
+  if (form === 'prefix') {
+    const start = leadingTagsEnd(text);
+    pattern.lastIndex = start;
+    return pattern.test(text) ? [[at(start), at(pattern.lastIndex)]] : [];
+  }
+  const ranges: Array<[number, number]> = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    ranges.push([at(m.index), at(m.index + m[0].length)]);
+  }
+  return ranges;
+}
+
+/**
  * Finds the configured keywords in `subject` and removes them, tidying the blanks
  * left behind: `[secure] Case notes` -> `Case notes`, `Re: zixencrypt Case` -> `Re: Case`.
+ * Matching reads the subject in NFKC form, so `ｚｉｘｅｎｃｒｙｐｔ` counts.
  */
 export function matchKeywords(subject: string, keywords: Keyword[]): KeywordMatch {
   const matched: string[] = [];
   let rest = subject;
-  for (const { keyword, form, pattern } of keywords) {
-    const before = rest;
-    if (form === 'prefix') {
-      const start = replyPrefixEnd(rest);
-      pattern.lastIndex = start;
-      if (pattern.test(rest)) rest = rest.slice(0, start) + rest.slice(pattern.lastIndex);
-    } else {
-      rest = rest.replace(pattern, ' ');
+  for (const keyword of keywords) {
+    const ranges = matchRanges(rest, keyword);
+    if (ranges.length === 0) continue;
+    matched.push(keyword.keyword);
+    let cut = '';
+    let from = 0;
+    for (const [start, end] of ranges) {
+      cut += `${rest.slice(from, start)}${keyword.form === 'prefix' ? '' : ' '}`;
+      from = end;
     }
-    if (rest !== before) matched.push(keyword);
+    rest = cut + rest.slice(from);
   }
   return { matched, subject: matched.length > 0 ? tidy(rest) : subject };
+}
+
+/**
+ * True when any of `subjects` (every Subject header a mail carries) holds a
+ * configured keyword; the keywords that matched, in configured order.
+ */
+export function keywordsIn(subjects: string[], keywords: Keyword[]): string[] {
+  const found = new Set<string>();
+  for (const subject of subjects) {
+    for (const keyword of matchKeywords(subject, keywords).matched) found.add(keyword);
+  }
+  return keywords.map((k) => k.keyword).filter((k) => found.has(k));
 }
 
 // Tidies what a removal leaves: runs of blanks, brackets emptied of their keyword
@@ -77,8 +131,13 @@ function tidy(subject: string): string {
     .replace(/[([{] *[)\]}]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const start = replyPrefixEnd(collapsed);
-  const own = collapsed.slice(start).replace(/^:\s*/, '');
+  const start = leadingTagsEnd(collapsed);
+  let own = collapsed.slice(start).replace(/^[:_]+\s*/, '');
+  // A joining underscore left at the end (`Care_zixencrypt`); a loop, not /_+$/,
+  // which would rescan a long run of underscores from every start.
+  let end = own.length;
+  while (end > 0 && own[end - 1] === '_') end--;
+  own = own.slice(0, end).trimEnd();
   return (collapsed.slice(0, start) + own).trim();
 }
 
@@ -95,7 +154,10 @@ export function subjectKeywordPolicy(args: { keywords: string[] }): Policy {
   return {
     name: 'subject-keyword',
     async evaluate({ mail }) {
-      const { matched, subject } = matchKeywords(mail.subject, keywords);
+      // Every Subject header counts (a mail may carry more than one); the one shown
+      // to the recipient is the one tidied.
+      const { subject } = matchKeywords(mail.subject, keywords);
+      const matched = keywordsIn([mail.subject, ...(mail.headers.subject ?? [])], keywords);
       if (matched.length === 0) return { action: 'abstain', reasons: [] };
       return {
         action: 'encrypt',

@@ -49,6 +49,12 @@ describe('OFFICIAL-SENSITIVE subject marking', () => {
     'OFFICIAL\u2013SENSITIVE Case notes',
     'Re: OFFICIAL-SENSITIVE: Case notes',
     'RE: FW: [OFFICIAL-SENSITIVE] Case notes',
+    // Anywhere in the subject, joined by an underscore, in full-width letters.
+    'Case notes OFFICIAL-SENSITIVE',
+    'Minutes - OFFICIAL SENSITIVE',
+    'OFFICIAL-SENSITIVE_Care plan',
+    'Care plan OFFICIAL_SENSITIVE',
+    '\uff2f\uff26\uff26\uff29\uff23\uff29\uff21\uff2c\uff0d\uff33\uff25\uff2e\uff33\uff29\uff34\uff29\uff36\uff25 notes',
   ])('finds it in %j', (subject) => {
     expect(hasSensitiveMarking(subject)).toBe(true);
   });
@@ -57,15 +63,47 @@ describe('OFFICIAL-SENSITIVE subject marking', () => {
     'OFFICIAL: Newsletter',
     'OFFICIAL',
     'OFFICIAL-SENSITIVEX notes',
-    'Case notes OFFICIAL-SENSITIVE',
     'UNOFFICIAL-SENSITIVE',
-    'Not OFFICIAL-SENSITIVE',
+    'OFFICIALSENSITIVE',
+    'Sensitive: officially closed',
   ])('does not find it in %j', (subject) => {
     expect(hasSensitiveMarking(subject)).toBe(false);
   });
 
+  it.each([
+    'NOT OFFICIAL-SENSITIVE - bin collection dates',
+    'This email is NOT OFFICIAL-SENSITIVE and can be shared',
+    'This email is not marked as Official Sensitive',
+    'Newsletter (non-OFFICIAL-SENSITIVE)',
+    "It isn't OFFICIAL SENSITIVE",
+  ])('does not take the negated marking in %j for a marking', (text) => {
+    expect(hasSensitiveMarking(text)).toBe(false);
+  });
+
+  it.each([
+    'Do not forward: OFFICIAL-SENSITIVE',
+    'NOT OFFICIAL-SENSITIVE until 1 May - OFFICIAL-SENSITIVE',
+    'Notes OFFICIAL-SENSITIVE',
+  ])('still finds a marking that is not negated in %j', (text) => {
+    expect(hasSensitiveMarking(text)).toBe(true);
+  });
+
+  it('does not encrypt a mail whose subject or first line is negated', async () => {
+    const policy = classificationPolicy({ labels: [] });
+    expect(await policy.evaluate({ mail: mail('NOT OFFICIAL-SENSITIVE: newsletter') })).toEqual({
+      action: 'abstain',
+      reasons: [],
+    });
+    const body = { ...mail('Newsletter'), text: '\nThis email is NOT OFFICIAL-SENSITIVE.\nHi' };
+    expect(await policy.evaluate({ mail: body })).toEqual({ action: 'abstain', reasons: [] });
+    const marked = { ...mail('Newsletter'), text: 'OFFICIAL-SENSITIVE\nNOT OFFICIAL-SENSITIVE' };
+    expect((await policy.evaluate({ mail: marked })).action).toBe('encrypt');
+  });
+
   it('copes with a long run of blanks', () => {
     expect(hasSensitiveMarking(`OFFICIAL${' '.repeat(200_000)}x`)).toBe(false);
+    expect(hasSensitiveMarking(`${'OFFICIAL '.repeat(50_000)}x`)).toBe(false);
+    expect(hasSensitiveMarking(`${'not OFFICIAL SENSITIVE '.repeat(20_000)}x`)).toBe(false);
   });
 });
 
@@ -92,6 +130,24 @@ describe('msip_labels header', () => {
 
 describe('classification policy', () => {
   const policy = classificationPolicy({ labels: ['Official Sensitive', OTHER.toUpperCase()] });
+
+  it('encrypts a mail whose body starts with the marking, not one that mentions it later', async () => {
+    const marked = { ...mail('Case notes'), text: '\n  OFFICIAL-SENSITIVE\n\nDear colleague,' };
+    expect(await policy.evaluate({ mail: marked })).toEqual({
+      action: 'encrypt',
+      reasons: ['body marked OFFICIAL-SENSITIVE'],
+    });
+    const footer = {
+      ...mail('Case notes'),
+      text: 'Dear colleague,\n\nThis may hold OFFICIAL-SENSITIVE data.',
+    };
+    expect((await policy.evaluate({ mail: footer })).action).toBe('abstain');
+  });
+
+  it('reads every Subject header', async () => {
+    const twice = mail('Case notes', { subject: ['Case notes', 'OFFICIAL-SENSITIVE Case notes'] });
+    expect((await policy.evaluate({ mail: twice })).action).toBe('encrypt');
+  });
 
   it('encrypts a subject marked OFFICIAL-SENSITIVE, leaving the marking in place', async () => {
     expect(await policy.evaluate({ mail: mail('[OFFICIAL-SENSITIVE] Case notes') })).toEqual({

@@ -59,6 +59,7 @@ describe('decide over sample mails with the built-in policies', () => {
         contentType: 'text/plain',
         size: 40,
         text: 'Child NHS number: 943 476 5919',
+        unreadable: false,
       },
     ];
     expect(await decide(policies, sample({ attachments }))).toEqual({

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigProblems, parseConfig } from '../../adapters/config/config.ts';
+import { pluginSettingsFrom } from '../../adapters/gateway/start-gateway.ts';
 import type { InboundMail } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { findBankAccounts } from '../../plugins/dlp/bank-account.ts';
@@ -8,7 +10,7 @@ import { bankAccountPlugin, dlpPlugin, nhsNumberPlugin } from '../../plugins/dlp
 import { findNhsNumbers, nhsNumberDetector } from '../../plugins/dlp/nhs-number.ts';
 import { findNiNumbers, niNumberDetector } from '../../plugins/dlp/ni-number.ts';
 import { findCardNumbers, paymentCardDetector } from '../../plugins/dlp/payment-card.ts';
-import { loadHooks } from '../../plugins/registry.ts';
+import { decide, loadHooks, loadPlugins } from '../../plugins/registry.ts';
 
 function mail(parts: Partial<InboundMail>): InboundMail {
   return {
@@ -22,8 +24,14 @@ function mail(parts: Partial<InboundMail>): InboundMail {
   };
 }
 
-function attachment(text: string | null) {
-  return { name: 'notes.txt', contentType: 'text/plain', size: text?.length ?? 0, text };
+function attachment(text: string | null, unreadable = false) {
+  return {
+    name: 'notes.txt',
+    contentType: 'text/plain',
+    size: text?.length ?? 0,
+    text,
+    unreadable,
+  };
 }
 
 const policy = dlpPolicy({
@@ -38,6 +46,38 @@ describe('DLP policy', () => {
   it('reads the subject, the body and every attachment with text', () => {
     const m = mail({ subject: 's', text: 'b', attachments: [attachment('a'), attachment(null)] });
     expect(textsOf(m)).toEqual(['s', 'b', 'a']);
+  });
+
+  it('reads every Subject header, in NFKC form (full-width digits are digits)', () => {
+    const m = mail({ subject: 's', headers: { subject: ['s', 't'] }, text: '\uff19\uff14\uff13' });
+    expect(textsOf(m)).toEqual(['s', 't', '943']);
+  });
+
+  it('encrypts a mail with a file it could not read, by default, naming only the count', async () => {
+    const m = mail({
+      attachments: [attachment(null, true), attachment(null, true), attachment('x')],
+    });
+    expect(await policy.evaluate({ mail: m })).toEqual({
+      action: 'encrypt',
+      reasons: ['2 files could not be read'],
+    });
+    const one = mail({ text: 'NI AB123456C', attachments: [attachment(null, true)] });
+    expect(await policy.evaluate({ mail: one })).toEqual({
+      action: 'encrypt',
+      reasons: ['1 National Insurance number', '1 file could not be read'],
+    });
+  });
+
+  it('judges on what it could read when unsure is ignore', async () => {
+    const ignoring = dlpPolicy({
+      detectors: [nhsNumberDetector({ threshold: 1 })],
+      whenUnsure: 'ignore',
+    });
+    const m = mail({ attachments: [attachment(null, true)] });
+    expect(await ignoring.evaluate({ mail: m })).toEqual({
+      action: 'abstain',
+      reasons: ['1 file could not be read, ignored (when unsure: ignore)'],
+    });
   });
 
   it('encrypts when a detector reaches its threshold, counting across all texts', async () => {
@@ -135,6 +175,27 @@ describe('DLP plugins', () => {
     const { detectors } = loadHooks({ dlp: { thresholds: { 'nhs-number': 3 } } });
     const byId = Object.fromEntries(detectors.map((d) => [d.id, d.threshold]));
     expect(byId).toEqual({ 'nhs-number': 3, 'ni-number': 1, 'payment-card': 1, 'bank-account': 1 });
+  });
+
+  it('read whenUnsure, refusing a value it does not know', () => {
+    expect(() => loadHooks({ dlp: { whenUnsure: 'ignore' } })).not.toThrow();
+    const wrong = { dlp: { whenUnsure: 'maybe' as 'ignore' } };
+    expect(() => loadHooks(wrong)).toThrow(/dlp\.whenUnsure must be encrypt or ignore/);
+  });
+
+  it('take whenUnsure from DLP_WHEN_UNSURE (default encrypt), refusing other values at start', async () => {
+    const unreadable = mail({ subject: 'Referral', attachments: [attachment(null, true)] });
+    const byDefault = loadPlugins(
+      pluginSettingsFrom(parseConfig({ DATA_DIR: '/tmp/x', DLP: 'on' })),
+    );
+    expect(await decide(byDefault, unreadable)).toMatchObject({ action: 'encrypt' });
+    const ignoring = parseConfig({ DATA_DIR: '/tmp/x', DLP: 'on', DLP_WHEN_UNSURE: 'ignore' });
+    expect(await decide(loadPlugins(pluginSettingsFrom(ignoring)), unreadable)).toMatchObject({
+      action: 'relay',
+    });
+    expect(() => parseConfig({ DATA_DIR: '/tmp/x', DLP_WHEN_UNSURE: 'sometimes' })).toThrow(
+      ConfigProblems,
+    );
   });
 
   it('list every settings problem together', () => {
