@@ -197,8 +197,8 @@ export class MultipartReader implements AsyncIterable<MultipartPart> {
         stream.resume();
         return;
       }
-      if (filename === '') {
-        // An empty file input: nothing was chosen.
+      if (!filename) {
+        // An empty file input: nothing was chosen (busboy gives `filename=""` as undefined).
         stream.resume();
         return;
       }
