@@ -11,7 +11,7 @@ import { isScriptUrl, startTags } from './html.ts';
 
 // ---- HTML sanitiser ------------------------------------------------------------------
 
-/** The tags views/sanitise-html.ts may let through (decision 0012), and their attributes. */
+/** The tags adapters/html/sanitise-html.ts may let through (decision 0012), and their attributes. */
 const ALLOWED_TAGS = new Set(
   'p br div span b strong i em u s strike del ins sub sup small mark abbr blockquote q cite pre code hr h3 ul ol li dl dt dd table caption thead tbody tfoot tr th td a img'.split(
     ' ',
