@@ -33,6 +33,7 @@ const ids = (f: Fixture) =>
   [
     f.deliveryId,
     f.attachmentId,
+    f.imageId,
     f.messageId,
     f.requestId,
     f.draftId,

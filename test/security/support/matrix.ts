@@ -39,6 +39,8 @@ export type Fixture = {
   state: State;
   deliveryId: string;
   attachmentId: string;
+  /** An inline image of the message's body (served by the images routes). */
+  imageId: string;
   messageId: string;
   requestId: string;
   draftId: string;
@@ -52,6 +54,14 @@ const FILE = {
   name: 'plan.pdf',
   contentType: 'application/pdf',
   bytes: new TextEncoder().encode('%PDF-1.4 care plan'),
+};
+
+/** A signature image shown in the body, as the gateway stores a `cid:` part. */
+const IMAGE = {
+  name: 'logo.png',
+  contentType: 'image/png',
+  bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  kind: 'inline' as const,
 };
 
 /** The states each kind of fixture has. */
@@ -69,6 +79,7 @@ export const STATES: Record<FixtureKind, State[]> = {
 const EMPTY: Omit<Fixture, 'state'> = {
   deliveryId: '',
   attachmentId: '',
+  imageId: '',
   messageId: '',
   requestId: '',
   draftId: '',
@@ -108,8 +119,13 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
   if (kind === 'delivery' || kind === 'sent' || kind === 'staff-delivery') {
     const sent =
       kind === 'staff-delivery'
-        ? await w.send({ from: ann, to: [olive.email], subject: 'About my plan', files: [FILE] })
-        : await w.send({ from: olive, to: [ann.email], cc: [carol.email], files: [FILE] });
+        ? await w.send({
+            from: ann,
+            to: [olive.email],
+            subject: 'About my plan',
+            files: [FILE, IMAGE],
+          })
+        : await w.send({ from: olive, to: [ann.email], cc: [carol.email], files: [FILE, IMAGE] });
     const mine = sent.deliveries[kind === 'staff-delivery' ? olive.email : ann.email] as string;
     const all = Object.values(sent.deliveries);
     const affected = kind === 'sent' ? all : [mine];
@@ -124,6 +140,7 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
       state,
       deliveryId: mine,
       attachmentId: sent.attachmentIds[0] ?? '',
+      imageId: sent.attachmentIds[1] ?? '',
       messageId: sent.messageId,
     };
   }
@@ -234,6 +251,7 @@ export function missingFixture(w: World, like: Fixture): Fixture {
     state: like.state,
     deliveryId: fresh(like.deliveryId),
     attachmentId: fresh(like.attachmentId),
+    imageId: fresh(like.imageId),
     messageId: fresh(like.messageId),
     requestId: fresh(like.requestId),
     draftId: fresh(like.draftId),
@@ -302,6 +320,13 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       allowed: { ann: ACTIVE_ONLY(200) },
     },
     {
+      route: 'GET /inbox/:id/images/:attachmentId',
+      covers: ['id', 'attachmentId'],
+      fixture: 'delivery',
+      path: (f) => `/inbox/${f.deliveryId}/images/${f.imageId}`,
+      allowed: { ann: ACTIVE_ONLY(200) },
+    },
+    {
       route: 'GET /inbox/:id/reply',
       covers: ['id'],
       fixture: 'delivery',
@@ -367,6 +392,13 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       covers: ['deliveryId', 'attachmentId'],
       fixture: 'staff-delivery',
       path: (f) => `/staff/inbox/${f.deliveryId}/attachments/${f.attachmentId}`,
+      allowed: { olive: ACTIVE_ONLY(200) },
+    },
+    {
+      route: 'GET /staff/inbox/:deliveryId/images/:attachmentId',
+      covers: ['deliveryId', 'attachmentId'],
+      fixture: 'staff-delivery',
+      path: (f) => `/staff/inbox/${f.deliveryId}/images/${f.imageId}`,
       allowed: { olive: ACTIVE_ONLY(200) },
     },
 

@@ -156,6 +156,14 @@ export const ROUTES: Record<string, RouteSpec> = {
       { name: 'attachmentId', in: 'path', resource: 'attachment' },
     ],
   },
+  'GET /inbox/:id/images/:attachmentId': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [
+      { name: 'id', in: 'path', resource: 'delivery' },
+      { name: 'attachmentId', in: 'path', resource: 'attachment' },
+    ],
+  },
   'GET /inbox/:id/reply': {
     area: 'recipient',
     as: 'ann',
@@ -295,6 +303,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     ids: [{ name: 'deliveryId', in: 'path', resource: 'staff-delivery' }],
   },
   'GET /staff/inbox/:deliveryId/attachments/:attachmentId': {
+    area: 'staff',
+    as: 'olive',
+    ids: [
+      { name: 'deliveryId', in: 'path', resource: 'staff-delivery' },
+      { name: 'attachmentId', in: 'path', resource: 'attachment' },
+    ],
+  },
+  'GET /staff/inbox/:deliveryId/images/:attachmentId': {
     area: 'staff',
     as: 'olive',
     ids: [

@@ -73,7 +73,13 @@ const silent = () =>
   createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 /** A file to send with a test message. */
-export type TestFile = { name: string; contentType: string; bytes: Uint8Array };
+export type TestFile = {
+  name: string;
+  contentType: string;
+  bytes: Uint8Array;
+  /** `inline`: an image the body shows in place (as the gateway stores one). */
+  kind?: 'file' | 'inline';
+};
 
 /** Options of `openWorld`. */
 export type WorldOptions = {
@@ -330,6 +336,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
           name: f.name,
           contentType: f.contentType,
           content: streamOf(f.bytes),
+          kind: f.kind ?? 'file',
         })),
         readOnly: false,
         classification: null,
