@@ -76,7 +76,9 @@ export function secureContent(parsed: ParsedMail, raw: readonly Buffer[]): Secur
     name: a.name,
     contentType: a.contentType,
     size: a.size,
-    kind: placed.has(position) ? 'inline' : 'file',
+    // A part of the body (marked inline, or in a multipart/related) that is not placed
+    // is listed as a file, but the sender did not choose it: it is not counted.
+    kind: placed.has(position) ? 'inline' : a.inline ? 'body-part' : 'file',
   }));
   if (keepOriginal) {
     const size = raw.reduce((sum, chunk) => sum + chunk.length, 0);

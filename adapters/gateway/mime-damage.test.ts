@@ -129,6 +129,24 @@ JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K
     for (const raw of samples) expect((await read(raw)).damage).toEqual({ damaged: false });
   });
 
+  it('does not flag a mail of files only, with the usual preamble and no text part', async () => {
+    const raw = crlf(`From: scanner@council.test
+To: a@example.org
+Subject: Scan
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+This is a multi-part message in MIME format.
+--b1
+Content-Type: application/pdf; name="scan.pdf"
+Content-Transfer-Encoding: base64
+
+${randomBytes(3000).toString('base64').replace(/.{76}/g, '$&\n')}
+--b1--
+`);
+    expect((await read(raw)).damage).toEqual({ damaged: false });
+  });
+
   it('does not flag a mail with an empty body', async () => {
     const empty = crlf('From: jo@council.test\nTo: a@example.org\nSubject: empty\n\n');
     expect((await read(empty)).damage).toEqual({ damaged: false });

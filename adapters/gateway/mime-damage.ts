@@ -98,6 +98,17 @@ function splitHead(head: string): { body: string; runOn: boolean } {
   return { body: '', runOn: false };
 }
 
+/**
+ * The body from its first boundary line on: the preamble ("This is a multi-part
+ * message in MIME format.") is for mail programs that cannot read MIME, and no
+ * mail client shows it.
+ */
+function afterPreamble(body: string, boundary: string | null): string {
+  if (!boundary) return body;
+  const first = body.indexOf(`--${boundary}`);
+  return first === -1 ? body : body.slice(first);
+}
+
 /** Text after the top-level closing boundary (the parser drops the epilogue), or null. */
 function epilogueOf(raw: readonly Uint8Array[], boundary: string): string | null {
   const tail = concatTail(raw, TAIL_BYTES).toString('latin1');
@@ -118,11 +129,20 @@ export function findDamage(raw: readonly Uint8Array[], parsed: ParsedShape): Dam
   const { body, runOn } = splitHead(head);
   const bodyText = () =>
     readableText(Buffer.from(body.slice(0, MAX_RECOVER), 'latin1').toString('utf8'));
-  const nothing = parsed.text.trim() === '' && !parsed.html && parsed.attachments.length === 0;
+  const noBody = parsed.text.trim() === '' && !parsed.html;
+  const nothing = noBody && parsed.attachments.length === 0;
 
   if (runOn) return { damaged: true, recovered: nothing ? bodyText() : '' };
-  if (nothing) {
-    const recovered = bodyText();
+  if (noBody) {
+    // No text and no HTML: broken at the top (nothing at all) or inside (a nested part
+    // whose boundary is wrong, beside files that were read). Readable text in the raw
+    // body, past the preamble, means text was dropped; a mail of files only has none
+    // (its base64 is not readable text).
+    const recovered = readableText(
+      Buffer.from(afterPreamble(body, parsed.boundary).slice(0, MAX_RECOVER), 'latin1').toString(
+        'utf8',
+      ),
+    );
     return recovered === '' ? { damaged: false } : { damaged: true, recovered };
   }
   if (parsed.attachments.some((a) => !a.contentType.includes('/'))) {

@@ -28,8 +28,13 @@ const VOID = new Set([
 /** Elements whose end tag may be left out: a new one closes the one still open. */
 const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option']);
 
-/** Elements whose content is raw text, not markup (a `<div>` inside a `<script>` is text). */
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes']);
+/**
+ * Elements whose content is raw text, not markup (a `<div>` inside a `<script>` is
+ * text): exactly the ones the sanitiser's parser (htmlparser2) treats so. Treating
+ * another one as raw text here (`noembed`, `noframes`, `xmp`) would hide nesting from
+ * this count that the parser then builds.
+ */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
 
 type Tag = { name: string; closing: boolean; selfClosing: boolean; end: number };
 
@@ -122,7 +127,9 @@ export function nestsDeeperThan(html: string, limit: number): boolean {
     if (tag.closing) {
       const open = stack.lastIndexOf(tag.name);
       if (open !== -1) stack.length = open;
-    } else if (!VOID.has(tag.name) && !tag.selfClosing) {
+    } else if (!VOID.has(tag.name)) {
+      // `<div/>` opens a div like `<div>` does: in HTML the slash means nothing on an
+      // element that is not void, and the parser nests what follows inside it.
       if (SELF_CLOSING_SIBLINGS.has(tag.name) && stack[stack.length - 1] === tag.name) stack.pop();
       stack.push(tag.name);
       if (stack.length > limit) return true;

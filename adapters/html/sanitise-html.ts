@@ -94,7 +94,10 @@ function contentIdOf(src: string): string {
 /**
  * An image keeps an inline data: source, or a cid: source that names an inline part
  * of the mail (rewritten to `cid:N`, its position); anything else loses its source and
- * goes (exclusiveFilter), so no image is ever fetched from elsewhere.
+ * goes (renamed to a tag that is not allowed, so it is discarded), so no image is ever
+ * fetched from elsewhere. Not with exclusiveFilter: sanitize-html removes a filtered
+ * element by cutting its output string, which costs the output's length each time,
+ * so 60,000 remote images in 1.5 MB took 11 s.
  */
 function imageTag(
   tagName: string,
@@ -111,6 +114,7 @@ function imageTag(
       cids.placed.add(position);
     }
   }
+  if (!out.src) return { tagName: DROPPED, attribs: {} };
   out.alt = attribs.alt ?? '';
   for (const name of ['width', 'height'] as const) {
     const value = attribs[name];
@@ -120,6 +124,8 @@ function imageTag(
 }
 
 const HEADING = 'h3';
+/** Not an allowed tag: an image renamed to it is discarded (see imageTag). */
+const DROPPED = 'sealpost-dropped-image';
 const IMAGE_DATA_URI = /^data:image\/(?:png|jpeg|jpg|gif|webp);base64,[a-z0-9+/=\s]+$/i;
 const WEB_LINK = /^https?:\/\//i;
 const MAIL_LINK = /^mailto:/i;
@@ -229,8 +235,6 @@ const OPTIONS: sanitizeHtml.IOptions = {
       return { tagName, attribs: out };
     },
   },
-  // An image that lost its source (remote, or a type we do not show) goes entirely.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
 /**

@@ -122,10 +122,14 @@ export type InboundAttachment = {
 
 /**
  * A file of the secure message made from an inbound mail: a file the sender attached,
- * an image the body shows in place (`inline`), or the mail as received (`original`,
+ * an image the body shows in place (`inline`), a part of the body that could not be
+ * placed (`body-part`: an inline part the HTML does not use, or whose HTML was refused;
+ * listed as a file but not chosen by the sender), or the mail as received (`original`,
  * kept when its MIME structure is broken or its HTML was refused, so nothing is lost).
  */
-export type StoredPart = InboundAttachment & { kind: 'file' | 'inline' | 'original' };
+export type StoredPart = InboundAttachment & {
+  kind: 'file' | 'inline' | 'body-part' | 'original';
+};
 
 /**
  * One inbound mail as the SMTP adapter hands it to the gateway use case: the

@@ -51,12 +51,13 @@ export type OutgoingAttachment = {
   /**
    * `file` (the default): a file the sender chose, counted against `maxAttachments`.
    * `inline`: an image the body shows in place (`cid:N`, N its position among the
-   * files), not listed as a file. `original`: the mail as received, kept because it
-   * could not be shown whole. Neither of the last two was chosen by the sender, so
-   * neither counts against the number of files; an inline image's bytes count against
-   * the total size, the original's do not (the gateway's message size limit bounds it).
+   * files), not listed as a file. `body-part`: a part of a mail's body that could not
+   * be placed, listed as a file. `original`: the mail as received, kept because it
+   * could not be shown whole. None of the last three was chosen by the sender, so
+   * none counts against the number of files; their bytes count against the total
+   * size, except the original's (the gateway's message size limit bounds it).
    */
-  kind?: 'file' | 'inline' | 'original';
+  kind?: 'file' | 'inline' | 'body-part' | 'original';
 };
 
 /** What the sender asked for. */

@@ -1,6 +1,7 @@
 // `npm run bench:dlp`: how well DLP finds what it should on the two labelled sets:
 // the main set in test/fixtures/dlp (written with the detectors, by its generate.ts)
-// and the independent holdout in test/fixtures/dlp/holdout. Every mail goes through
+// and the second set in test/fixtures/dlp/holdout, written apart from the detectors
+// (then used to find their weaknesses, so no longer blind). Every mail goes through
 // the real pipeline: readMail (MIME parsing, text extraction in the worker) -> the
 // InboundMail the gateway builds -> each detector and policy. Prints three tables,
 // the main set, the holdout and both together, each per detector and policy (TP,

@@ -213,6 +213,7 @@ function outlookMail(
   images: Array<{ cid: string; name: string; type: string; bytes: Buffer }>,
   unreferenced: { cid: string; name: string; bytes: Buffer },
   pdf: Buffer,
+  htmlExtra = '',
 ) {
   const imgTags = images
     .map((i) => `<img width="32" height="32" src="cid:${i.cid}" alt="${i.name}">`)
@@ -252,7 +253,7 @@ Please find your benefit letter attached.
 Content-Type: text/html; charset="us-ascii"
 
 <html><body><p>Please find your benefit letter attached.</p>
-${imgTags}
+${imgTags}${htmlExtra}
 </body></html>
 --alt--
 
@@ -269,6 +270,33 @@ ${base64Lines(pdf)}
 }
 
 describe('inline images of the body', () => {
+  it('takes the 12 images as files, still not counted, when the HTML that places them is refused', async () => {
+    const gw = await setup();
+    const images = Array.from({ length: 12 }, (_, i) => ({
+      cid: `sig${i}@outlook`,
+      name: `sig${i}.png`,
+      type: 'image/png',
+      bytes: randomBytes(300 + i),
+    }));
+    const unreferenced = { cid: 'sig-x@outlook', name: 'sig-x.png', bytes: randomBytes(200) };
+    // Nested past the pre-scan's limit: the HTML is refused and shown as text.
+    const deep = `${'<div>'.repeat(500)}deep${'</div>'.repeat(500)}`;
+    const raw = outlookMail(images, unreferenced, randomBytes(5000), deep);
+    const info = await client(gw.port).sendMail({
+      envelope: { from: 'jo@council.test', to: ['resident@example.org'] },
+      raw,
+    });
+    expect(info.response).toBe(STORED);
+    const [message] = await gw.sentBy('jo@council.test');
+    expect(message?.bodyFormat).toBe('text');
+    const files = await gw.app.storage.repos.attachments.listForMessage({
+      messageId: message?.id ?? '',
+    });
+    // 13 images and the PDF as files, and the original: more than the 10 a sender may choose.
+    expect(files).toHaveLength(15);
+    expect(files.every((f) => !f.inline)).toBe(true);
+  });
+
   it('shows 12 Outlook signature images in place from the portal, lists only the real files, and serves each image to its recipient only', async () => {
     const gw = await setup();
     // More inline images than the files a sender may attach: they are not files.

@@ -1,11 +1,10 @@
 import type { MailTemplates } from '../../core/mail/ports.ts';
+import { cleanLineMax } from '../../core/shared/clean-text.ts';
 import { en } from '../strings/en.ts';
 
-/** Subject text on one line, so it can never add a header; long subjects are cut. */
+/** Subject text on one line (the one rule, cleanLine), so it can never add a header; cut at 200. */
 function subjectLine(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const line = subject.replace(/[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  return cleanLineMax(subject, 200);
 }
 
 /**

@@ -18,6 +18,29 @@ MIME-Version: 1.0
  */
 export const BROKEN_SAMPLES: BrokenSample[] = [
   {
+    name: 'a nested alternative whose boundary its parts do not use, beside a file',
+    text: 'The assessment is attached; please read it before Friday.',
+    raw: crlf(`${headers('nested wrong boundary')}Content-Type: multipart/mixed; boundary="outer"
+
+This is a multi-part message in MIME format.
+--outer
+Content-Type: multipart/alternative; boundary="declared-inner"
+
+--actual-inner
+Content-Type: text/plain; charset=utf-8
+
+The assessment is attached; please read it before Friday.
+--actual-inner--
+--outer
+Content-Type: application/pdf; name="assessment.pdf"
+Content-Disposition: attachment; filename="assessment.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURlY29kZT4+
+--outer--
+`),
+  },
+  {
     name: 'a boundary the parts do not use',
     text: 'Your council tax reference is CT-4471.',
     raw: crlf(`${headers('wrong boundary')}Content-Type: multipart/mixed; boundary="declared-boundary"
