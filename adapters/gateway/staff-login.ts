@@ -4,6 +4,8 @@ import type { GatewayUser } from './smtp-gateway.ts';
 /** How many failed logins one client address may make per window before it must wait. */
 const MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
+/** Client addresses remembered at most; past it, finished windows are forgotten first. */
+const MAX_TRACKED = 10_000;
 
 /** What staff login needs: the composed application (its `config` gives the portal's address). */
 export type StaffLoginDeps = Omit<SmtpSignInDeps, 'publicUrl'> & { config: { publicUrl: string } };
@@ -37,8 +39,22 @@ export function staffLogin(
   const fail = (ip: string, now: number): null => {
     const entry = failures.get(ip);
     if (entry && now - entry.since <= WINDOW_MS) entry.count++;
-    else failures.set(ip, { count: 1, since: now });
+    else {
+      if (failures.size >= MAX_TRACKED) forget(now);
+      failures.set(ip, { count: 1, since: now });
+    }
     return null;
+  };
+  // Bounded memory whatever the number of client addresses (IPv6 has plenty): finished
+  // windows go; if every window is live, the oldest go (a Map keeps insertion order).
+  const forget = (now: number) => {
+    for (const [ip, entry] of failures) {
+      if (now - entry.since > WINDOW_MS) failures.delete(ip);
+    }
+    for (const ip of failures.keys()) {
+      if (failures.size < MAX_TRACKED) break;
+      failures.delete(ip);
+    }
   };
 
   return async ({ username, password, ip }) => {

@@ -160,12 +160,13 @@ function splitParts(mail: ReceivedMail, external: string[]): Part[] {
 }
 
 /** Turns sendMessage's problems into a refusal the sender can act on. */
-function refusalFor(issues: Record<string, string>): AcceptOutcome {
+function refusalFor(issues: Record<string, string>, infected: boolean): AcceptOutcome {
   const sentences = Object.values(issues).join(' ');
   const tooBig = issues.attachments !== undefined || issues.body !== undefined;
   return {
     kind: 'rejected',
-    code: tooBig ? 552 : 550,
+    // 554: refused for what it holds (malware), not for its size.
+    code: infected ? 554 : tooBig ? 552 : 550,
     message: `This mail could not be sent as a secure message: ${sentences}`,
   };
 }
@@ -219,7 +220,9 @@ async function storePart(
   } finally {
     opened.cancel();
   }
-  if (!result.ok) return { ok: false, outcome: refusalFor(result.issues) };
+  if (!result.ok) {
+    return { ok: false, outcome: refusalFor(result.issues, result.infected === true) };
+  }
   return { ok: true, messageId: result.messageId };
 }
 

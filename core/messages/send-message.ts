@@ -88,7 +88,12 @@ export type SendMessageInput = {
 /** The outcome: the new message, or the problems with the input, by field. */
 export type SendMessageResult =
   | { ok: true; messageId: string; deliveryIds: string[] }
-  | { ok: false; issues: Record<string, string> };
+  | {
+      ok: false;
+      issues: Record<string, string>;
+      /** Set when a file was found infected (the gateway answers 554, not "too big"). */
+      infected?: true;
+    };
 
 /** Limits that apply to every message (settable by an admin). */
 export type SendLimits = Pick<
@@ -329,6 +334,7 @@ export async function sendMessage(
     if (error instanceof InfectedAttachment) {
       return {
         ok: false,
+        infected: true,
         issues: {
           attachments: `"${error.fileName}" contains a virus or other malware, so the message was not sent. Remove that file and try again.`,
         },

@@ -91,6 +91,7 @@ describe.runIf(clamdAvailable('ClamAV upload scanning'))('ClamAV upload scanning
     ]);
     expect(result).toEqual({
       ok: false,
+      infected: true,
       issues: {
         attachments:
           '"invoice.pdf" contains a virus or other malware, so the message was not sent. Remove that file and try again.',
