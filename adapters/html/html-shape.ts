@@ -143,6 +143,17 @@ export function nestsDeeperThan(html: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * How many `<img` tags `html` holds, counting up to `stop` (case-insensitive, linear:
+ * a forward search, stopping early).
+ */
+export function countImages(html: string, stop: number): number {
+  const pattern = /<img[\s/>]/gi;
+  let count = 0;
+  while (count < stop && pattern.exec(html) !== null) count++;
+  return count;
+}
+
 const BLOCK = new Set([
   'address',
   'article',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitiseMessageHtml as sanitise } from './sanitise-html.ts';
+import { MAX_HTML_IMAGES, makeHtmlSafe, sanitiseMessageHtml as sanitise } from './sanitise-html.ts';
 
 describe('sanitiseMessageHtml', () => {
   it('keeps ordinary formatting', () => {
@@ -128,5 +128,38 @@ describe('sanitiseMessageHtml', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('drops a remote image inside a link or bold text and keeps the markup around it whole', () => {
+    expect(
+      sanitise(
+        '<p><a href="https://example.org/i">Info<img src="https://t.example/p.gif"></a> <b>x<img src="https://t.example/q.gif">y</b></p>',
+      ),
+    ).toBe(
+      '<p><a href="https://example.org/i" target="_blank" rel="noopener noreferrer">Info</a> <b>xy</b></p>',
+    );
+  });
+});
+
+describe('makeHtmlSafe', () => {
+  it('refuses HTML with more images than MAX_HTML_IMAGES before sanitising it', () => {
+    const images = (n: number) => '<p><img src="https://t.example/p.gif">x</p>'.repeat(n);
+    expect(makeHtmlSafe(images(MAX_HTML_IMAGES)).ok).toBe(true);
+    expect(makeHtmlSafe(images(MAX_HTML_IMAGES + 1))).toEqual({
+      ok: false,
+      reason: 'too-many-images',
+    });
+  });
+
+  it('places an inline image by its Content-ID and drops one it does not know', () => {
+    const safe = makeHtmlSafe(
+      '<p><img src="cid:Logo@Council" alt="logo"><img src="cid:other@x" alt="x"></p>',
+      new Map([['logo@council', 3]]),
+    );
+    expect(safe).toEqual({
+      ok: true,
+      html: '<p><img src="cid:3" alt="logo" /></p>',
+      placed: new Set([3]),
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sealpost } from '../../adapters/compose.ts';
 import { buildLinkToken } from '../../core/auth/one-time-tokens.ts';
@@ -347,13 +348,18 @@ describe('faults at the SMTP gateway', () => {
 
   it('database busy: 451 and nothing stored; the retry is stored once', async ({ task }) => {
     const sender = 'jo@council.test';
-    const mail = {
+    // Built once: a mail server resends the same bytes, and the gateway knows a copy by
+    // its bytes (nodemailer would write a new Date header on each send).
+    const raw = await new MailComposer({
       from: sender,
       to: 'citizen@example.org',
       subject: 'ZixEncrypt your documents',
       text: 'Please find them attached.',
       messageId: '<busy-test@council.test>',
-    };
+    })
+      .compile()
+      .build();
+    const mail = { envelope: { from: sender, to: ['citizen@example.org'] }, raw };
     const path = gw.app.config.database.kind === 'sqlite' ? gw.app.config.database.path : '';
     const lock = await holdWriteLock(path);
     const transport = client();
