@@ -234,13 +234,26 @@ function collect(
 }
 
 /**
- * Reads a mail once from its raw bytes: headers, bodies, and each attachment's name,
- * type and size (and the text of text-like ones). The attachments' bytes are counted
- * and dropped, not kept: `streamAttachments` reads them again when they are stored,
- * so a large mail is never held twice. Never throws: a mail mailparser cannot read
- * gives `{ ok: false, reason }`.
+ * Decoded attachment bytes one mail may hold for text extraction (DLP), all files
+ * together: with the raw mail (up to GATEWAY_MAX_MB) this bounds a client's memory.
  */
-export function readMail(raw: readonly Buffer[]): Promise<ReadResult> {
+export const MAX_EXTRACT_TOTAL = 40 * 1024 * 1024;
+
+/**
+ * Reads a mail once from its raw bytes: headers, bodies, each attachment's name, type
+ * and size, and the text extracted from the attachments for the DLP rules. For that,
+ * each file's decoded bytes are kept while the file is at most MAX_EXTRACT_BYTES and
+ * the mail's files together at most `extractBudget` (MAX_EXTRACT_TOTAL); a file past
+ * either is not read and is marked unreadable. They are dropped once read:
+ * `streamAttachments` decodes the files again when they are stored. Never throws: a
+ * mail mailparser cannot read gives `{ ok: false, reason }`.
+ */
+export function readMail(
+  raw: readonly Buffer[],
+  options: { extractBudget?: number } = {},
+): Promise<ReadResult> {
+  // The decoded bytes kept for text extraction, across all the files of this mail.
+  let budget = options.extractBudget ?? MAX_EXTRACT_TOTAL;
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: ReadResult) => {
@@ -288,14 +301,25 @@ export function readMail(raw: readonly Buffer[]): Promise<ReadResult> {
       };
       files.push(file);
       const kept: Buffer[] = [];
+      let keeping = true;
+      let keptBytes = 0;
       data.content.on('data', (chunk: Buffer) => {
         entry.size += chunk.length;
-        // Kept for reading only while small enough; a larger file is not read (unreadable).
-        if (entry.size <= MAX_EXTRACT_BYTES) kept.push(chunk);
-        else kept.length = 0;
+        if (!keeping) return;
+        // Kept for reading only while the file and the mail's budget allow; a file that
+        // does not fit is not read (the extractor marks it unreadable, unless a picture).
+        if (entry.size <= MAX_EXTRACT_BYTES && chunk.length <= budget) {
+          kept.push(chunk);
+          keptBytes += chunk.length;
+          budget -= chunk.length;
+        } else {
+          keeping = false;
+          budget += keptBytes;
+          kept.length = 0;
+        }
       });
       data.content.on('end', () => {
-        if (entry.size <= MAX_EXTRACT_BYTES) file.bytes = Buffer.concat(kept);
+        if (keeping) file.bytes = Buffer.concat(kept);
         data.release?.();
       });
       data.content.on('error', (error) => finish({ ok: false, reason: readFailure(error) }));

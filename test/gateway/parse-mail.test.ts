@@ -145,6 +145,33 @@ describe('readMail and streamAttachments', () => {
     expect(mail.attachments[0]?.text).toContain('943 476 5919');
   });
 
+  it('keeps no more decoded bytes for reading than the mail budget: a file past it is unreadable', async () => {
+    const raw = await new MailComposer({
+      from: 'jo@council.test',
+      to: 'a@example.org',
+      subject: 's',
+      text: 'body',
+      attachments: [
+        { filename: 'first.csv', content: `name,nhs\nA,943 476 5919\n${'x'.repeat(600)}` },
+        { filename: 'second.csv', content: `name,nhs\nB,401 023 2137\n${'y'.repeat(600)}` },
+        { filename: 'photo.png', content: Buffer.alloc(2000, 1), contentType: 'image/png' },
+      ],
+    })
+      .compile()
+      .build();
+    const result = await readMail([raw], { extractBudget: 1000 });
+    if (!result.ok) throw new Error(result.reason);
+    const [first, second, photo] = result.mail.attachments;
+    expect(first?.text).toContain('943 476 5919');
+    expect(first?.unreadable).toBe(false);
+    // Past the budget: not read, and said so, so the policy's "when unsure" rule applies.
+    expect(second).toMatchObject({ text: null, unreadable: true });
+    // A picture past it holds no text anyway: not unreadable.
+    expect(photo).toMatchObject({ text: null, unreadable: false });
+    // Its size is still counted in full.
+    expect(second?.size).toBeGreaterThan(600);
+  });
+
   it('never throws on malformed mail, and reads the same attachments twice', async () => {
     await fc.assert(
       fc.asyncProperty(malformedMail, async (raw) => {
