@@ -5,7 +5,7 @@ import { htmlToPlainText } from '../html/html-shape.ts';
 
 /**
  * What a page shows of a stored body. Safe HTML and text as they are; HTML stored
- * before bodies were made safe at intake, and not yet migrated (migrate-bodies.ts),
+ * before bodies were made safe at intake, and not yet migrated (core/lifecycle/safe-bodies.ts),
  * as its text: a page view never runs the sanitiser. `imageUrl` gives the address an
  * inline image is served from.
  */

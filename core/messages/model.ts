@@ -15,7 +15,7 @@ export type Message = {
   /**
    * `text`: plain text. `safe-html`: HTML made safe once when the message was stored,
    * shown as it is. `html`: HTML stored before that rule, not yet made safe by the
-   * body migration (adapters/html/migrate-bodies.ts); never shown as HTML.
+   * body migration (core/lifecycle/safe-bodies.ts); never shown as HTML.
    */
   bodyFormat: 'text' | 'html' | 'safe-html';
   classification: Classification | null;

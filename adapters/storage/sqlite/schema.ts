@@ -117,7 +117,7 @@ export const messages = sqliteTable(
     index('messages_retain_until_idx').on(t.retainUntil),
     // Orphan clean-up asks which of a batch of blob ids a row names (blob-references.ts).
     index('messages_body_blob_idx').on(t.bodyBlobId),
-    // Finds the few messages whose HTML body still waits to be made safe (migrate-bodies).
+    // Finds the few messages whose HTML body still waits to be made safe (core/lifecycle/safe-bodies.ts).
     index('messages_unsafe_html_idx').on(t.id).where(sql`${t.bodyFormat} = 'html'`),
     uniqueIndex('messages_dedupe_key_unique').on(t.dedupeKey),
   ],
