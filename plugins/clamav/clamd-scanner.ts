@@ -36,6 +36,12 @@ export function clamdScanner(options: ClamdOptions): Scanner {
       const reply = collectReply(socket);
       // Observed here so a refused connection is not also an unhandled rejection.
       reply.catch(() => {});
+      // clamd answers early and closes when a stream goes over its limit; writing on
+      // after that only races the answer against a broken pipe.
+      let answered = false;
+      socket.once('data', () => {
+        answered = true;
+      });
       await once(socket, 'connect');
       await write(socket, Buffer.from('zINSTREAM\0'));
       const reader = content.getReader();
@@ -43,20 +49,24 @@ export function clamdScanner(options: ClamdOptions): Scanner {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          for (let offset = 0; offset < value.byteLength; offset += CHUNK) {
+          for (let offset = 0; offset < value.byteLength && !answered; offset += CHUNK) {
             const part = value.subarray(offset, offset + CHUNK);
             const header = Buffer.alloc(4);
             header.writeUInt32BE(part.byteLength);
             await write(socket, header);
             await write(socket, part);
           }
+          if (answered) break;
         }
-        await write(socket, Buffer.alloc(4));
+        if (answered) await reader.cancel().catch(() => {});
+        else await write(socket, Buffer.alloc(4));
       } catch (error) {
-        socket.destroy();
         await reader.cancel().catch(() => {});
-        // clamd closes the socket early when the stream is over its limit; its reply says so.
+        // clamd closes the socket early when the stream is over its limit; its reply says
+        // so. The reply settles when the socket closes, so wait for it before destroying
+        // the socket, which would drop an answer still being read.
         const text = await reply.catch(() => null);
+        socket.destroy();
         if (text) return parseReply(text);
         throw error instanceof TemporaryFailure
           ? error
@@ -82,9 +92,12 @@ function collectReply(socket: Socket): Promise<string> {
       socket.destroy();
       reject(new TemporaryFailure('The virus scanner did not answer in time.'));
     });
-    socket.on('error', (error) =>
-      reject(new TemporaryFailure('The virus scanner is not available.', error)),
-    );
+    socket.on('error', (error) => {
+      // A broken pipe after clamd has answered (it closes on a stream over its limit)
+      // still leaves the answer it sent.
+      if (text) resolve(text.includes('\0') ? text.slice(0, text.indexOf('\0')) : text);
+      else reject(new TemporaryFailure('The virus scanner is not available.', error));
+    });
     socket.on('close', () => {
       if (!text.includes('\0')) {
         if (text) resolve(text);
