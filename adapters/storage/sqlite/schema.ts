@@ -147,8 +147,26 @@ export const deliveries = sqliteTable(
     // erasing the forwarder does not take the forwarded copy with it.
     forwardedFromId: text('forwarded_from_id'),
     forwardedById: text('forwarded_by_id'),
+    // The message's createdAt, copied here so the inbox is one index walk that stops
+    // after a page (docs/decisions/0024); it never changes after the insert.
+    sentAt: instant('sent_at').notNull().default(sql`0`),
   },
   (t) => [
+    // The inbox: a recipient's deliveries, newest message first, with what the filter
+    // reads, so a page is a backwards walk of this index that stops after the page.
+    index('deliveries_inbox_idx').on(
+      t.recipientId,
+      t.sentAt,
+      t.messageId,
+      t.id,
+      t.accessEndsAt,
+      t.hiddenAt,
+      t.revokedAt,
+    ),
+    // The inbox count: a range of this partial index, without reading the table.
+    index('deliveries_inbox_count_idx')
+      .on(t.recipientId, t.accessEndsAt)
+      .where(sql`${t.hiddenAt} is null and ${t.revokedAt} is null`),
     // The forward limit counts one account's forwards in the last hour.
     index('deliveries_forwarded_by_idx').on(t.forwardedById, t.createdAt),
     index('deliveries_message_idx').on(t.messageId),
@@ -447,4 +465,29 @@ export const blobChunks = sqliteTable(
     primaryKey({ columns: [t.uploadId, t.seq] }),
     index('blob_chunks_written_at_idx').on(t.writtenAt),
   ],
+);
+
+/**
+ * Field keys (docs/decisions/0023): the AES-256 keys that small encrypted values
+ * (subjects, names, notes, file names) are encrypted under, each stored as a standard
+ * OpenPGP message to the org key that was primary when it was made. The keys leave
+ * this table only unwrapped in memory; GnuPG with the org secret key recovers them.
+ */
+export const fieldKeys = sqliteTable('field_keys', {
+  id: text('id').primaryKey(),
+  wrapped: bytes('wrapped').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+/**
+ * Attempts counted by the rate limiters (core/auth/rate-limit.ts), so every process
+ * and every node of an installation counts against one limit. Old rows are swept.
+ */
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    bucket: text('bucket').notNull(),
+    hitAt: instant('hit_at').notNull(),
+  },
+  (t) => [index('rate_limit_hits_bucket_idx').on(t.bucket, t.hitAt)],
 );
