@@ -142,7 +142,9 @@ function account(n: number, now: number): Account {
 }
 
 /** Row `i`: its message and its one delivery. The first EXPIRED are past retention. */
-function row(i: number, now: number): { message: Message; delivery: Delivery } {
+// `sentAt` is the storage-only copy of the message's time the inbox walks
+// (docs/decisions/0024); the repositories fill it from the message on insert.
+function row(i: number, now: number): { message: Message; delivery: Delivery & { sentAt: Date } } {
   const random = prng(0x2000_0000 + i);
   const id = idFrom(random);
   const deliveryId = idFrom(random);
@@ -185,6 +187,7 @@ function row(i: number, now: number): { message: Message; delivery: Delivery } {
       hiddenAt: null,
       unretrievedNoticeAt: null,
       createdAt,
+      sentAt: createdAt,
       forwardedFromId: null,
       forwardedById: null,
     },

@@ -116,7 +116,9 @@ export const messages = pgTable(
     dedupeKey: text('dedupe_key'),
   },
   (t) => [
-    index('messages_sender_created_idx').on(t.senderId, t.createdAt),
+    // Sent items: a sender's messages newest first, ties by id, so a page is a backwards
+    // walk of this index with no sort (docs/decisions/0024).
+    index('messages_sender_sent_idx').on(t.senderId, t.createdAt, t.id),
     index('messages_retain_until_idx').on(t.retainUntil),
     // Orphan clean-up asks which of a batch of blob ids a row names (blob-references.ts).
     index('messages_body_blob_idx').on(t.bodyBlobId),
@@ -174,7 +176,6 @@ export const deliveries = pgTable(
     // The forward limit counts one account's forwards in the last hour.
     index('deliveries_forwarded_by_idx').on(t.forwardedById, t.createdAt),
     index('deliveries_message_idx').on(t.messageId, t.ord),
-    index('deliveries_recipient_access_idx').on(t.recipientId, t.accessEndsAt),
     index('deliveries_created_at_idx').on(t.createdAt),
     // The access-expiry job counts deliveries whose access ended in a window.
     index('deliveries_access_ends_at_idx').on(t.accessEndsAt),
@@ -273,7 +274,8 @@ export const attachments = pgTable(
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
-    index('attachments_message_idx').on(t.messageId),
+    // A message's files in the order they were added, read without a sort.
+    index('attachments_message_idx').on(t.messageId, t.ord),
     index('attachments_draft_idx').on(t.draftId),
     index('attachments_blob_idx').on(t.blobId),
   ],

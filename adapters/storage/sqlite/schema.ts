@@ -113,7 +113,9 @@ export const messages = sqliteTable(
     dedupeKey: text('dedupe_key'),
   },
   (t) => [
-    index('messages_sender_created_idx').on(t.senderId, t.createdAt),
+    // Sent items: a sender's messages newest first, ties by id, so a page is a backwards
+    // walk of this index with no sort (docs/decisions/0024).
+    index('messages_sender_sent_idx').on(t.senderId, t.createdAt, t.id),
     index('messages_retain_until_idx').on(t.retainUntil),
     // Orphan clean-up asks which of a batch of blob ids a row names (blob-references.ts).
     index('messages_body_blob_idx').on(t.bodyBlobId),
@@ -163,14 +165,15 @@ export const deliveries = sqliteTable(
       t.hiddenAt,
       t.revokedAt,
     ),
-    // The inbox count: a range of this partial index, without reading the table.
+    // The inbox count: a range of this partial index, without reading the table. SQLite
+    // reads the columns of the index's own WHERE from the row unless the index holds
+    // them, so they are in it (null in every entry, so they cost next to nothing).
     index('deliveries_inbox_count_idx')
-      .on(t.recipientId, t.accessEndsAt)
+      .on(t.recipientId, t.accessEndsAt, t.hiddenAt, t.revokedAt)
       .where(sql`${t.hiddenAt} is null and ${t.revokedAt} is null`),
     // The forward limit counts one account's forwards in the last hour.
     index('deliveries_forwarded_by_idx').on(t.forwardedById, t.createdAt),
     index('deliveries_message_idx').on(t.messageId),
-    index('deliveries_recipient_access_idx').on(t.recipientId, t.accessEndsAt),
     index('deliveries_created_at_idx').on(t.createdAt),
     // The access-expiry job counts deliveries whose access ended in a window.
     index('deliveries_access_ends_at_idx').on(t.accessEndsAt),

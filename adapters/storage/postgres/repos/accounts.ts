@@ -2,7 +2,20 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AccountRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, containsPattern, toAccount } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { accounts } from '../schema.ts';
+
+// Every signed-in request reads its account (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const accountStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder('id')))
+      .prepare('accounts_find_by_id'),
+  ),
+};
 
 /** Accounts in PostgreSQL; `forUpdate` locks the row until the transaction ends. */
 export function pgAccounts(ctx: PgContext): AccountRepository {
@@ -18,8 +31,9 @@ export function pgAccounts(ctx: PgContext): AccountRepository {
       }),
     findById: ({ id, forUpdate }) =>
       ctx.run(async (db) => {
-        const query = db.select().from(accounts).where(eq(accounts.id, id));
-        const [row] = forUpdate ? await query.for('update') : await query;
+        const [row] = forUpdate
+          ? await db.select().from(accounts).where(eq(accounts.id, id)).for('update')
+          : await accountStatements.findById(db).execute({ id });
         return row ? toAccount(row) : null;
       }),
     findByEmailKey: ({ emailKey, forUpdate }) =>

@@ -1,8 +1,29 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { AttachmentRepository } from '../../../../core/storage/ports.ts';
 import { toAttachment } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { attachments } from '../schema.ts';
+
+// Every message view lists its files; a download finds one (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const attachmentStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.id, sql.placeholder('id')))
+      .prepare('attachments_find_by_id'),
+  ),
+  listForMessage: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.messageId, sql.placeholder('messageId')))
+      .orderBy(asc(attachments.ord))
+      .prepare('attachments_list_for_message'),
+  ),
+};
 
 /** Attachment rows in PostgreSQL. */
 export function pgAttachments(ctx: PgContext): AttachmentRepository {
@@ -13,16 +34,12 @@ export function pgAttachments(ctx: PgContext): AttachmentRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(attachments).where(eq(attachments.id, id));
+        const [row] = await attachmentStatements.findById(db).execute({ id });
         return row ? toAttachment(row) : null;
       }),
     listForMessage: ({ messageId }) =>
       ctx.run(async (db) => {
-        const rows = await db
-          .select()
-          .from(attachments)
-          .where(eq(attachments.messageId, messageId))
-          .orderBy(asc(attachments.ord));
+        const rows = await attachmentStatements.listForMessage(db).execute({ messageId });
         return rows.map(toAttachment);
       }),
     listForDraft: ({ draftId }) =>

@@ -1,8 +1,39 @@
-import { and, asc, count, desc, eq, gt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lte, or, sql } from 'drizzle-orm';
 import type { MessageRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toMessage } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { accessRequests, attachments, deliveries, messages } from '../schema.ts';
+
+// Every message view finds its message; the Sent page lists and counts a sender's
+// messages, a backwards walk of messages_sender_sent_idx (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const messageStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, sql.placeholder('id')))
+      .prepare('messages_find_by_id'),
+  ),
+  listSent: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.senderId, sql.placeholder('senderId')))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare('messages_list_sent'),
+  ),
+  countSent: preparedPerHandle((db) =>
+    db
+      .select({ n: count() })
+      .from(messages)
+      .where(eq(messages.senderId, sql.placeholder('senderId')))
+      .prepare('messages_count_sent'),
+  ),
+};
 
 /** Messages in PostgreSQL. */
 export function pgMessages(ctx: PgContext): MessageRepository {
@@ -13,7 +44,7 @@ export function pgMessages(ctx: PgContext): MessageRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(messages).where(eq(messages.id, id));
+        const [row] = await messageStatements.findById(db).execute({ id });
         return row ? toMessage(row) : null;
       }),
     findByDedupeKey: ({ dedupeKey }) =>
@@ -51,22 +82,12 @@ export function pgMessages(ctx: PgContext): MessageRepository {
       }),
     listSent: ({ senderId, ...page }) =>
       ctx.run(async (db) => {
-        const { limit, offset } = checkPage(page);
-        const rows = await db
-          .select()
-          .from(messages)
-          .where(eq(messages.senderId, senderId))
-          .orderBy(desc(messages.createdAt), desc(messages.id))
-          .limit(limit)
-          .offset(offset);
+        const rows = await messageStatements.listSent(db).execute({ senderId, ...checkPage(page) });
         return rows.map(toMessage);
       }),
     countSent: ({ senderId }) =>
       ctx.run(async (db) => {
-        const [row] = await db
-          .select({ n: count() })
-          .from(messages)
-          .where(eq(messages.senderId, senderId));
+        const [row] = await messageStatements.countSent(db).execute({ senderId });
         return row?.n ?? 0;
       }),
     listPastRetention: ({ now, limit, after }) =>

@@ -1,8 +1,33 @@
-import { and, asc, eq, inArray, lte, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { SessionRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toSession } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { sessions } from '../schema.ts';
+
+// Every signed-in request reads its session, and a sliding one is moved on often: both
+// are prepared once per handle (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const sessionStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare('sessions_find_by_id'),
+  ),
+  update: preparedPerHandle((db) =>
+    db
+      .update(sessions)
+      .set({
+        lastSeenAt: sql`${sql.placeholder('lastSeenAt')}`,
+        expiresAt: sql`${sql.placeholder('expiresAt')}`,
+        twoFactorPending: sql`${sql.placeholder('twoFactorPending')}`,
+      })
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare('sessions_update'),
+  ),
+};
 
 /** Sessions in PostgreSQL. */
 export function pgSessions(ctx: PgContext): SessionRepository {
@@ -13,19 +38,18 @@ export function pgSessions(ctx: PgContext): SessionRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+        const [row] = await sessionStatements.findById(db).execute({ id });
         return row ? toSession(row) : null;
       }),
     update: ({ session }) =>
       ctx.run(async (db) => {
-        await db
-          .update(sessions)
-          .set({
-            lastSeenAt: session.lastSeenAt,
-            expiresAt: session.expiresAt,
-            twoFactorPending: session.twoFactorPending,
-          })
-          .where(eq(sessions.id, session.id));
+        // Placeholders take driver values: instants as ISO strings, as drizzle sends them.
+        await sessionStatements.update(db).execute({
+          id: session.id,
+          lastSeenAt: session.lastSeenAt.toISOString(),
+          expiresAt: session.expiresAt.toISOString(),
+          twoFactorPending: session.twoFactorPending,
+        });
       }),
     delete: ({ id }) =>
       ctx.run(async (db) => {

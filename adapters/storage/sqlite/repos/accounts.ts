@@ -2,7 +2,20 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AccountRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, containsPattern, toAccount } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { accounts } from '../schema.ts';
+
+// Every signed-in request reads its account (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const accountStatements = {
+  findById: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+};
 
 /** Accounts in SQLite. `forUpdate` needs nothing: SQLite transactions run one at a time. */
 export function sqliteAccounts(ctx: SqliteContext): AccountRepository {
@@ -18,7 +31,7 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepository {
       }),
     findById: ({ id }) =>
       ctx.run((db) => {
-        const row = db.select().from(accounts).where(eq(accounts.id, id)).get();
+        const row = accountStatements.findById(db).get({ id });
         return row ? toAccount(row) : null;
       }),
     findByEmailKey: ({ emailKey }) =>

@@ -1,8 +1,39 @@
-import { and, asc, count, desc, eq, gt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lte, or, sql } from 'drizzle-orm';
 import type { MessageRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toMessage } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { accessRequests, attachments, deliveries, messages } from '../schema.ts';
+
+// Every message view finds its message; the Sent page lists and counts a sender's
+// messages, a backwards walk of messages_sender_sent_idx (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const messageStatements = {
+  findById: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+  listSent: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.senderId, sql.placeholder('senderId')))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare(),
+  ),
+  countSent: preparedPerConnection((db) =>
+    db
+      .select({ n: count() })
+      .from(messages)
+      .where(eq(messages.senderId, sql.placeholder('senderId')))
+      .prepare(),
+  ),
+};
 
 /** Messages in SQLite. */
 export function sqliteMessages(ctx: SqliteContext): MessageRepository {
@@ -13,7 +44,7 @@ export function sqliteMessages(ctx: SqliteContext): MessageRepository {
       }),
     findById: ({ id }) =>
       ctx.run((db) => {
-        const row = db.select().from(messages).where(eq(messages.id, id)).get();
+        const row = messageStatements.findById(db).get({ id });
         return row ? toMessage(row) : null;
       }),
     findByDedupeKey: ({ dedupeKey }) =>
@@ -50,24 +81,14 @@ export function sqliteMessages(ctx: SqliteContext): MessageRepository {
             .run().changes === 1,
       ),
     listSent: ({ senderId, ...page }) =>
-      ctx.run((db) => {
-        const { limit, offset } = checkPage(page);
-        return db
-          .select()
-          .from(messages)
-          .where(eq(messages.senderId, senderId))
-          .orderBy(desc(messages.createdAt), desc(messages.id))
-          .limit(limit)
-          .offset(offset)
-          .all()
-          .map(toMessage);
-      }),
-    countSent: ({ senderId }) =>
-      ctx.run(
-        (db) =>
-          db.select({ n: count() }).from(messages).where(eq(messages.senderId, senderId)).get()
-            ?.n ?? 0,
+      ctx.run((db) =>
+        messageStatements
+          .listSent(db)
+          .all({ senderId, ...checkPage(page) })
+          .map(toMessage),
       ),
+    countSent: ({ senderId }) =>
+      ctx.run((db) => messageStatements.countSent(db).get({ senderId })?.n ?? 0),
     listPastRetention: ({ now, limit, after }) =>
       ctx.run((db) =>
         db

@@ -1,8 +1,33 @@
-import { and, asc, eq, inArray, lte, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { SessionRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toSession } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { sessions } from '../schema.ts';
+
+// Every signed-in request reads its session, and a sliding one is moved on often: both
+// are prepared once per connection (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const sessionStatements = {
+  findById: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+  update: preparedPerConnection((db) =>
+    db
+      .update(sessions)
+      .set({
+        lastSeenAt: sql`${sql.placeholder('lastSeenAt')}`,
+        expiresAt: sql`${sql.placeholder('expiresAt')}`,
+        twoFactorPending: sql`${sql.placeholder('twoFactorPending')}`,
+      })
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+};
 
 /** Sessions in SQLite. */
 export function sqliteSessions(ctx: SqliteContext): SessionRepository {
@@ -13,19 +38,18 @@ export function sqliteSessions(ctx: SqliteContext): SessionRepository {
       }),
     findById: ({ id }) =>
       ctx.run((db) => {
-        const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+        const row = sessionStatements.findById(db).get({ id });
         return row ? toSession(row) : null;
       }),
     update: ({ session }) =>
       ctx.run((db) => {
-        db.update(sessions)
-          .set({
-            lastSeenAt: session.lastSeenAt,
-            expiresAt: session.expiresAt,
-            twoFactorPending: session.twoFactorPending,
-          })
-          .where(eq(sessions.id, session.id))
-          .run();
+        // Placeholders take driver values: instants as milliseconds, flags as 0/1.
+        sessionStatements.update(db).run({
+          id: session.id,
+          lastSeenAt: session.lastSeenAt.getTime(),
+          expiresAt: session.expiresAt.getTime(),
+          twoFactorPending: session.twoFactorPending ? 1 : 0,
+        });
       }),
     delete: ({ id }) =>
       ctx.run((db) => {
