@@ -161,6 +161,11 @@ export async function compose(
   options: {
     logger?: Logger;
     migrate?: boolean;
+    /**
+     * Load (and if needed make) the field key now; by default when migrating. An HTTP
+     * worker, which does not migrate, asks for it too.
+     */
+    prepareFieldKeys?: boolean;
     /** Say at start that the key passphrase is not set (`serve` does; other commands not). */
     warnPassphrase?: boolean;
   } = {},
@@ -192,12 +197,22 @@ export async function compose(
     refuseFirstKey: keyGuard(storage, keysDir),
     // ...nor serve with keys from another installation (made on a new machine, say).
     checkKeys: keysBelongHere(storage, keysDir),
+    // Read on first use, so a command that does not touch the database never does.
+    fieldKeys: storage.repos.fieldKeys,
   });
   if (options.migrate ?? true) {
     // The keyring is opened (and a new installation's first key made) now, before any
     // request: the guard asks the database, which it cannot do from inside the
     // transaction in which a first encryption would otherwise happen. Refused: exit 2.
     await cipher.listKeys().catch(async (error: unknown) => {
+      await storage.close();
+      throw error;
+    });
+  }
+  if (options.prepareFieldKeys ?? options.migrate ?? true) {
+    // The field key too (docs/decisions/0023): the first subject is often sealed inside
+    // a transaction, which cannot read or write the field-key table.
+    await cipher.prepareFieldKeys().catch(async (error: unknown) => {
       await storage.close();
       throw error;
     });

@@ -14,6 +14,7 @@ import {
   sqliteMigration,
 } from '../backup/migration-state.ts';
 import type { Config } from '../config/config.ts';
+import type { KeyringAdmin } from '../crypto/openpgp/index.ts';
 import { mismatchMessage, readBinding } from '../installation/binding.ts';
 import type { SmtpCheck } from '../mail/smtp.ts';
 
@@ -154,6 +155,10 @@ export async function checkKeys(deps: DoctorDeps): Promise<CheckResult> {
   try {
     const sample = await deps.storage.repos.adminStats.sampleEncrypted();
     const read: string[] = [];
+    // Every field key must unwrap, or the values under it are lost without a word.
+    const fieldKeys = (await (deps.cipher as Partial<KeyringAdmin>).unwrapFieldKeys?.()) ?? 0;
+    const opened =
+      fieldKeys > 0 ? `, and ${fieldKeys} field ${fieldKeys === 1 ? 'key' : 'keys'}` : '';
     if (sample.subjectEnc) {
       await deps.cipher.decryptBytes({ ciphertext: sample.subjectEnc });
       read.push('a subject');
@@ -180,7 +185,7 @@ export async function checkKeys(deps: DoctorDeps): Promise<CheckResult> {
     }
     const what =
       read.length > 0 ? `; decrypted ${read.join(', ')}` : '; nothing stored to decrypt yet';
-    return ok('keys', `${count} org ${count === 1 ? 'key opens' : 'keys open'}${what}`);
+    return ok('keys', `${count} org ${count === 1 ? 'key opens' : 'keys open'}${opened}${what}`);
   } catch (error) {
     return problem(
       'keys',

@@ -8,10 +8,13 @@ import type {
   OneTimeToken,
   Session,
 } from '../auth/model.ts';
+import type { RateLimitStore } from '../auth/ports.ts';
 import type { Contact, ContactGroup } from '../contacts/model.ts';
+import type { FieldKeyStore } from '../crypto/ports.ts';
 import type { JobRun } from '../lifecycle/model.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import type { Attachment, Delivery, Draft, InboxItem, Message } from '../messages/model.ts';
+import type { PurgeRepository } from './purge-repository.ts';
 
 /** Paging for lists: `limit` rows after skipping `offset`. */
 export type Page = { limit: number; offset: number };
@@ -317,6 +320,24 @@ export type AuditRepository = {
     entry: AuditEntry;
     seal: (prev: { seq: number; hash: string } | null) => AuditEvent;
   }): Promise<AuditEvent>;
+  /**
+   * Appends one event a few milliseconds later, batched with others in one transaction,
+   * so the caller does not wait for a commit: for events a crash may lose, such as a
+   * repeat view (decision 0025). Resolves once queued. Inside a transaction it appends
+   * there and then, as `append` does. `list` and `close` write the queue first.
+   */
+  appendSoon(args: {
+    entry: AuditEntry;
+    seal: (prev: { seq: number; hash: string } | null) => AuditEvent;
+  }): Promise<void>;
+  /**
+   * Appends several events in order, chained one after another, under one lock and with
+   * one read of the last event (a purge batch's tombstones): far cheaper than as many
+   * `append` calls, and committed with the caller's transaction when there is one.
+   */
+  appendMany(args: {
+    seals: Array<(prev: { seq: number; hash: string } | null) => AuditEvent>;
+  }): Promise<AuditEvent[]>;
   /** Events matching `filter` in `seq` order, after `afterSeq`, at most `limit`. */
   list(args: {
     filter?: AuditFilter;
@@ -386,6 +407,33 @@ export type AdminStatsRepository = {
   }>;
 };
 
+/** Where one encrypted small value sits: a column (`table.column`) of the row with this id. */
+export type EncryptedValueRef = { column: string; id: string };
+
+/**
+ * Every value the cipher's `encryptBytes` made, wherever it is stored (subjects, file
+ * names, notes, drafts, TOTP keys, queued mail), for `sealpost keys reencrypt`.
+ */
+export type EncryptedValueRepository = {
+  /** How many such values are stored, for a progress bar. */
+  count(): Promise<number>;
+  /**
+   * Up to `limit` values after `after` (null: from the start), in a fixed order (by
+   * column, then id), so a walk can stop and resume at any value.
+   */
+  list(args: {
+    after: EncryptedValueRef | null;
+    limit: number;
+  }): Promise<Array<EncryptedValueRef & { ciphertext: Uint8Array }>>;
+  /**
+   * Stores `ciphertext` in place of `expected` if the value is still `expected`; false
+   * when it changed or its row went meanwhile (then nothing is written).
+   */
+  replace(
+    args: EncryptedValueRef & { expected: Uint8Array; ciphertext: Uint8Array },
+  ): Promise<boolean>;
+};
+
 /** Every repository, bound to one connection or one transaction. */
 export type Repositories = {
   accounts: AccountRepository;
@@ -407,6 +455,12 @@ export type Repositories = {
   blobReferences: BlobReferenceRepository;
   personalData: PersonalDataRepository;
   adminStats: AdminStatsRepository;
+  /** The retention purge's batch deletions (core/storage/purge-repository.ts). */
+  purge: PurgeRepository;
+  /** The rate limiters' attempts, shared by every process and node. */
+  rateLimitHits: RateLimitStore;
+  fieldKeys: FieldKeyStore;
+  encryptedValues: EncryptedValueRepository;
 };
 
 /**

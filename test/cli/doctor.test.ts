@@ -1,5 +1,6 @@
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
@@ -36,7 +37,7 @@ describe('sealpost doctor', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(line(run.stdout, 'database')).toMatch(/^ok .*answers; schema up to date/);
     expect(line(run.stdout, 'keys')).toBe(
-      'ok      keys            1 org key opens; decrypted a subject, a message body, an attachment, a file name',
+      'ok      keys            1 org key opens, and 1 field key; decrypted a subject, a message body, an attachment, a file name',
     );
     expect(line(run.stdout, 'data folder')).toMatch(/^ok .*belongs to this database/);
     expect(line(run.stdout, 'file modes')).toMatch(/^ok /);
@@ -45,6 +46,29 @@ describe('sealpost doctor', () => {
     expect(line(run.stdout, 'public address')).toMatch(/^warning /);
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^All checks passed/);
     expect(statSync(path.join(dataDir, 'sealpost.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('names a field key that does not open, and exits 1', async () => {
+    const file = path.join(dataDir, 'sealpost.db');
+    const db = new Database(file);
+    const [stored] = db.prepare('select id, wrapped from field_keys').all() as Array<{
+      id: string;
+      wrapped: Buffer;
+    }>;
+    if (!stored) throw new Error('the installation has no field key');
+    const damaged = Buffer.from(stored.wrapped);
+    damaged[damaged.byteLength - 3] = (damaged[damaged.byteLength - 3] as number) ^ 1;
+    db.prepare('update field_keys set wrapped = ? where id = ?').run(damaged, stored.id);
+    try {
+      const run = await runCli(['doctor'], env);
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'keys')).toMatch(
+        new RegExp(`^problem .*Field key ${stored.id} could not be decrypted`),
+      );
+    } finally {
+      db.prepare('update field_keys set wrapped = ? where id = ?').run(stored.wrapped, stored.id);
+      db.close();
+    }
   });
 
   it('names a wrong passphrase, and exits 1', async () => {

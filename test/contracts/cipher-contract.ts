@@ -134,8 +134,10 @@ export function cipherContract(name: string, makeCipher: () => Promise<Cipher>):
 
       const oldValue = await cipher.encryptBytes({ plaintext: encoder.encode('before') });
       const oldStream = await encrypt(cipher, patternBytes(70_000));
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldValue })).toBe(true);
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldStream.slice(0, 64) })).toBe(true);
+      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldValue, of: 'value' })).toBe(true);
+      expect(
+        await cipher.isUnderPrimaryKey({ ciphertext: oldStream.slice(0, 64), of: 'stream' }),
+      ).toBe(true);
 
       const rotated = await cipher.rotateKey();
       expect(rotated.isPrimary).toBe(true);
@@ -146,18 +148,24 @@ export function cipherContract(name: string, makeCipher: () => Promise<Cipher>):
         [first?.fingerprint, false],
       ]);
 
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldValue })).toBe(false);
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldStream.slice(0, 64) })).toBe(false);
+      expect(await cipher.isUnderPrimaryKey({ ciphertext: oldValue, of: 'value' })).toBe(false);
+      expect(
+        await cipher.isUnderPrimaryKey({ ciphertext: oldStream.slice(0, 64), of: 'stream' }),
+      ).toBe(false);
       expect(decoder.decode(await cipher.decryptBytes({ ciphertext: oldValue }))).toBe('before');
       expect(digestOf(await decrypt(cipher, oldStream))).toBe(digestOf(patternBytes(70_000)));
       const newValue = await cipher.encryptBytes({ plaintext: encoder.encode('after') });
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: newValue })).toBe(true);
+      expect(await cipher.isUnderPrimaryKey({ ciphertext: newValue, of: 'value' })).toBe(true);
     });
 
     it('says a value that is not its ciphertext is not under the primary key', async () => {
       const cipher = await makeCipher();
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: new Uint8Array(0) })).toBe(false);
-      expect(await cipher.isUnderPrimaryKey({ ciphertext: encoder.encode('plain') })).toBe(false);
+      expect(await cipher.isUnderPrimaryKey({ ciphertext: new Uint8Array(0), of: 'value' })).toBe(
+        false,
+      );
+      expect(
+        await cipher.isUnderPrimaryKey({ ciphertext: encoder.encode('plain'), of: 'value' }),
+      ).toBe(false);
     });
   });
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { openpgpCipher } from '../../adapters/crypto/openpgp/index.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { memoryCipher } from '../../core/crypto/memory-cipher.ts';
+import { memoryFieldKeyStore } from '../../core/crypto/memory-field-keys.ts';
 import { tempDir } from '../support/cli.ts';
 import { cipherContract } from './cipher-contract.ts';
 
@@ -25,6 +26,16 @@ cipherContract('openpgpCipher, 4 KiB chunks', async () =>
 // And with a generated passphrase file instead of a configured passphrase.
 cipherContract('openpgpCipher, generated passphrase', async () =>
   openpgpCipher({ keysDir: keysDir(), logger }),
+);
+
+// With field keys, as `compose` builds it: small values in the field-key format.
+cipherContract('openpgpCipher, field keys', async () =>
+  openpgpCipher({
+    keysDir: keysDir(),
+    passphrase: 'contract test passphrase',
+    logger,
+    fieldKeys: memoryFieldKeyStore(),
+  }),
 );
 
 // The in-memory cipher core's tests use keeps the same contract, so they mean what they say.

@@ -151,8 +151,8 @@ describe('the org keyring', () => {
     expect(keys.filter((k) => k.isPrimary)).toEqual([keys[0]]);
 
     const fresh = await a.encryptBytes({ plaintext: encoder.encode('new') });
-    expect(await a.isUnderPrimaryKey({ ciphertext: fresh })).toBe(true);
-    expect(await a.isUnderPrimaryKey({ ciphertext: old })).toBe(false);
+    expect(await a.isUnderPrimaryKey({ ciphertext: fresh, of: 'value' })).toBe(true);
+    expect(await a.isUnderPrimaryKey({ ciphertext: old, of: 'value' })).toBe(false);
     // b loaded the keyring before the rotations: an unknown key id makes it look again.
     expect(decoder.decode(await b.decryptBytes({ ciphertext: fresh }))).toBe('new');
     expect(decoder.decode(await b.decryptBytes({ ciphertext: old }))).toBe('old');

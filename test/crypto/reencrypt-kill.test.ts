@@ -28,7 +28,7 @@ async function underPrimary(app: Sealpost, ids: string[]): Promise<number> {
     const stream = await app.blobs.get({ id });
     if (!stream) throw new Error(`blob ${id} is gone`);
     const head = await readAll(stream);
-    if (await app.cipher.isUnderPrimaryKey({ ciphertext: head.slice(0, 512) })) n++;
+    if (await app.cipher.isUnderPrimaryKey({ ciphertext: head.slice(0, 512), of: 'stream' })) n++;
   }
   return n;
 }

@@ -77,6 +77,7 @@ export async function diagnose(ctx: Pick<CommandContext, 'config'>): Promise<Che
     refuseFirstKey: async () => 'sealpost doctor never makes a key.',
     // Whether the keys are this installation's, without recording anything.
     checkKeys: keysBelongHere(storage, path.join(config.dataDir, 'keys'), { record: false }),
+    fieldKeys: storage.repos.fieldKeys,
   });
   try {
     return await runChecks({ config, storage, cipher, blobs, smtp }, { fileModes });

@@ -13,6 +13,10 @@ import { createLogger } from '../../logging/logger.ts';
 import { parseFlags, required } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from '../main.ts';
+import { progressBar } from '../progress-bar.ts';
+import { reencryptValues } from './reencrypt-values.ts';
+
+export { progressBar };
 
 const SUBCOMMANDS = 'list, rotate, reencrypt, export-public, export-secret';
 // Enough of a blob to read the key id of its first PKESK packet.
@@ -111,7 +115,12 @@ async function rewriteBlob(args: {
     if (after.digest('hex') !== before.digest('hex')) {
       throw new Error('the new version does not decrypt to the same bytes');
     }
-    if (!(await cipher.isUnderPrimaryKey({ ciphertext: await headOf(fileStream(temp)) }))) {
+    if (
+      !(await cipher.isUnderPrimaryKey({
+        ciphertext: await headOf(fileStream(temp)),
+        of: 'stream',
+      }))
+    ) {
       throw new Error('the new version is not under the primary key');
     }
     // A blob purged meanwhile must stay purged, not come back from our copy. (A purge
@@ -159,7 +168,7 @@ export async function reencryptBlobs(args: {
     report.checked += 1;
     try {
       const head = await readHead(blobs, id);
-      if (head && !(await cipher.isUnderPrimaryKey({ ciphertext: head }))) {
+      if (head && !(await cipher.isUnderPrimaryKey({ ciphertext: head, of: 'stream' }))) {
         const outcome = await rewriteBlob({ blobs, cipher, id, workDir });
         if (outcome === 'rewritten') report.rewritten += 1;
       }
@@ -175,18 +184,6 @@ export async function reencryptBlobs(args: {
   }
   progress(`${line()}. Done.`);
   return report;
-}
-
-/**
- * `[########------------]  40%`: a progress bar as plain text, one per progress line,
- * so it reads the same in a terminal, a log file or a systemd journal.
- */
-export function progressBar(done: number, total: number, width = 20): string {
-  const share = total === 0 ? 1 : Math.min(done / total, 1);
-  // Floored, like the percentage: the bar is full only when the work is done.
-  const filled = Math.floor(share * width);
-  const percent = `${Math.floor(share * 100)}%`.padStart(4);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}`;
 }
 
 function keyringAdminOf(cipher: Cipher): KeyringAdmin {
@@ -227,9 +224,10 @@ export async function runKeys(ctx: CommandContext, argv: string[]): Promise<numb
 
   const app = await compose(ctx.config, {
     logger: createLogger({ level: 'warn' }),
-    // Only rotate writes to the database (its audit event), so only it needs the schema;
-    // the others work on a keyring whose database is not there or not migrated yet.
-    migrate: sub === 'rotate',
+    // Only rotate (its audit event) and reencrypt (values, field keys) write to the
+    // database, so only they need the schema; the others work on a keyring whose
+    // database is not there or not migrated yet.
+    migrate: sub === 'rotate' || sub === 'reencrypt',
   });
   try {
     if (sub === 'list') {
@@ -253,18 +251,28 @@ export async function runKeys(ctx: CommandContext, argv: string[]): Promise<numb
       return 0;
     }
     if (sub === 'reencrypt') {
+      // The small values first: quick, and what moves an older installation's values
+      // to field keys; then the blobs, which take as long as their bytes.
+      const values = await reencryptValues({
+        storage: app.storage,
+        cipher: app.cipher,
+        progress: ctx.out,
+      });
       const report = await reencryptBlobs({
         blobs: app.blobs,
         cipher: app.cipher,
         workDir: path.join(ctx.config.dataDir, 'reencrypt'),
         progress: ctx.out,
       });
-      ctx.out(
-        'Only stored files and message bodies are rewritten; encrypted database values (subjects, names, notes) stay under the keys they were made with, so keep every older key.',
-      );
-      if (report.failed.length > 0) {
+      const failed = values.failed.length + report.failed.length;
+      if (failed === 0) {
+        ctx.out(
+          'Values and blobs are now under the primary key; keep the older keys anyway, for backups made before this run.',
+        );
+      }
+      if (failed > 0) {
         ctx.err(
-          `sealpost keys reencrypt: ${report.failed.length} blob(s) could not be rewritten (listed above); run it again once fixed.`,
+          `sealpost keys reencrypt: ${values.failed.length} value(s) and ${report.failed.length} blob(s) could not be rewritten (listed above); run it again once fixed.`,
         );
         return 1;
       }

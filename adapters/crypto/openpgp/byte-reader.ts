@@ -113,3 +113,43 @@ export class ByteReader {
     this.pendingLength -= n;
   }
 }
+
+/**
+ * The first non-empty piece of `stream` (undefined if it has none), and a stream of all
+ * of it, that piece included: to look at the first bytes before choosing a reader.
+ */
+export async function peekFirst(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ first: Uint8Array | undefined; rest: ReadableStream<Uint8Array> }> {
+  const reader = stream.getReader();
+  let first: Uint8Array | undefined;
+  let isDone = false;
+  try {
+    while (!isDone && first === undefined) {
+      const next = await reader.read();
+      if (next.done) isDone = true;
+      else if (next.value.byteLength > 0) first = next.value;
+    }
+  } catch (error) {
+    reader.releaseLock();
+    throw error;
+  }
+  let isFirstGiven = false;
+  const rest = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!isFirstGiven) {
+        isFirstGiven = true;
+        if (first) controller.enqueue(first);
+        if (isDone) controller.close();
+        return;
+      }
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return { first, rest };
+}

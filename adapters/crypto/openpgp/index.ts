@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { DecryptFailed, KeyNotFound } from '../../../core/crypto/errors.ts';
-import type { Cipher, KeyInfo } from '../../../core/crypto/ports.ts';
+import type { Cipher, FieldKeyStore, KeyInfo } from '../../../core/crypto/ports.ts';
 import { ConfigurationError } from '../../../core/shared/errors.ts';
 import { readAll, streamOf } from '../../../core/shared/streams.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { peekFirst } from './byte-reader.ts';
 import { decryptChunks, encryptChunks } from './chunk-streams.ts';
+import { fieldKeys } from './field-key.ts';
+import { isFieldValue, openValue, readFieldKeyId, sealValue } from './field-value-format.ts';
 import {
   type BlobKey,
   CHUNK_MAX,
@@ -26,6 +29,16 @@ export type KeyringAdmin = {
    * protected by the keyring's passphrase (GnuPG asks for it at the first decryption).
    */
   exportSecret(): Promise<string>;
+  /**
+   * Unwraps every stored field key with the keyring (for `sealpost doctor`); resolves
+   * with how many there are, and fails as decryption would for one that cannot be.
+   */
+  unwrapFieldKeys(): Promise<number>;
+  /**
+   * Loads the field keys and makes the current one if needed (see `FieldKeys.prepare`);
+   * nothing without a field key store.
+   */
+  prepareFieldKeys(): Promise<void>;
 };
 
 /** Options of the OpenPGP cipher. */
@@ -47,6 +60,13 @@ export type OpenpgpCipherOptions = {
   checkKeys?: (keys: Array<{ seq: number; fingerprint: string }>) => Promise<string | null>;
   /** False to stay quiet about a missing passphrase (commands other than `serve`). */
   warnPassphrase?: boolean;
+  /**
+   * Where the field keys live (the database's `field_keys`). With it, small values are
+   * sealed under a field key (docs/decisions/0023-field-keys.md); without it (tools and
+   * tests with no database), `encryptBytes` writes the older public-key format. Either
+   * way every value of either format reads, the field-key ones only with a store.
+   */
+  fieldKeys?: FieldKeyStore;
 };
 
 // Unwrapping a session key is a public-key operation (about a millisecond); the same
@@ -109,7 +129,9 @@ function toBuffer(bytes: Uint8Array): Buffer {
  * at most 1 MiB is a PKESK + SEIPDv1 (MDC) message GnuPG 2.2 decrypts, bound to its
  * blob and position. Decryption releases a chunk only after its MDC and its place in
  * the blob are checked, so no unauthenticated byte ever leaves. openpgp.js handles
- * keys and session-key packets; the bulk AES-CFB and SHA-1 run in node:crypto.
+ * keys and session-key packets; the bulk AES-CFB and SHA-1 run in node:crypto. Small
+ * values (`encryptBytes`) are instead symmetric messages under a field key, itself
+ * encrypted to the org key (docs/decisions/0023), when given a `fieldKeys` store.
  */
 export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAdmin {
   validate(options);
@@ -132,6 +154,24 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
     ...(options.checkKeys ? { checkKeys: options.checkKeys } : {}),
   });
   const sessions = sessionCache();
+  const fields = options.fieldKeys ? fieldKeys({ store: options.fieldKeys, keyring }) : null;
+
+  async function fieldKeyOf(ciphertext: Uint8Array) {
+    const id = readFieldKeyId(ciphertext);
+    if (id === null) throw new DecryptFailed('Stored data is not a Sealpost field value.');
+    const key = fields ? await fields.byId(id) : null;
+    if (!key) {
+      throw new KeyNotFound(
+        `The value was encrypted under field key ${id}, which is not in the database's field_keys (restore the database backup).`,
+      );
+    }
+    return key;
+  }
+
+  async function decryptField(ciphertext: Uint8Array): Promise<Uint8Array> {
+    const { valueKey } = await fieldKeyOf(ciphertext);
+    return openValue({ valueKey, ciphertext });
+  }
 
   async function newBlobKey(): Promise<BlobKey> {
     const primary = await keyring.primary();
@@ -217,16 +257,34 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
     async encryptStream({ plaintext }) {
       return encrypt(plaintext);
     },
-    decryptStream({ ciphertext }) {
-      return decrypt(ciphertext);
+    async decryptStream({ ciphertext }) {
+      // A small value handed over as a stream still reads (the port promises values and
+      // streams are one kind of message): its first byte says which format it is.
+      const { first, rest } = await peekFirst(ciphertext);
+      if (first !== undefined && isFieldValue(first)) {
+        return streamOf(await decryptField(await readAll(rest)));
+      }
+      return decrypt(rest);
     },
     async encryptBytes({ plaintext }) {
-      return readAll(await encrypt(streamOf(plaintext)));
+      if (!fields) return readAll(await encrypt(streamOf(plaintext)));
+      const { id, valueKey } = await fields.current();
+      return sealValue({ id, valueKey, plaintext });
     },
     async decryptBytes({ ciphertext }) {
+      // The first packet tells the formats apart: SKESK (a field key) or PKESK (a chunk,
+      // as every value was before field keys), so both read forever.
+      if (isFieldValue(ciphertext)) return decryptField(ciphertext);
       return readAll(await decrypt(streamOf(ciphertext)));
     },
-    async isUnderPrimaryKey({ ciphertext }) {
+    async isUnderPrimaryKey({ ciphertext, of }) {
+      if (isFieldValue(ciphertext)) {
+        const id = readFieldKeyId(ciphertext);
+        return of === 'value' && fields !== null && id !== null && fields.isCurrent(id);
+      }
+      // A value in the public-key format is never current once field keys are in use,
+      // so `sealpost keys reencrypt` moves it to one.
+      if (of === 'value' && fields) return false;
       const keyId = readRecipientKeyId(ciphertext);
       return keyId !== null && keyId === (await keyring.primary()).encryptionKeyId;
     },
@@ -242,6 +300,12 @@ export function openpgpCipher(options: OpenpgpCipherOptions): Cipher & KeyringAd
         openpgp.enums.armor.publicKey,
         keys.map((key) => key.publicKey.write()),
       );
+    },
+    async unwrapFieldKeys() {
+      return fields ? fields.unwrapAll() : 0;
+    },
+    async prepareFieldKeys() {
+      await fields?.prepare();
     },
     async exportSecret() {
       const keys = await keyring.keys();

@@ -12,10 +12,14 @@ import { pgDeliveries } from './deliveries.ts';
 import { pgDeviceLockouts } from './device-lockouts.ts';
 import { pgDrafts } from './drafts.ts';
 import { pgEmailCodes } from './email-codes.ts';
+import { pgEncryptedValues } from './encrypted-values.ts';
+import { pgFieldKeys } from './field-keys.ts';
 import { pgJobRuns } from './job-runs.ts';
 import { pgMessages } from './messages.ts';
 import { pgOutbox } from './outbox.ts';
 import { pgPersonalData } from './personal-data.ts';
+import { pgPurge } from './purge.ts';
+import { pgRateLimitHits } from './rate-limit-hits.ts';
 import { pgSessions } from './sessions.ts';
 import { pgSettings } from './settings.ts';
 import { pgTokens } from './tokens.ts';
@@ -42,5 +46,9 @@ export function pgRepositories(ctx: PgContext): Repositories {
     blobReferences: pgBlobReferences(ctx),
     personalData: pgPersonalData(ctx),
     adminStats: pgAdminStats(ctx),
+    purge: pgPurge(ctx),
+    rateLimitHits: pgRateLimitHits(ctx),
+    fieldKeys: pgFieldKeys(ctx),
+    encryptedValues: pgEncryptedValues(ctx),
   };
 }

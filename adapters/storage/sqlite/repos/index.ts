@@ -12,10 +12,14 @@ import { sqliteDeliveries } from './deliveries.ts';
 import { sqliteDeviceLockouts } from './device-lockouts.ts';
 import { sqliteDrafts } from './drafts.ts';
 import { sqliteEmailCodes } from './email-codes.ts';
+import { sqliteEncryptedValues } from './encrypted-values.ts';
+import { sqliteFieldKeys } from './field-keys.ts';
 import { sqliteJobRuns } from './job-runs.ts';
 import { sqliteMessages } from './messages.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePersonalData } from './personal-data.ts';
+import { sqlitePurge } from './purge.ts';
+import { sqliteRateLimitHits } from './rate-limit-hits.ts';
 import { sqliteSessions } from './sessions.ts';
 import { sqliteSettings } from './settings.ts';
 import { sqliteTokens } from './tokens.ts';
@@ -42,5 +46,9 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
     blobReferences: sqliteBlobReferences(ctx),
     personalData: sqlitePersonalData(ctx),
     adminStats: sqliteAdminStats(ctx),
+    purge: sqlitePurge(ctx),
+    rateLimitHits: sqliteRateLimitHits(ctx),
+    fieldKeys: sqliteFieldKeys(ctx),
+    encryptedValues: sqliteEncryptedValues(ctx),
   };
 }
