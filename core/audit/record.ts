@@ -27,3 +27,51 @@ export function recordAudit(
       }),
   });
 }
+
+/**
+ * Appends several events in order under one lock (`AuditRepository.appendMany`), in the
+ * caller's transaction when `repos` belongs to one: a purge batch's tombstones.
+ */
+export function recordAuditMany(
+  deps: AuditDeps,
+  repos: Repositories,
+  entries: AuditEntry[],
+): Promise<AuditEvent[]> {
+  return repos.audit.appendMany({
+    seals: entries.map(
+      (entry) => (prev) =>
+        sealAuditEvent({
+          entry,
+          prev,
+          id: deps.ids.newId(),
+          at: deps.clock.now(),
+          sha256Hex: (value) => deps.secrets.hashToken({ value }),
+        }),
+    ),
+  });
+}
+
+/**
+ * Queues an event that a crash may lose (a repeat view: decision 0025), so the caller
+ * does not wait for a commit. Its time is now, when it happened; its place in the
+ * chain is where its batch is written, a few milliseconds later.
+ */
+export function recordAuditSoon(
+  deps: AuditDeps,
+  repos: Repositories,
+  entry: AuditEntry,
+): Promise<void> {
+  const id = deps.ids.newId();
+  const at = deps.clock.now();
+  return repos.audit.appendSoon({
+    entry,
+    seal: (prev) =>
+      sealAuditEvent({
+        entry,
+        prev,
+        id,
+        at,
+        sha256Hex: (value) => deps.secrets.hashToken({ value }),
+      }),
+  });
+}

@@ -2,6 +2,7 @@ import { isAllowedAddress } from '../access/allowed-domains.ts';
 import { createStaffAccount } from '../accounts/create-staff.ts';
 import { emailKey, emailLocalPart, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
+import type { AuditEntry } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import {
   type SendLimits,
@@ -12,8 +13,8 @@ import {
 import type { Settings } from '../settings/model.ts';
 import { cleanLineMax } from '../shared/clean-text.ts';
 import { gatewayDedupeKey } from './dedupe.ts';
-import { queueDeliveryReport } from './delivery-report.ts';
 import type { Policy, PolicyDecision, ReceivedMail, Relay } from './ports.ts';
+import { relayMail } from './relay-mail.ts';
 
 /** What accepting inbound mail needs: everything sending needs, the policy and the relay. */
 export type AcceptMailDeps = SendMessageDeps & {
@@ -181,6 +182,8 @@ async function storePart(
     subject: string;
     part: Part;
     dedupeKey: string;
+    /** Committed with the message, if it is stored now. */
+    alsoAudit: AuditEntry[];
   },
 ): Promise<{ ok: true; messageId: string | null } | { ok: false; outcome: AcceptOutcome }> {
   const { mail, part } = args;
@@ -209,6 +212,7 @@ async function storePart(
       source: 'gateway',
       dedupeKey: args.dedupeKey,
       ip: mail.ip,
+      alsoAudit: args.alsoAudit,
     });
   } catch (error) {
     // Two copies of one mail raced and the other committed first: the unique index on
@@ -224,80 +228,6 @@ async function storePart(
     return { ok: false, outcome: refusalFor(result.issues, result.infected === true) };
   }
   return { ok: true, messageId: result.messageId };
-}
-
-/**
- * What relaying did: the mail reached at least one recipient (`unreached` says how many
- * the relay refused and whether the sender was sent a report), or an outcome to answer
- * with instead of a 250.
- */
-type RelayDone =
-  | { ok: true; relayed: number; unreached: { count: number; reported: boolean } | null }
-  | { ok: false; outcome: AcceptOutcome };
-
-/**
- * Relays the mail to `to`, mapping the relay's answer to an outcome.
- *
- * The relay may refuse some recipients and take the mail for the others. Those are
- * never dropped silently: the sender gets a delivery status notification (RFC 3464)
- * naming each of them with the relay's own answer, queued in the outbox before the
- * 250, and the 250 says so. A temporary refusal (4xx) of one recipient is reported the
- * same way (Action: failed, Status 4.x.x, "send it to them again"), because answering
- * 4xx for the whole mail would make the client send it again to everyone the relay
- * already took it for, and the gateway keeps no copy to retry on its own.
- * When the relay refuses every recipient, the mail is refused as a whole (550, or 451
- * if any refusal was temporary) and the client reports it as it always does.
- */
-async function relayMail(
-  deps: AcceptMailDeps,
-  mail: ReceivedMail,
-  to: string[],
-  afterSecure: boolean,
-): Promise<RelayDone> {
-  if (!deps.relay) {
-    return {
-      ok: false,
-      outcome: {
-        kind: 'rejected',
-        code: 550,
-        message:
-          'The secure mail gateway is not set up to pass on ordinary mail (no onward mail server). Ask your IT team.',
-      },
-    };
-  }
-  const arrivedAt = deps.clock.now();
-  const result = await deps.relay.send({
-    from: mail.envelopeFrom,
-    to,
-    raw: mail.raw,
-    ...(mail.envelopeParams ? { params: mail.envelopeParams } : {}),
-  });
-  if (result.ok) {
-    if (result.refused.length === 0) return { ok: true, relayed: to.length, unreached: null };
-    const reported = await queueDeliveryReport(deps, { mail, refused: result.refused, arrivedAt });
-    return {
-      ok: true,
-      relayed: to.length - result.refused.length,
-      unreached: { count: result.refused.length, reported },
-    };
-  }
-  if (!result.permanent) {
-    return {
-      ok: false,
-      outcome: {
-        kind: 'deferred',
-        code: 451,
-        message: `The council mail server could not take the mail just now; it will be tried again. ${result.reason}`,
-      },
-    };
-  }
-  const prefix = afterSecure
-    ? 'The secure message to recipients outside the council was sent, but the council mail server refused the copy for recipients inside it:'
-    : 'The council mail server refused the mail:';
-  return {
-    ok: false,
-    outcome: { kind: 'rejected', code: 550, message: `${prefix} ${result.reason}` },
-  };
 }
 
 /**
@@ -332,7 +262,7 @@ export async function acceptMail(
   const internal = recipients.filter(isInternal);
   const external = recipients.filter((a) => !isInternal(a));
 
-  await recordAudit(deps, deps.storage.repos, {
+  const decided: AuditEntry = {
     action: 'gateway.decision',
     actorId: null,
     actorLabel: 'gateway',
@@ -346,9 +276,18 @@ export async function acceptMail(
       externalRecipients: external.length,
       attachments: mail.attachments.length,
     },
-  });
+  };
+  // The decision is recorded once per attempt: in the first secure message's own
+  // transaction when one is stored (one commit per mail, not two), on its own otherwise.
+  const decisionLog: DecisionLog = { entry: decided, isRecorded: false };
+  const recordDecision = async () => {
+    if (decisionLog.isRecorded) return;
+    decisionLog.isRecorded = true;
+    await recordAudit(deps, deps.storage.repos, decided);
+  };
 
   if (decision.action === 'reject') {
+    await recordDecision();
     return {
       kind: 'rejected',
       code: 550,
@@ -356,6 +295,7 @@ export async function acceptMail(
     };
   }
   if (decision.action !== 'encrypt' || external.length === 0) {
+    await recordDecision();
     // The envelope exactly as the client gave it.
     const relayed = await relayMail(deps, mail, mail.envelopeTo, false);
     if (!relayed.ok) return relayed.outcome;
@@ -369,12 +309,44 @@ export async function acceptMail(
     };
   }
 
+  let outcome: AcceptOutcome;
+  try {
+    outcome = await encryptAndRelay(
+      deps,
+      settings,
+      { mail, decision, external, internal },
+      decisionLog,
+    );
+  } catch (error) {
+    // The failure is what the client hears (a 4xx); the decision is kept if it can be.
+    await recordDecision().catch(() => {});
+    throw error;
+  }
+  // Refused, or only duplicates of an earlier attempt: the decision still leaves its trace.
+  await recordDecision();
+  return outcome;
+}
+
+/** The gateway's decision event, and whether a committed transaction holds it yet. */
+type DecisionLog = { entry: AuditEntry; isRecorded: boolean };
+
+/**
+ * Stores each external part as a secure message, the decision's event going into the
+ * first transaction that stores one, then relays the mail to the internal recipients.
+ */
+async function encryptAndRelay(
+  deps: AcceptMailDeps,
+  settings: GatewaySettings,
+  args: { mail: ReceivedMail; decision: PolicyDecision; external: string[]; internal: string[] },
+  decisionLog: DecisionLog,
+): Promise<AcceptOutcome> {
+  const { mail, decision } = args;
   const sender = await findOrCreateSender(deps, settings, mail);
   if (!sender.ok) return { kind: 'rejected', code: 550, message: sender.message };
   const subject = secureSubject(decision, mail);
   const stored: string[] = [];
   let duplicates = 0;
-  for (const part of splitParts(mail, external)) {
+  for (const part of splitParts(mail, args.external)) {
     const dedupeKey = gatewayDedupeKey(mail, part.label, (value) =>
       deps.secrets.hashToken({ value }),
     );
@@ -384,12 +356,17 @@ export async function acceptMail(
       subject,
       part,
       dedupeKey,
+      alsoAudit: decisionLog.isRecorded ? [] : [decisionLog.entry],
     });
     if (!result.ok) return result.outcome;
     if (result.messageId === null) duplicates++;
-    else stored.push(result.messageId);
+    else {
+      stored.push(result.messageId);
+      decisionLog.isRecorded = true;
+    }
   }
-  const relayed = internal.length > 0 ? await relayMail(deps, mail, internal, true) : null;
+  const relayed =
+    args.internal.length > 0 ? await relayMail(deps, mail, args.internal, true) : null;
   if (relayed && !relayed.ok) return relayed.outcome;
   return {
     kind: 'accepted',

@@ -1,5 +1,5 @@
 import type { Account } from '../accounts/model.ts';
-import { recordAudit } from '../audit/record.ts';
+import { recordAuditSoon } from '../audit/record.ts';
 import { DecryptFailed } from '../crypto/errors.ts';
 import type { MailboxDeps } from './deps.ts';
 import { decryptText } from './open-message.ts';
@@ -42,7 +42,9 @@ export async function downloadAttachment(
   const stored = await deps.blobs.get({ id: attachment.blobId });
   if (!stored) throw new DecryptFailed('The attachment is missing from the blob store.');
   const content = await deps.cipher.decryptStream({ ciphertext: stored });
-  await recordAudit(deps, repos, {
+  // Reading changes nothing, so the event is queued rather than committed per request
+  // (decision 0025).
+  await recordAuditSoon(deps, repos, {
     action: 'message.download',
     actorId: input.account.id,
     actorLabel: input.account.email,

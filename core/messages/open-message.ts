@@ -1,5 +1,5 @@
 import type { Account } from '../accounts/model.ts';
-import { recordAudit } from '../audit/record.ts';
+import { recordAudit, recordAuditSoon } from '../audit/record.ts';
 import { DecryptFailed } from '../crypto/errors.ts';
 import type { MailboxDeps } from './deps.ts';
 import { type Delivery, isAddressed, type Message } from './model.ts';
@@ -54,7 +54,8 @@ export async function decryptText(
 
 /**
  * Opens a recipient's delivery: checks it is theirs and active, records the first
- * open (tracking for the sender) and an audit event, and returns what the page shows.
+ * open (tracking for the sender, committed before this returns) and an audit event
+ * for every view (queued for repeat views), and returns what the page shows.
  */
 export async function openMessage(
   deps: MailboxDeps,
@@ -91,22 +92,31 @@ export async function openMessage(
     })),
   );
 
-  await deps.storage.transaction(async (repos) => {
-    const fresh = await repos.deliveries.findById({ id: delivery.id });
-    if (fresh && fresh.firstOpenedAt === null) {
-      await repos.deliveries.update({ delivery: { ...fresh, firstOpenedAt: now } });
-      delivery.firstOpenedAt = now;
-    }
-    await recordAudit(deps, repos, {
-      action: 'message.open',
-      actorId: input.account.id,
-      actorLabel: input.account.email,
-      ip: input.ip,
-      targetType: 'delivery',
-      targetId: delivery.id,
-      details: { messageId: message.id },
+  const audit = {
+    action: 'message.open',
+    actorId: input.account.id,
+    actorLabel: input.account.email,
+    ip: input.ip,
+    targetType: 'delivery',
+    targetId: delivery.id,
+    details: { messageId: message.id },
+  } as const;
+  if (delivery.firstOpenedAt === null) {
+    // The first open changes what the sender sees (tracking), so it commits, with its
+    // audit event, before the page is shown. A concurrent first open finds it done.
+    await deps.storage.transaction(async (repos) => {
+      const fresh = await repos.deliveries.findById({ id: delivery.id });
+      if (fresh && fresh.firstOpenedAt === null) {
+        await repos.deliveries.update({ delivery: { ...fresh, firstOpenedAt: now } });
+        delivery.firstOpenedAt = now;
+      }
+      await recordAudit(deps, repos, audit);
     });
-  });
+  } else {
+    // A later view changes nothing: it is recorded, but without an fsync per request
+    // (decision 0025: a crash may lose the last moments of repeat views, never a first).
+    await recordAuditSoon(deps, deps.storage.repos, audit);
+  }
 
   return {
     ok: true,

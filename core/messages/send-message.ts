@@ -1,5 +1,6 @@
 import { emailKey, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
+import type { AuditEntry } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
@@ -83,6 +84,11 @@ export type SendMessageInput = {
   inReplyToId?: string | null;
   dedupeKey?: string | null;
   ip?: string | null;
+  /**
+   * Audit events that belong with this message, committed in its transaction before
+   * its own (the gateway's decision about the mail: one commit, not two).
+   */
+  alsoAudit?: AuditEntry[];
 };
 
 /** The outcome: the new message, or the problems with the input, by field. */
@@ -299,6 +305,7 @@ export async function sendMessage(
       }
       for (const attachment of attachments) await repos.attachments.insert({ attachment });
       for (const mail of internalMails) await repos.outbox.insert({ mail });
+      for (const entry of input.alsoAudit ?? []) await recordAudit(deps, repos, entry);
       await recordAudit(deps, repos, {
         action: 'message.send',
         actorId: sender.id,

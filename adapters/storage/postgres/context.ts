@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
+import type { DeferredWrites } from '../shared/deferred-writes.ts';
 
 /** A drizzle handle on the pool or on one transaction: both take the same queries. */
 export type PgDb = PgDatabase<PostgresJsQueryResultHKT, Record<string, never>>;
@@ -11,6 +12,11 @@ export type PgContext = {
   run<T>(work: (db: PgDb) => Promise<T>): Promise<T>;
   /** Runs `work` in a transaction: its own, or the caller's when there is one. */
   atomic<T>(work: (db: PgDb) => Promise<T>): Promise<T>;
+  /**
+   * Writes that may wait and be lost in a crash, committed in batches (decision 0025).
+   * Only outside a transaction: inside one, a write simply joins the transaction.
+   */
+  deferred?: DeferredWrites<PgDb>;
 };
 
 /** The transaction the current async call chain runs inside, if any. */

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { ConfigurationError } from '../../../core/shared/errors.ts';
 import type { Storage } from '../../../core/storage/ports.ts';
+import { deferredWrites } from '../shared/deferred-writes.ts';
 import {
   type PgContext,
   type PgDb,
@@ -22,6 +23,14 @@ const MIGRATIONS = fileURLToPath(new URL('../../../migrations/postgres/', import
  * int4 range of hashtext(), so no `withLock` name can collide with it.
  */
 const MIGRATE_LOCK = `x'5365616c4d696772'::bigint`;
+
+/**
+ * How long a deferred write (a repeat-view audit event) waits to share its commit, and
+ * how many make a batch that commits at once: a crash loses at most this window of
+ * them (decision 0025).
+ */
+const DEFERRED_DELAY_MS = 100;
+const DEFERRED_MAX_BATCH = 500;
 
 /** Options of the PostgreSQL adapter. */
 export type PostgresStorageOptions = {
@@ -81,7 +90,27 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
     return work;
   };
 
+  const queued = deferredWrites<PgDb>({
+    commit: async (works) => {
+      await track(
+        db.transaction(async (tx) => {
+          for (const work of works) await work(tx);
+        }),
+      );
+    },
+    delayMs: DEFERRED_DELAY_MS,
+    maxBatch: DEFERRED_MAX_BATCH,
+  });
+
   const direct: PgContext = {
+    deferred: {
+      add(work) {
+        refuseInsideTransaction(self, 'storage.repos');
+        queued.add(work);
+      },
+      flush: () => queued.flush(),
+      close: () => queued.close(),
+    },
     async run(work) {
       refuseInsideTransaction(self, 'storage.repos');
       return work(db);
@@ -171,6 +200,8 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
     async close() {
       refuseInsideTransaction(self, 'storage.close');
       closing ??= (async () => {
+        // Queued audit events are written first: a graceful stop loses none of them.
+        await queued.close();
         // Transactions and locked jobs finish, then the pool waits for queries in flight.
         await Promise.allSettled([...running]);
         await sql.end({ timeout: 5 });

@@ -4,6 +4,7 @@ import { chmodSync, closeSync, openSync, realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { TemporaryFailure } from '../../../core/shared/errors.ts';
+import type { DeferredWrites } from '../shared/deferred-writes.ts';
 
 /** The drizzle handle over one better-sqlite3 connection. */
 export type SqliteDb = BetterSQLite3Database;
@@ -18,6 +19,11 @@ export type SqliteContext = {
   run<T>(work: (db: SqliteDb) => T): Promise<T>;
   /** Like `run`, but several statements commit together: BEGIN IMMEDIATE unless already in a transaction. */
   atomic<T>(work: (db: SqliteDb) => T): Promise<T>;
+  /**
+   * Writes that may wait and be lost in a crash, committed in batches (decision 0025).
+   * Only outside a transaction: inside one, a write simply joins the transaction.
+   */
+  deferred?: DeferredWrites<SqliteDb>;
 };
 
 /** Runs async functions one at a time, in the order they asked. */

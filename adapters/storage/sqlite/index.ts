@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { ConfigurationError } from '../../../core/shared/errors.ts';
 import type { Storage } from '../../../core/storage/ports.ts';
+import { deferredWrites } from '../shared/deferred-writes.ts';
 import {
   acquireGate,
   inImmediateTransaction,
@@ -12,10 +13,11 @@ import {
   refuseInsideTransaction,
   releaseGate,
   type SqliteContext,
+  type SqliteDb,
   type TxScope,
   translateBusy,
-  txScope,
 } from './connection.ts';
+import { groupCommit } from './group-commit.ts';
 import { newLockHolder, releaseLockRow, renewLockRow, takeLockRow } from './lock-rows.ts';
 import { sqliteRepositories } from './repos/index.ts';
 
@@ -25,6 +27,14 @@ const MIGRATIONS = fileURLToPath(new URL('../../../migrations/sqlite/', import.m
 /** How long a `withLock` row holds without renewal, and how often its holder renews it. */
 const LOCK_LEASE_MS = 60_000;
 const LOCK_RENEW_MS = 20_000;
+
+/**
+ * How long a deferred write (a repeat-view audit event) waits to share its commit, and
+ * how many make a batch that commits at once: a crash loses at most this window of
+ * them (decision 0025).
+ */
+const DEFERRED_DELAY_MS = 100;
+const DEFERRED_MAX_BATCH = 500;
 
 /** Options of the SQLite adapter. */
 export type SqliteStorageOptions = {
@@ -84,8 +94,26 @@ export function sqliteStorage(options: SqliteStorageOptions): Storage {
     if (closed) throw new Error('This SQLite storage has been closed.');
   };
 
+  const queued = deferredWrites<SqliteDb>({
+    commit: (works) =>
+      direct.atomic((d) => {
+        for (const work of works) work(d);
+      }),
+    delayMs: DEFERRED_DELAY_MS,
+    maxBatch: DEFERRED_MAX_BATCH,
+  });
+
   const direct: SqliteContext = {
     db,
+    deferred: {
+      add(work) {
+        refuseInsideTransaction(gate, 'storage.repos');
+        checkOpen();
+        queued.add(work);
+      },
+      flush: () => queued.flush(),
+      close: () => queued.close(),
+    },
     async run(work) {
       refuseInsideTransaction(gate, 'storage.repos');
       return gate.mutex.run(() => {
@@ -112,6 +140,14 @@ export function sqliteStorage(options: SqliteStorageOptions): Storage {
     return { db, run, atomic: run };
   }
 
+  const grouped = groupCommit({
+    raw,
+    gate,
+    repositoriesIn: (scope) => sqliteRepositories(inTransaction(scope)),
+    checkOpen,
+    busyAsTemporary,
+  });
+
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);
     work.then(
@@ -127,25 +163,11 @@ export function sqliteStorage(options: SqliteStorageOptions): Storage {
 
     async transaction(fn) {
       refuseInsideTransaction(gate, 'storage.transaction');
-      return gate.mutex.run(async () => {
-        checkOpen();
-        // IMMEDIATE takes the write lock now, not at the first write: a transaction
-        // that reads then writes can then never fail half-way on another's commit.
-        busyAsTemporary(() => raw.exec('BEGIN IMMEDIATE'));
-        const scope: TxScope = { gate, open: true };
-        try {
-          const value = await txScope.run(scope, () =>
-            fn(sqliteRepositories(inTransaction(scope))),
-          );
-          busyAsTemporary(() => raw.exec('COMMIT'));
-          return value;
-        } catch (error) {
-          if (raw.inTransaction) raw.exec('ROLLBACK');
-          throw error;
-        } finally {
-          scope.open = false;
-        }
-      });
+      // Concurrent transactions share one BEGIN IMMEDIATE ... COMMIT, and so one fsync,
+      // each in its own savepoint (group-commit.ts). IMMEDIATE takes the write lock now,
+      // not at the first write: a unit that reads then writes can then never fail
+      // half-way on another process's commit.
+      return grouped.run(fn);
     },
 
     async withLock({ name, fn }) {
@@ -211,6 +233,10 @@ export function sqliteStorage(options: SqliteStorageOptions): Storage {
     async close() {
       refuseInsideTransaction(gate, 'storage.close');
       closing ??= (async () => {
+        // Queued audit events are written first: a graceful stop loses none of them.
+        await queued.close();
+        // Transactions asked for before the close commit (or fail) before it.
+        await grouped.idle();
         // Locked jobs finish, then every statement and transaction already waiting.
         await Promise.allSettled([...running]);
         await gate.mutex.run(() => {

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
+import type { AuditEvent } from '../../../../core/audit/model.ts';
 import type { AuditFilter, AuditRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, checkSealed, toAuditEvent } from '../../shared/mappers.ts';
-import type { PgContext } from '../context.ts';
+import type { PgContext, PgDb } from '../context.ts';
 import { auditEvents } from '../schema.ts';
 
 // The transaction-scoped advisory lock every append takes: 'SealAudt' in ASCII, a
@@ -20,27 +21,69 @@ function filterWhere(filter: AuditFilter | undefined): Array<SQL | undefined> {
   ];
 }
 
+type Seal = (prev: { seq: number; hash: string } | null) => AuditEvent;
+
+// Rows per INSERT of `appendAll`: well under PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Takes the append lock, reads the last event, then seals and inserts `seals` after it,
+ * in order. The lock is held until the surrounding transaction ends, so the next append
+ * reads these events as the last ones; without it two appends could both chain to the
+ * same predecessor. Under READ COMMITTED the read after the lock sees every committed
+ * append. With `skipStored`, an event whose id is already stored is left out: a queued
+ * batch retried after a COMMIT whose answer was lost (it may have committed) must not
+ * append its events twice, which would fail the unique id and block the queue for good.
+ */
+async function appendAll(
+  db: PgDb,
+  seals: Seal[],
+  options: { skipStored: boolean },
+): Promise<AuditEvent[]> {
+  await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const [last] = await db
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  let prev: { seq: number; hash: string } | null = last ?? null;
+  const events: AuditEvent[] = [];
+  for (const seal of seals) {
+    const event = toAuditEvent(checkSealed(seal(prev), prev));
+    if (options.skipStored) {
+      const [stored] = await db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(eq(auditEvents.id, event.id));
+      if (stored) continue;
+    }
+    events.push(event);
+    prev = { seq: event.seq, hash: event.hash };
+  }
+  for (let at = 0; at < events.length; at += ROWS_PER_INSERT) {
+    await db.insert(auditEvents).values(events.slice(at, at + ROWS_PER_INSERT));
+  }
+  return events;
+}
+
+async function appendNext(db: PgDb, seal: Seal): Promise<AuditEvent> {
+  return (await appendAll(db, [seal], { skipStored: false }))[0] as AuditEvent;
+}
+
 /** The audit trail in PostgreSQL. */
 export function pgAudit(ctx: PgContext): AuditRepository {
   return {
-    // The lock is held until the surrounding transaction ends, so the next append reads
-    // this event as the last one; without it two appends could both chain to the same
-    // predecessor. Under READ COMMITTED the read after the lock sees every committed append.
-    append: ({ seal }) =>
-      ctx.atomic(async (db) => {
-        await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-        const [last] = await db
-          .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-          .from(auditEvents)
-          .orderBy(desc(auditEvents.seq))
-          .limit(1);
-        const prev = last ?? null;
-        const event = toAuditEvent(checkSealed(seal(prev), prev));
-        await db.insert(auditEvents).values(event);
-        return event;
-      }),
-    list: ({ filter, afterSeq, limit, order = 'asc' }) =>
-      ctx.run(async (db) => {
+    append: ({ seal }) => ctx.atomic((db) => appendNext(db, seal)),
+    // A queued event is sealed when its batch commits, against the last event then.
+    appendSoon: async ({ seal }) => {
+      if (ctx.deferred) ctx.deferred.add((db) => appendAll(db, [seal], { skipStored: true }));
+      else await ctx.atomic((db) => appendNext(db, seal));
+    },
+    appendMany: ({ seals }) => ctx.atomic((db) => appendAll(db, seals, { skipStored: false })),
+    list: async ({ filter, afterSeq, limit, order = 'asc' }) => {
+      // A reader (search, export, verify) sees every event this process has queued.
+      await ctx.deferred?.flush();
+      return ctx.run(async (db) => {
         const cursor =
           afterSeq === undefined
             ? undefined
@@ -54,6 +97,7 @@ export function pgAudit(ctx: PgContext): AuditRepository {
           .orderBy(order === 'asc' ? asc(auditEvents.seq) : desc(auditEvents.seq))
           .limit(checkPage({ limit }).limit);
         return rows.map(toAuditEvent);
-      }),
+      });
+    },
   };
 }
