@@ -23,6 +23,13 @@ export type BlobStore = {
   get(args: { id: string }): Promise<ReadableStream<Uint8Array> | null>;
   /** Removes the blob for good; removing a missing blob is not an error. */
   delete(args: { id: string }): Promise<void>;
+  /**
+   * Removes every blob of `ids` for good, as `delete` does one at a time, but at the
+   * cost of a batch (the purge removes thousands): a missing blob is not an error, and
+   * the removals need not be durable when it resolves. A crash may bring some back;
+   * nothing names them then, so orphan clean-up (core/lifecycle/orphans.ts) removes them.
+   */
+  deleteMany(args: { ids: string[] }): Promise<void>;
   /** Ids in ascending order after `after`, at most `limit` of them (for rewrites and backups). */
   list(args: { after?: string; limit: number }): Promise<string[]>;
   /**

@@ -1,23 +1,15 @@
-import type { Repositories } from '../storage/ports.ts';
 import { batchOptions, type JobOptions, type LifecycleDeps, pause } from './deps.ts';
 import type { JobCounts } from './model.ts';
-import { drainBlobDeletions, purgeMessage } from './purge-message.ts';
-import { isDueForPurge, latestAccessEnd } from './rules.ts';
+import { type PurgeCursor, purgeBatch } from './purge-batch.ts';
+import { drainBlobDeletions, finishBlobDeletions } from './purge-message.ts';
 
-/** The actor the tombstones name. */
-const ACTOR = { id: null, label: 'job:retention-purge' };
-
-/** True when the sender or any recipient of the message is under a legal hold. */
-async function isPersonOnHold(
-  repos: Repositories,
-  senderId: string,
-  recipientIds: string[],
-): Promise<boolean> {
-  for (const id of new Set([senderId, ...recipientIds])) {
-    if ((await repos.accounts.findById({ id }))?.legalHold) return true;
-  }
-  return false;
-}
+/**
+ * Messages per transaction when the caller names no batch size: large enough that the
+ * commit's fsync and the per-statement costs vanish in the rows, small enough that a
+ * batch (its ids, tombstones and blob ids) stays a few hundred kilobytes of memory and
+ * the write lock is held for well under a second.
+ */
+export const DEFAULT_PURGE_BATCH_SIZE = 1000;
 
 /**
  * The retention purge: every message past `retainUntil` (90 days after sending by
@@ -26,51 +18,45 @@ async function isPersonOnHold(
  * under one, or that a recipient can still open (an extension granted late) are kept.
  *
  * Safe to run anywhere and again: it first finishes any blob deletions an interrupted
- * run left queued, then works in batches of `batchSize` ids with one transaction per
- * message (rows gone and blobs queued together, blobs deleted after the commit), so a
- * kill at any point leaves every remaining message whole and only queued blobs behind.
+ * run left queued, then works in batches of `batchSize` messages (1000 by default), one
+ * transaction each (`purgeBatch`: rows gone, blobs queued and tombstones written
+ * together), deleting a batch's blobs after its commit, beside the next batch. A kill at any point leaves
+ * every message of the batch in flight whole, and only queued blobs behind. Memory is
+ * one batch, whatever the backlog: the walk goes by `retainUntil` and id, never
+ * holding more than a batch of ids.
  */
 export async function runRetentionPurge(
   deps: LifecycleDeps,
   options: JobOptions = {},
 ): Promise<JobCounts> {
-  const { batchSize, pauseMs } = batchOptions(options);
+  const { batchSize, pauseMs } = batchOptions({
+    ...options,
+    batchSize: options.batchSize ?? DEFAULT_PURGE_BATCH_SIZE,
+  });
   const now = options.now ?? deps.clock.now();
   const counts = { purged: 0, kept: 0, leftoverBlobs: 0 };
   counts.leftoverBlobs = await drainBlobDeletions(deps, { batchSize });
-  const repos = deps.storage.repos;
-  let after: { retainUntil: Date; id: string } | undefined;
+  // Past the messages already looked at, so kept ones never fill every batch.
+  let after: PurgeCursor | null = null;
+  // A batch's blobs are removed while the next batch's rows are: the unlinks wait on the
+  // disk, the rows on the database. At most one batch's blobs are in flight, and a
+  // failure to remove them still fails the run (they stay queued for the next).
+  let removing: Promise<void> = Promise.resolve();
   for (;;) {
-    const ids = await repos.messages.listPastRetention({ now, limit: batchSize, after });
-    for (const id of ids) {
-      const message = await repos.messages.findById({ id });
-      if (!message) continue;
-      after = { retainUntil: message.retainUntil, id: message.id };
-      const deliveries = await repos.deliveries.listForMessage({ messageId: id });
-      const due = isDueForPurge({
-        message,
-        now,
-        personOnHold: await isPersonOnHold(
-          repos,
-          message.senderId,
-          deliveries.map((d) => d.recipientId),
-        ),
-        accessEndsAt: latestAccessEnd(deliveries),
-      });
-      if (!due) {
-        counts.kept++;
-        continue;
-      }
-      const purged = await purgeMessage(deps, {
-        messageId: id,
-        now,
-        reason: 'retention',
-        actor: ACTOR,
-      });
-      if (purged) counts.purged++;
+    const batch = await purgeBatch(deps, { now, limit: batchSize, after });
+    await removing;
+    removing = finishBlobDeletions(deps, batch.blobIds);
+    // Awaited above or below; until then a failure must not count as unhandled.
+    removing.catch(() => {});
+    counts.purged += batch.purged;
+    counts.kept += batch.kept;
+    after = batch.cursor;
+    if (batch.looked < batchSize) {
+      await removing;
+      options.onProgress?.({ ...counts });
+      return counts;
     }
     options.onProgress?.({ ...counts });
-    if (ids.length < batchSize) return counts;
     await pause(pauseMs);
   }
 }

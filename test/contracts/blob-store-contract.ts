@@ -251,6 +251,22 @@ export function blobStoreContract(
       await expect(store.delete({ id: 'never-put' })).resolves.toBeUndefined();
     });
 
+    it('deletes many at once, leaving the others, and missing ones are not an error', async () => {
+      const store = await makeStore();
+      const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
+      for (const id of ids) await store.put({ id, body: streamOf(text(id)) });
+      const doomed = ids.filter((_, i) => i % 3 !== 0);
+      await store.deleteMany({ ids: [...doomed, 'never-put', doomed[0] as string] });
+      for (const id of doomed) expect(await store.get({ id })).toBeNull();
+      const kept = ids.filter((_, i) => i % 3 === 0);
+      expect(await store.list({ limit: 100 })).toEqual([...kept].sort());
+      expect(
+        await readAll((await store.get({ id: 'many-3' })) as ReadableStream<Uint8Array>),
+      ).toEqual(text('many-3'));
+      await expect(store.deleteMany({ ids: doomed })).resolves.toBeUndefined();
+      await expect(store.deleteMany({ ids: [] })).resolves.toBeUndefined();
+    });
+
     it('lists ids in ascending order, after `after`, at most `limit` at a time', async () => {
       const store = await makeStore();
       const ids = ['b', 'a2', 'Zed', '0-1', 'a_', 'a-', 'ab', 'a', 'z9', '_x', 'aa', 'A1', '9'];
@@ -338,6 +354,7 @@ export function blobStoreContract(
         await expect(store.put({ id, body: streamOf(text('x')) })).rejects.toThrow();
         await expect(store.get({ id })).rejects.toThrow();
         await expect(store.delete({ id })).rejects.toThrow();
+        await expect(store.deleteMany({ ids: [id] })).rejects.toThrow();
       }
       expect(await store.list({ limit: 10 })).toEqual([]);
     });

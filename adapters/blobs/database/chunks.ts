@@ -36,6 +36,8 @@ export type BlobChunks = {
   readChunk(args: { uploadId: string; seq: number }): Promise<Uint8Array | null>;
   /** In one transaction: deletes blob `id` and its chunks. A missing blob is not an error. */
   remove(args: { id: string }): Promise<void>;
+  /** As `remove` for every blob of `ids`, in one transaction (one commit for a batch). */
+  removeMany(args: { ids: string[] }): Promise<void>;
   /** Blob ids in code-unit order (whatever the collation), after `after`, at most `limit`. */
   listIds(args: { after?: string; limit: number }): Promise<string[]>;
   /** As `listIds`, with each blob's `stored_at` (the commit of its current version). */

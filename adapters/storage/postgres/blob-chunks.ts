@@ -102,6 +102,20 @@ export function postgresBlobChunks(options: PostgresBlobChunksOptions): BlobChun
       });
     },
 
+    // The same per-blob locks as `remove`, taken in id order so two batches cannot deadlock.
+    async removeMany({ ids }) {
+      await db.transaction(async (tx) => {
+        for (const id of [...new Set(ids)].sort()) {
+          await lockBlob(tx, id);
+          const [old] = await tx
+            .delete(blobs)
+            .where(eq(blobs.id, id))
+            .returning({ uploadId: blobs.uploadId });
+          if (old) await tx.delete(blobChunks).where(eq(blobChunks.uploadId, old.uploadId));
+        }
+      });
+    },
+
     async listIds({ after, limit }) {
       // Code-unit order whatever the database's collation: "C" compares bytes, and the
       // blobs_id_c_idx index serves exactly this order.

@@ -130,6 +130,21 @@ export function sqliteBlobChunks(options: SqliteBlobChunksOptions): BlobChunks {
       );
     },
 
+    removeMany({ ids }) {
+      return turn(() =>
+        inImmediateTransaction(raw, () => {
+          for (const id of ids) {
+            const old = db
+              .delete(blobs)
+              .where(eq(blobs.id, id))
+              .returning({ uploadId: blobs.uploadId })
+              .get();
+            if (old) db.delete(blobChunks).where(eq(blobChunks.uploadId, old.uploadId)).run();
+          }
+        }),
+      );
+    },
+
     listIds({ after, limit }) {
       // SQLite compares text with BINARY collation: byte order, the same as code-unit
       // order for the ASCII ids a blob may have.
