@@ -1,132 +1,135 @@
 import type { Clock } from '../shared/ports.ts';
+import type { RateLimitStore } from './ports.ts';
 
 /** The answer to one attempt: go ahead, or wait `retryAfterMs` before the next. */
 export type RateLimitResult =
   | { allowed: true; remaining: number; retryAfterMs: 0 }
   | { allowed: false; remaining: 0; retryAfterMs: number };
 
+/**
+ * The longest window a limiter may have. Housekeeping deletes attempts older than
+ * this, so a longer window would silently forget attempts it still needs.
+ */
+export const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** What a limiter allows: `limit` attempts per key in any `windowMs`. */
 export type RateLimitOptions = {
+  /** Tells this limiter's attempts apart from another's for the same client. */
+  name: string;
   limit: number;
   windowMs: number;
   clock: Clock;
-  /** The most keys held at once; the least recently seen go first. Default 10,000. */
-  maxKeys?: number;
+  /** Where attempts are counted: the database, so every process and node agrees. */
+  store: RateLimitStore;
+  /**
+   * A keyed hash (HMAC under the server's signing key) of the name and the key: the
+   * store holds who knocked only in a form nobody without the key can reverse or
+   * test guesses against, since IP and email addresses are few enough to enumerate.
+   */
+  hashKey: (value: string) => string;
 };
 
 /**
+ * The sliding-window rule every store decides with. `times` are the bucket's
+ * counted attempts (any order, any age); an attempt counts while `time + windowMs >
+ * now`, so it leaves the window exactly `windowMs` after it was made, and there is no
+ * burst of twice the limit across a window edge, as a fixed window allows. Times
+ * after `now` (another node's clock ahead of this one) still count.
+ */
+export function slidingWindow(args: {
+  times: readonly number[];
+  now: number;
+  windowMs: number;
+  limit: number;
+}): RateLimitResult {
+  const { now, windowMs, limit } = args;
+  const inWindow = args.times.filter((t) => t + windowMs > now).sort((a, b) => a - b);
+  if (inWindow.length < limit) {
+    // The attempt about to be counted takes one of the remaining places.
+    return { allowed: true, remaining: limit - inWindow.length - 1, retryAfterMs: 0 };
+  }
+  // A place frees when enough of the oldest attempts have left: with the limit
+  // lowered since they were counted, that is more than just the oldest. Clamped so a
+  // clock that stepped backwards cannot ask for a wait longer than one window.
+  const freeing = inWindow[inWindow.length - limit] as number;
+  const wait = freeing + windowMs - now;
+  return { allowed: false, remaining: 0, retryAfterMs: Math.min(windowMs, Math.max(1, wait)) };
+}
+
+/** `slidingWindow`'s answer for a peek: nothing is about to be counted. */
+export function peekResult(result: RateLimitResult): RateLimitResult {
+  return result.allowed ? { ...result, remaining: result.remaining + 1 } : result;
+}
+
+/**
  * Counts attempts per key (an IP address, an address being signed in to) in a
- * sliding window: at most `limit` in any `windowMs`, with no burst of twice the
- * limit across a window edge, as a fixed window allows. It keeps the times of the
- * last `limit` allowed attempts per key, so memory is at most `limit * maxKeys`
- * numbers whatever the traffic.
+ * sliding window: at most `limit` in any `windowMs` (see `slidingWindow`).
  *
  * Refused attempts are not counted: a client that keeps knocking while refused is
  * let in again `windowMs` after its earlier attempts, not never. The lockout in
  * `lockout.ts` is what stops password guessing for good; this limit only slows it
  * and spares the password hasher.
  *
- * The state lives in this process, so with several app nodes each counts on its
- * own: the limit per node, not per cluster. That is fine for slowing guessing down;
- * the account lockout, which is stored in the database, is shared.
+ * The attempts live in the store the app is composed with: the database, so the
+ * limit holds across every worker process and every app node sharing it, not per
+ * process (docs/decisions/0026). Keys reach the store only as keyed hashes.
  */
 export class RateLimiter {
+  readonly #name: string;
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #clock: Clock;
-  readonly #maxKeys: number;
-  // Map keeps insertion order; re-inserting a key on every hit makes the first key
-  // the least recently seen, which is the one to evict.
-  readonly #hits = new Map<string, number[]>();
+  readonly #store: RateLimitStore;
+  readonly #hashKey: (value: string) => string;
 
   constructor(options: RateLimitOptions) {
-    const maxKeys = options.maxKeys ?? 10_000;
     for (const [name, value] of [
       ['limit', options.limit],
       ['windowMs', options.windowMs],
-      ['maxKeys', maxKeys],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) {
         throw new RangeError(`RateLimiter: ${name} must be a whole number of at least 1.`);
       }
     }
+    if (options.windowMs > MAX_WINDOW_MS) {
+      throw new RangeError('RateLimiter: windowMs must be at most one day.');
+    }
+    if (!options.name) throw new RangeError('RateLimiter: name must not be empty.');
+    this.#name = options.name;
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
     this.#clock = options.clock;
-    this.#maxKeys = maxKeys;
+    this.#store = options.store;
+    this.#hashKey = options.hashKey;
   }
 
   /** Counts one attempt for `key` if it is allowed now, and says whether it is. */
-  hit(key: string): RateLimitResult {
-    const now = this.#clock.now().getTime();
-    const times = this.#recent(key, now);
-    this.#hits.delete(key);
-    if (times.length >= this.#limit) {
-      this.#hits.set(key, times);
-      return { allowed: false, remaining: 0, retryAfterMs: this.#retryAfter(times, now) };
-    }
-    times.push(now);
-    this.#hits.set(key, times);
-    this.#evictOverflow();
-    return { allowed: true, remaining: this.#limit - times.length, retryAfterMs: 0 };
+  hit(key: string): Promise<RateLimitResult> {
+    return this.#store.hit(this.#query(key));
   }
 
   /** Whether an attempt for `key` would be allowed now, without counting one. */
-  peek(key: string): RateLimitResult {
-    const now = this.#clock.now().getTime();
-    const times = this.#hits.has(key) ? this.#recent(key, now) : [];
-    if (times.length >= this.#limit) {
-      return { allowed: false, remaining: 0, retryAfterMs: this.#retryAfter(times, now) };
-    }
-    return { allowed: true, remaining: this.#limit - times.length, retryAfterMs: 0 };
+  peek(key: string): Promise<RateLimitResult> {
+    return this.#store.peek(this.#query(key));
   }
 
   /** Forgets `key`, e.g. once its holder has signed in. */
-  reset(key: string): void {
-    this.#hits.delete(key);
+  reset(key: string): Promise<void> {
+    return this.#store.reset({ bucket: this.#bucket(key) });
   }
 
-  /** Drops every key whose attempts have all left the window; returns how many went. */
-  prune(): number {
-    const now = this.#clock.now().getTime();
-    let dropped = 0;
-    for (const key of [...this.#hits.keys()]) {
-      if (this.#recent(key, now).length === 0) {
-        this.#hits.delete(key);
-        dropped++;
-      }
-    }
-    return dropped;
+  #bucket(key: string): string {
+    // The name goes into the hash so two limiters never share a bucket; the newline
+    // cannot occur in a name, so no name and key pair can pass for another.
+    return this.#hashKey(`rate-limit\n${this.#name}\n${key}`);
   }
 
-  /** How many keys are held now. */
-  get size(): number {
-    return this.#hits.size;
-  }
-
-  /** The key's attempts still inside the window ending at `now`, oldest first. */
-  #recent(key: string, now: number): number[] {
-    const times = this.#hits.get(key) ?? [];
-    let expired = 0;
-    while (expired < times.length && (times[expired] as number) + this.#windowMs <= now) expired++;
-    if (expired > 0) times.splice(0, expired);
-    return times;
-  }
-
-  #retryAfter(times: number[], now: number): number {
-    // The oldest attempt leaves the window at oldest + windowMs. Clamped so a clock
-    // that stepped backwards cannot ask for a wait longer than one window.
-    const wait = (times[0] as number) + this.#windowMs - now;
-    return Math.min(this.#windowMs, Math.max(1, wait));
-  }
-
-  #evictOverflow(): void {
-    // Evicting a key forgets its count, so a flood of new keys could free an old one
-    // early; maxKeys should be well above the keys seen in one window. Without a bound,
-    // the same flood (say, spoofed IPv6 addresses) would exhaust memory instead.
-    for (const key of this.#hits.keys()) {
-      if (this.#hits.size <= this.#maxKeys) break;
-      this.#hits.delete(key);
-    }
+  #query(key: string) {
+    return {
+      bucket: this.#bucket(key),
+      now: this.#clock.now(),
+      windowMs: this.#windowMs,
+      limit: this.#limit,
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { MAX_WINDOW_MS } from '../auth/rate-limit.ts';
 import { runOutboxOnce } from '../mail/outbox-worker.ts';
 import { addDays } from '../shared/time.ts';
 import { batchOptions, type JobOptions, type LifecycleDeps, pause } from './deps.ts';
@@ -97,6 +98,14 @@ export async function runHousekeeping(
   counts.emailCodes = await inBatches(batchSize, pauseMs, () =>
     repos.emailCodes.deleteExpired({
       before: new Date(now.getTime() - 3_600_000),
+      limit: batchSize,
+    }),
+  );
+  // A rate-limit attempt older than the longest window counts for nothing; buckets in
+  // use drop their own, so these are the idle ones (docs/decisions/0026).
+  counts.rateLimitHits = await inBatches(batchSize, pauseMs, () =>
+    repos.rateLimitHits.deleteBefore({
+      before: new Date(now.getTime() - MAX_WINDOW_MS),
       limit: batchSize,
     }),
   );

@@ -58,7 +58,9 @@ import {
   makeToken,
   newId,
 } from '../factories.ts';
+import { inboxOrderContract } from './inbox-order-contract.ts';
 import { outboxContract } from './outbox-contract.ts';
+import { purgeContract } from './purge-contract.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -1403,6 +1405,9 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
     describe('outbox', () => {
       outboxContract(async () => repos.outbox);
     });
+
+    purgeContract(() => storage);
+    inboxOrderContract(() => storage);
 
     describe('audit', () => {
       it('append passes null to seal for the first event and the last event after that', async () => {

@@ -155,11 +155,22 @@ describe('housekeeping', () => {
     const recentSent = makeOutboxMail({ status: 'sent', sentAt: ago(29 * DAY) });
     for (const mail of [oldSent, recentSent]) await repos.outbox.insert({ mail });
 
+    // Rate-limit attempts: one older than the longest window (a day) goes.
+    for (const hitAt of [ago(DAY + 1_000), ago(DAY - 60_000)]) {
+      await repos.rateLimitHits.hit({
+        bucket: `b${hitAt.getTime()}`,
+        now: hitAt,
+        windowMs: 60_000,
+        limit: 5,
+      });
+    }
+
     const counts = await runHousekeeping(h.lifecycle(), { batchSize: 1 });
     expect(counts).toEqual({
       sessions: 1,
       tokens: 1,
       emailCodes: 1,
+      rateLimitHits: 1,
       drafts: 1,
       blobs: 0,
       // The harness's clock is older than the files on disk: nothing is past the grace.
@@ -227,6 +238,9 @@ describe('runJob', () => {
       blobs: {
         ...deps.blobs,
         delete: async () => {
+          throw new Error('The blob store is away.');
+        },
+        deleteMany: async () => {
           throw new Error('The blob store is away.');
         },
       },

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { AccountDeps } from '../../../core/accounts/deps.ts';
-import { RateLimiter } from '../../../core/auth/rate-limit.ts';
 import type { SessionPolicy } from '../../../core/auth/sessions.ts';
 import { MINUTE_MS } from '../../../core/shared/time.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
+import { sharedRateLimiter } from '../rate-limiters.ts';
 import { compressHtml, staticAssets } from '../static.ts';
 import { adminArea } from './admin.ts';
 import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
@@ -93,29 +93,29 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       https,
       // Generous enough for a library or council office behind one address; the
       // account lockout, not this, is what stops guessing.
-      signInLimiter: new RateLimiter({
+      signInLimiter: sharedRateLimiter(app, {
+        name: 'sign-in',
         limit: options.signInLimit ?? 30,
         windowMs: options.signInWindowMs ?? 15 * MINUTE_MS,
-        clock: app.clock,
       }),
-      resetLimiter: new RateLimiter({
+      resetLimiter: sharedRateLimiter(app, {
+        name: 'reset',
         limit: options.resetLimit ?? 10,
         windowMs: options.resetWindowMs ?? 60 * MINUTE_MS,
-        clock: app.clock,
       }),
       // Each code is an email: a client may ask for a few, the address's own hourly
       // limit (in the database) stops anyone flooding one mailbox from many clients.
-      codeLimiter: new RateLimiter({
+      codeLimiter: sharedRateLimiter(app, {
+        name: 'code',
         limit: options.codeLimit ?? 20,
         windowMs: 60 * MINUTE_MS,
-        clock: app.clock,
       }),
       // Typed codes: each code allows 5 tries already; this stops one client trying
       // the codes of many links.
-      codeCheckLimiter: new RateLimiter({
+      codeCheckLimiter: sharedRateLimiter(app, {
+        name: 'code-check',
         limit: options.codeCheckLimit ?? 60,
         windowMs: 60 * MINUTE_MS,
-        clock: app.clock,
       }),
     }),
     recipientMailboxArea(app),

@@ -198,7 +198,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         ...extra,
       });
 
-    const limit = deps.signInLimiter.hit(ip(c));
+    const limit = await deps.signInLimiter.hit(ip(c));
     if (!limit.allowed) {
       c.header('Retry-After', String(Math.ceil(limit.retryAfterMs / 1000)));
       return render(c, await page({ waitMinutes: Math.ceil(limit.retryAfterMs / 60_000) }), 429);
@@ -290,7 +290,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     if (!link) return render(c, await invalidLink(c, 'message'), 404);
     if (link.state === 'sign-in') return c.redirect(`/r/${token}`, 303);
     const described = await describeLink(accounts, { token });
-    const limit = deps.codeLimiter.hit(ip(c));
+    const limit = await deps.codeLimiter.hit(ip(c));
     const sent = limit.allowed ? await sendRegistrationCode(accounts, { token }) : null;
     if (limit.allowed && !sent) return render(c, await invalidLink(c, 'message'), 404);
     if (!sent?.ok) {
@@ -303,7 +303,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const token = c.req.param('token');
     const body = await formOf(c);
     const code = body.get('code').slice(0, 40);
-    if (!deps.codeCheckLimiter.hit(ip(c)).allowed) {
+    if (!(await deps.codeCheckLimiter.hit(ip(c))).allowed) {
       const link = await findRegistrationLink(accounts, { token });
       if (link?.state !== 'register') return render(c, await invalidLink(c, 'message'), 404);
       const state = { code, codeProblem: 'too-many-tries' as const };
@@ -356,7 +356,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     const link = await describeLink(accounts, { token });
     if (!link) return render(c, await invalidLink(c, 'message'), 404);
     if (!link.canAsk) return render(c, await askOffPage(c, link));
-    if (!deps.codeLimiter.hit(ip(c)).allowed) {
+    if (!(await deps.codeLimiter.hit(ip(c))).allowed) {
       const problems = ['too-many-codes'] as const;
       return render(c, await askPage(c, token, link, { step: 'email', ...typed, problems }), 429);
     }
@@ -380,7 +380,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
       reason: askReason(body),
       code: body.get('code').slice(0, 40),
     };
-    if (!deps.codeCheckLimiter.hit(ip(c)).allowed) {
+    if (!(await deps.codeCheckLimiter.hit(ip(c))).allowed) {
       const link = await describeLink(accounts, { token });
       if (!link) return render(c, await invalidLink(c, 'message'), 404);
       const problems = ['too-many-tries'] as const;
@@ -424,7 +424,7 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     if (problem) return render(c, ResetRequestPage({ ...props, email, error: problem }), 400);
     // Over the limit, the page is the same but nothing is sent: the answer must not
     // differ from the one for an unknown address.
-    if (deps.resetLimiter.hit(ip(c)).allowed) {
+    if ((await deps.resetLimiter.hit(ip(c))).allowed) {
       await requestPasswordReset(accounts, { email, ip: ip(c) });
     }
     return render(c, ResetSentPage({ ...props, email }));

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { AccountDeps } from '../../../core/accounts/deps.ts';
-import { RateLimiter } from '../../../core/auth/rate-limit.ts';
 import type { TotpCodes } from '../../../core/auth/totp.ts';
 import { MINUTE_MS } from '../../../core/shared/time.ts';
 import { STAFF_PATHS } from '../../../views/pages/staff/shared.tsx';
 import type { Sealpost } from '../../compose.ts';
 import { oslojsTotp } from '../../security/totp.ts';
 import type { AppEnv } from '../env.ts';
+import { sharedRateLimiter } from '../rate-limiters.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
 import { composeRoutes } from './staff/compose.ts';
 import { requireStaff, type StaffAreaDeps } from './staff/context.ts';
@@ -43,10 +43,10 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
     accounts: options.accounts,
     https: options.https,
     totp: options.totp ?? oslojsTotp(),
-    twoFactorLimiter: new RateLimiter({
+    twoFactorLimiter: sharedRateLimiter(app, {
+      name: 'two-factor',
       limit: options.twoFactorLimit ?? 5,
       windowMs: options.twoFactorWindowMs ?? 15 * MINUTE_MS,
-      clock: app.clock,
     }),
     mailbox: mailboxDepsFrom(app),
   };

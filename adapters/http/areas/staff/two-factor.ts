@@ -75,18 +75,20 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     // Six digits are a million guesses: after a few wrong ones the half-signed-in
     // session ends, and the password (with its own lockout) must be typed again.
+    // Every attempt is counted before the code is checked, in one atomic step of the
+    // shared store: guesses sent in parallel (to several workers, say) cannot all pass
+    // a check made before any of them was counted. A right code clears the count.
     const key = session.accountId;
-    if (!deps.twoFactorLimiter.peek(key).allowed) {
+    if (!(await deps.twoFactorLimiter.hit(key)).allowed) {
       await invalidateSession(deps.accounts, { sessionId: session.id });
       clearSessionCookie(c, { https: deps.https });
       return c.html(TwoFactorEndedPage(await signedOutProps(c)), 429);
     }
     const result = await verifySecondFactor(totpDeps, { session, code, ip: c.get('clientIp') });
     if (!result.ok) {
-      deps.twoFactorLimiter.hit(key);
       return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'failed' }), 400);
     }
-    deps.twoFactorLimiter.reset(key);
+    await deps.twoFactorLimiter.reset(key);
     setSessionCookie(c, {
       https: deps.https,
       token: result.sessionToken,
@@ -153,9 +155,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     // Wrong passwords typed here are guesses from a signed-in browser: after a few, the
     // session ends and the password (with its lockout) must be typed at sign-in again.
     const reauthKey = `reauth:${account.id}`;
-    if (needsPassword && !deps.twoFactorLimiter.peek(reauthKey).allowed) {
+    if (needsPassword && !(await deps.twoFactorLimiter.peek(reauthKey)).allowed) {
       // Signing in again proves the password, so the count starts afresh after it.
-      deps.twoFactorLimiter.reset(reauthKey);
+      await deps.twoFactorLimiter.reset(reauthKey);
       await invalidateSession(deps.accounts, { sessionId: session.id });
       clearSessionCookie(c, { https: deps.https });
       return c.html(TwoFactorEndedPage({ ...(await signedOutProps(c)), guessed: 'password' }), 429);
@@ -168,7 +170,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       ip: c.get('clientIp'),
     });
     if (!result.ok) {
-      if (result.reason === 'wrong-password') deps.twoFactorLimiter.hit(reauthKey);
+      if (result.reason === 'wrong-password') await deps.twoFactorLimiter.hit(reauthKey);
       // The same key again: the app already has it, so nothing needs scanning twice.
       const why =
         result.reason === 'wrong-password'
@@ -176,7 +178,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
           : { error: 'wrongCode' as const };
       return c.html(TotpSetupPage({ ...common, ...pending, ...why }), 400);
     }
-    if (needsPassword) deps.twoFactorLimiter.reset(reauthKey);
+    if (needsPassword) await deps.twoFactorLimiter.reset(reauthKey);
     // Shown once, in this response only (signed-in pages are `no-store`).
     return c.html(RecoveryCodesPage({ ...props, codes: result.recoveryCodes }));
   });
