@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -7,6 +8,11 @@ import { z } from 'zod';
 export type Config = {
   port: number;
   host: string;
+  /**
+   * WORKERS: HTTP worker processes `serve` runs over the one database (default: the
+   * number of cores). 1 serves from the one process, as before (docs/decisions/0026).
+   */
+  workers: number;
   publicUrl: string;
   /** `sqlite:<file>` or a postgres URL, resolved. */
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -194,6 +200,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]
 
 const schema = z.object({
   PORT: int('PORT', 1, 65535, 3000),
+  WORKERS: int('WORKERS', 1, 64, Math.min(64, availableParallelism())),
   HOST: z.string().optional(),
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
   DATABASE_URL: z.string().optional(),
@@ -441,6 +448,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const host = new URL(publicUrl).hostname;
   return {
     port,
+    workers: e.WORKERS,
     host: e.HOST?.trim() || '127.0.0.1',
     publicUrl,
     database,

@@ -29,9 +29,19 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The environment for a CLI run: only what the test gives, plus PATH and HOME. */
+/**
+ * The environment for a CLI run: only what the test gives, plus PATH and HOME. `serve`
+ * runs one process unless the test sets WORKERS: forking a worker per core would slow
+ * every start for tests about something else (test/cli/serve-workers.test.ts covers it).
+ */
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'warn',
+    WORKERS: '1',
+    ...env,
+  };
 }
 
 /** Runs `sealpost ...args` to completion. */

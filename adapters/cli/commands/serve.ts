@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { startOutboxWorker } from '../../../core/mail/outbox-worker.ts';
 import { recordNotificationSent } from '../../../core/messages/record-notified.ts';
 import { compose } from '../../compose.ts';
@@ -7,30 +8,43 @@ import { startServer } from '../../http/server.ts';
 import { startJobScheduler } from '../../jobs/scheduler.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandContext } from '../main.ts';
+import { runHttpWorker, superviseWorkers } from './serve-cluster.ts';
 
 /**
  * `sealpost serve`: migrates, then serves the portal until SIGTERM or SIGINT, when it
  * stops accepting, lets in-flight requests finish, and closes the database.
+ *
+ * With WORKERS above 1 (the default is one per core) this process is the primary
+ * (docs/decisions/0026): it migrates, binds the data folder and makes the first key,
+ * then forks the HTTP workers, and alone runs the outbox sender, the lifecycle jobs
+ * and the SMTP gateway. With WORKERS=1 it serves HTTP itself, as before.
  */
 export async function runServe(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags('serve', argv, { 'print-links': { type: 'boolean' } });
   // --print-links is PRINT_LINKS=on for this run: a first look without a mail server.
   const config = flags['print-links'] === true ? { ...ctx.config, printLinks: true } : ctx.config;
+  if (cluster.isWorker) return runHttpWorker(config);
   const app = await compose(config, { warnPassphrase: true });
   // The org key pair is made on first start, not on the first message: the admin can
   // back it up straight away (docs/admin/install.md), a missing passphrase is warned
   // about now, and nobody's first send waits for key generation.
   await app.cipher.listKeys();
-  const http = createPortal(app);
-  const server = await startServer({
-    app: http,
-    host: config.host,
-    port: config.port,
-    logger: app.logger,
-  });
-  app.logger.info(`Sealpost is serving ${ctx.config.publicUrl} on ${app.storage.dialect}`);
-  // Every node runs an outbox worker (the leases of claimDue keep several apart). It
-  // polls every two seconds, so a notification leaves moments after its message.
+  const http =
+    config.workers > 1
+      ? superviseWorkers({ count: config.workers, logger: app.logger })
+      : await startServer({
+          app: createPortal(app),
+          host: config.host,
+          port: config.port,
+          logger: app.logger,
+        });
+  app.logger.info(
+    { workers: config.workers },
+    `Sealpost is serving ${ctx.config.publicUrl} on ${app.storage.dialect}`,
+  );
+  // One outbox worker per node (the leases of claimDue keep several nodes apart), in
+  // the primary only. It polls every two seconds, so a notification leaves moments
+  // after its message.
   const outbox = startOutboxWorker({
     storage: app.storage,
     cipher: app.cipher,
@@ -53,7 +67,7 @@ export async function runServe(ctx: CommandContext, argv: string[]): Promise<num
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   app.logger.info({ signal }, 'shutting down');
-  await server.stop();
+  await http.stop();
   await gateway?.close();
   await jobs?.stop();
   await outbox.stop();
