@@ -108,15 +108,7 @@ export function Layout(props: LayoutProps) {
         <head>
           <meta charset="utf-8" />
           <title>{title}</title>
-          <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
-          <meta name="theme-color" content={brandColourForText(props.org.colour)} />
-          <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
-          {/* No favicon request on a slow connection: an empty icon. */}
-          <link rel="icon" href="data:," />
-          <link rel="stylesheet" href={assetUrl('app.css')} />
-          <link rel="stylesheet" href={themeUrl(props.org.colour)} />
-          <script src={assetUrl('htmx.min.js')} defer />
-          <script src={assetUrl('sealpost.js')} defer />
+          {cachedHead(props.org.colour)}
         </head>
         <body class="govuk-template__body" hx-boost="true">
           <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">
@@ -155,7 +147,7 @@ export function Layout(props: LayoutProps) {
               {props.children}
             </main>
           </div>
-          <Footer {...props} link={link} />
+          {cachedFooter(props, link)}
           {props.account ? (
             <TimeoutWarning
               strings={s}
@@ -168,6 +160,61 @@ export function Layout(props: LayoutProps) {
       </html>
     </>
   );
+}
+
+/**
+ * Parts of the page that depend only on a few inputs (the asset URLs, the council's
+ * colour and name, the language), rendered once per combination and reused as HTML
+ * strings: building the same elements for every request is work for nothing. Bounded,
+ * and emptied when full, since a council changes its name or colour rarely.
+ */
+const renderedParts = new WeakMap<object, Map<string, ReturnType<typeof raw>>>();
+const MOST_PARTS = 64;
+const NO_STRINGS = {};
+
+/** The part named `key`, built once for each strings module (a language) that asks. */
+function cachedPart(strings: object, key: string, build: () => unknown) {
+  let parts = renderedParts.get(strings);
+  if (!parts) {
+    parts = new Map();
+    renderedParts.set(strings, parts);
+  }
+  let part = parts.get(key);
+  if (!part) {
+    if (parts.size >= MOST_PARTS) parts.clear();
+    part = raw(String(build()));
+    parts.set(key, part);
+  }
+  return part;
+}
+
+/** The `<head>` after the title: the same for every page of a council's colour. */
+function cachedHead(colour: string) {
+  const app = assetUrl('app.css');
+  const htmx = assetUrl('htmx.min.js');
+  const script = assetUrl('sealpost.js');
+  const theme = themeUrl(colour);
+  return cachedPart(NO_STRINGS, `head\n${app}\n${htmx}\n${script}\n${theme}\n${colour}`, () => (
+    <>
+      <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+      <meta name="theme-color" content={brandColourForText(colour)} />
+      <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
+      {/* No favicon request on a slow connection: an empty icon. */}
+      <link rel="icon" href="data:," />
+      <link rel="stylesheet" href={app} />
+      <link rel="stylesheet" href={theme} />
+      <script src={htmx} defer />
+      <script src={script} defer />
+    </>
+  ));
+}
+
+/** The footer: the same for every page in one language, for one council name. */
+function cachedFooter(props: LayoutProps, link: (href: string) => string) {
+  const carry = link('/') !== '/';
+  return cachedPart(props.strings, `footer\n${props.lang}\n${carry}\n${props.org.name}`, () => (
+    <Footer {...props} link={link} />
+  ));
 }
 
 /**

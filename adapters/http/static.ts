@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { compress } from 'hono/compress';
 import { type AssetName, provideAssetLinks } from '../../views/assets.ts';
 import { brandColourForText } from '../../views/brand-colour.ts';
 import type { AppEnv } from './env.ts';
+import { gzipHtml } from './middleware/compress-html.ts';
 
 export type { AssetName } from '../../views/assets.ts';
 export { brandColourForText, DEFAULT_BRAND_COLOUR } from '../../views/brand-colour.ts';
@@ -169,7 +169,7 @@ export function staticAssets(options: {
  * on the CSRF token being masked afresh for each response.
  */
 export function compressHtml(): MiddlewareHandler<AppEnv> {
-  return compress({ encoding: 'gzip', contentTypeFilter: /^\s*text\/html/i });
+  return gzipHtml();
 }
 
 function sendAsset(
