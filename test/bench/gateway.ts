@@ -1,10 +1,11 @@
 // `npm run bench:gateway`: how much mail the SMTP gateway takes. A client in its own
 // process sends 1,000 messages of 20 KB (a letter and a PDF, the keyword in the subject)
-// over 8 pooled connections, each reused for every message. Sealpost's gateway reads
-// each one, asks the policy plugins, encrypts body and attachment, stores them and
-// commits the message before its 250 (SQLite synchronous=FULL, blobs fsync'd). The peer
-// in the same run is a bare smtp-server that writes each message to a file and fsyncs
-// it before its 250. Targets: >= 0.5x the peer's msg/s, and >= 200 msg/s.
+// over 8 pooled connections, each reused for every message. Sealpost's gateway runs as
+// an installation runs it, `sealpost gateway` in its own process: it reads each mail,
+// asks the policy plugins, encrypts body and attachment, stores them and commits the
+// message before its 250. The peer in the same run is a bare smtp-server that writes
+// each message to a file and fsyncs it before its 250. Targets: >= 1.0x the peer's
+// mails/s, and >= 200 mails/s, on 8 connections.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,10 +14,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
-import { startGateway } from '../../adapters/gateway/start-gateway.ts';
+import { compose } from '../../adapters/compose.ts';
+import { parseConfig } from '../../adapters/config/config.ts';
+import { freePort } from '../support/cli.ts';
 import { COUNCIL, startBenchApp } from './support/app.ts';
 import { emitReport, type Figure, higherIsBetter, info, progress } from './support/report.ts';
 import { sampleRss, toMB } from './support/rss.ts';
+import { startServe } from './support/serve.ts';
 import type { SmtpLoad, SmtpLoadResult } from './support/smtp-client.ts';
 
 const BENCH = 'gateway';
@@ -87,16 +91,38 @@ async function startPeer(dir: string): Promise<{ port: number; close(): Promise<
   return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** How many secure messages `SENDER` has sent, read through the composition root. */
+async function storedBy(env: Record<string, string>): Promise<number> {
+  const app = await compose(parseConfig({ PUBLIC_URL: 'http://127.0.0.1:1', ...env }));
+  try {
+    const sender = await app.storage.repos.accounts.findByEmailKey({ emailKey: SENDER });
+    return await app.storage.repos.messages.countSent({ senderId: sender?.id ?? '' });
+  } finally {
+    await app.close();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealpost-smtp-peer-'));
+  // A fresh installation (its key made, so no mail waits for key generation), then
+  // `sealpost gateway` on it.
   const bench = await startBenchApp({ env: { GATEWAY_NETWORKS: '127.0.0.1/32' } });
-  const gateway = await startGateway(bench.app, { port: 0 });
+  await bench.close({ keepData: true });
+  const gatewayPort = await freePort();
+  const cleanUp = () => rmSync(bench.dataDir, { recursive: true, force: true });
+  const gateway = await startServe({ command: 'gateway', env: bench.env, gatewayPort }).catch(
+    (error: unknown) => {
+      cleanUp();
+      throw error;
+    },
+  );
   const peer = await startPeer(dir);
   const figures: Figure[] = [];
   const notes: string[] = [];
+  let stopped = false;
   try {
     // A few mails first: the sender's account, the plugins and the statements warm up.
-    const warm = await sendLoad(gateway.port, 'warm', 50);
+    const warm = await sendLoad(gatewayPort, 'warm', 50);
     if (warm.failed > 0) throw new Error(`the gateway refused mail: ${warm.error}`);
     // peer, gateway, peer: the gateway's run is framed by two of the peer's, and its rate
     // is compared with their mean, so a change in the machine's load hits both sides.
@@ -106,8 +132,8 @@ async function main(): Promise<void> {
       return COUNT / result.seconds;
     };
     const before = await runPeer('p0');
-    const sampler = sampleRss({ everyMs: 20 });
-    const result = await sendLoad(gateway.port, 'g0');
+    const sampler = sampleRss({ everyMs: 20, pid: gateway.pid });
+    const result = await sendLoad(gatewayPort, 'g0');
     const rssGrowth = sampler.stop().growth;
     if (result.failed > 0 || result.accepted !== COUNT) {
       throw new Error(`the gateway took ${result.accepted} of ${COUNT}: ${result.error}`);
@@ -116,33 +142,35 @@ async function main(): Promise<void> {
     const after = await runPeer('p1');
     progress(
       BENCH,
-      `gateway ${Math.round(rate)} msg/s; bare ${Math.round(before)} before, ${Math.round(after)} after`,
+      `gateway ${Math.round(rate)} mails/s; bare ${Math.round(before)} before, ${Math.round(after)} after`,
     );
     // Every accepted mail is a stored secure message: check, so no fast path is timed.
-    const sender = await bench.app.storage.repos.accounts.findByEmailKey({ emailKey: SENDER });
-    const stored = await bench.app.storage.repos.messages.countSent({ senderId: sender?.id ?? '' });
+    stopped = true;
+    if (!(await gateway.stop())) throw new Error('sealpost gateway did not stop cleanly');
+    const stored = await storedBy(bench.env);
     if (stored < COUNT) throw new Error(`only ${stored} secure messages were stored`);
 
     figures.push(
       higherIsBetter({
-        name: '1,000 x 20 KB mails',
-        unit: 'msg/s',
+        name: '1,000 x 20 KB mails, 8 connections',
+        unit: 'mails/s',
         sealpost: rate,
         peer: (before + after) / 2,
-        atLeast: 0.5,
-        alsoNeeds: { met: rate >= 200, words: '>= 200 msg/s' },
+        atLeast: 1.0,
+        alsoNeeds: { met: rate >= 200, words: '>= 200 mails/s' },
       }),
       info({ name: 'gateway RSS growth', unit: 'MB', sealpost: toMB(rssGrowth) }),
     );
     notes.push(
       `${COUNT} mails over ${CONNECTIONS} reused connections; the peer ran just before ` +
-        `(${Math.round(before)} msg/s) and just after (${Math.round(after)} msg/s). ${stored} secure ` +
-        'messages stored, each with its delivery, notification and audit event.',
+        `(${Math.round(before)} mails/s) and just after (${Math.round(after)} mails/s). ${stored} ` +
+        'secure messages stored, each with its delivery, notification and audit event; ' +
+        '`sealpost gateway` ran in its own process, RSS growth is of that process.',
     );
   } finally {
     await peer.close();
-    await gateway.close();
-    await bench.close();
+    if (!stopped) await gateway.stop();
+    cleanUp();
     rmSync(dir, { recursive: true, force: true });
   }
   emitReport(BENCH, figures, notes);

@@ -14,7 +14,7 @@ import { createLogger } from '../../../adapters/logging/logger.ts';
 import { emailKey } from '../../../core/accounts/email.ts';
 import type { Account } from '../../../core/accounts/model.ts';
 import { normalisePassword } from '../../../core/accounts/password-policy.ts';
-import { type SendMessageDeps, sendMessage } from '../../../core/messages/send-message.ts';
+import { sendMessage } from '../../../core/messages/send-message.ts';
 import { freePort } from '../../support/cli.ts';
 
 /** The council's domain in every benchmark. */
@@ -28,15 +28,35 @@ export type BenchApp = {
   dataDir: string;
   /** `http://127.0.0.1:<port>`, also the PUBLIC_URL, so Origin checks pass as in a browser. */
   url: string;
+  /**
+   * The settings this portal runs with, DATA_DIR included and PUBLIC_URL left out: what
+   * a `sealpost` command needs to run on the same installation after `close({ keepData })`.
+   */
+  env: Record<string, string>;
   /** A person with `PASSWORD`: an external recipient, or staff (a sender). */
   addPerson(email: string, kind?: 'external' | 'staff'): Promise<Account>;
-  /** Signs in through the real form and returns the Cookie header a browser would send. */
-  signIn(email: string): Promise<string>;
+  /**
+   * Signs in through the real form and returns the Cookie header a browser would send.
+   * `forwardedFor` sets X-Forwarded-For (read only with TRUST_PROXY=on), so many people
+   * can sign in from a benchmark without tripping the per-address limit.
+   */
+  signIn(email: string, options?: { forwardedFor?: string }): Promise<string>;
   /** The CSRF token of the first form on a page. */
   csrfFrom(pathname: string, cookie?: string): Promise<string>;
-  /** Sends a message through the core use case, as the staff compose page does. */
+  /**
+   * Sends a message through the core use case, as the staff compose page and
+   * `sealpost send` do; resolves with the first delivery's id.
+   */
   send(args: { from: Account; to: string[]; subject: string; body: string }): Promise<string>;
-  close(): Promise<void>;
+  /** The same, resolving with every delivery's id, in the order of `to`. */
+  sendToAll(args: {
+    from: Account;
+    to: string[];
+    subject: string;
+    body: string;
+  }): Promise<string[]>;
+  /** Stops the portal and closes the app; `keepData` leaves DATA_DIR for `sealpost serve`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 };
 
 /** Starts the portal; `env` adds to or overrides the benchmark's configuration. */
@@ -46,14 +66,14 @@ export async function startBenchApp(
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sealpost-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = parseConfig({
-    PUBLIC_URL: url,
+  const env: Record<string, string> = {
     DATA_DIR: dataDir,
     INTERNAL_DOMAINS: COUNCIL,
     SEALPOST_KEY_PASSPHRASE: 'bench passphrase, not a secret at all',
     LOG_LEVEL: 'silent',
     ...options.env,
-  });
+  };
+  const config = parseConfig({ PUBLIC_URL: url, ...env });
   const logger = createLogger({ level: 'silent' });
   const app = await compose(config, { logger });
   // Key generation happens on first use: keep it out of every measurement.
@@ -63,7 +83,11 @@ export async function startBenchApp(
   const http = createPortal(app, options.areas);
   const server: RunningServer = await startServer({ app: http, host: '127.0.0.1', port, logger });
 
+  // Every account has the same password: one argon2 hash (with its own salt) serves
+  // them all, so adding hundreds of people costs no hashing time.
+  let passwordHash: Promise<string> | null = null;
   const addPerson = async (email: string, kind: 'external' | 'staff' = 'external') => {
+    passwordHash ??= app.hasher.hash({ password: normalisePassword(PASSWORD) });
     const now = app.clock.now();
     const account: Account = {
       id: app.ids.newId(),
@@ -72,7 +96,7 @@ export async function startBenchApp(
       displayName: email.split('@')[0] ?? email,
       kind,
       role: kind === 'staff' ? 'sender' : 'recipient',
-      passwordHash: await app.hasher.hash({ password: normalisePassword(PASSWORD) }),
+      passwordHash: await passwordHash,
       status: 'active',
       failedSignIns: 0,
       failureWindowStartedAt: null,
@@ -96,12 +120,19 @@ export async function startBenchApp(
     return token;
   };
 
-  const signIn = async (email: string) => {
+  const signIn: BenchApp['signIn'] = async (email, options = {}) => {
     const csrf = await csrfFrom('/sign-in');
+    const forwarded: Record<string, string> = options.forwardedFor
+      ? { 'x-forwarded-for': options.forwardedFor }
+      : {};
     const res = await fetch(`${url}/sign-in`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: url,
+        ...forwarded,
+      },
       body: new URLSearchParams({ _csrf: csrf, email, password: PASSWORD }).toString(),
     });
     if (res.status !== 303) throw new Error(`sign-in of ${email} answered ${res.status}`);
@@ -111,17 +142,10 @@ export async function startBenchApp(
       .join('; ');
   };
 
-  const sendDeps: SendMessageDeps = {
-    storage: app.storage,
-    cipher: app.cipher,
-    blobs: app.blobs,
-    ids: app.ids,
-    clock: app.clock,
-    secrets: app.secrets,
-    templates: app.templates,
-    publicUrl: url,
-  };
-  const send: BenchApp['send'] = async ({ from, to, subject, body }) => {
+  // The whole app as the use case's dependencies, as `sealpost send` passes them: what
+  // the use case needs may change, the composition root provides it.
+  const sendDeps = { ...app, publicUrl: url };
+  const sendToAll: BenchApp['sendToAll'] = async ({ from, to, subject, body }) => {
     const result = await sendMessage(sendDeps, await app.settings.get(), {
       senderId: from.id,
       to,
@@ -135,21 +159,24 @@ export async function startBenchApp(
       source: 'web',
     });
     if (!result.ok) throw new Error(`sending failed: ${JSON.stringify(result.issues)}`);
-    return result.deliveryIds[0] as string;
+    return result.deliveryIds;
   };
+  const send: BenchApp['send'] = async (args) => (await sendToAll(args))[0] as string;
 
   return {
     app,
     dataDir,
     url,
+    env,
     addPerson,
     signIn,
     csrfFrom,
     send,
-    async close() {
+    sendToAll,
+    async close(closing = {}) {
       await server.stop({ graceMs: 2_000 });
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!closing.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,17 +1,13 @@
-// HTTP load from autocannon, run as its own process (its CLI, with JSON output) so the
-// load generator never shares an event loop with the server it measures. On this
-// 2-core machine it takes about one core, which caps what any server can be shown to
-// do: a figure near autocannon's own ceiling says more about it than about the server.
+// HTTP load from autocannon, run as its own process (load-driver.ts, autocannon's API
+// with JSON output) so the load generator never shares an event loop with the server
+// it measures. On this 2-core machine it takes about one core, which caps what any
+// server can be shown to do: a figure near autocannon's own ceiling says more about it
+// than about the server.
 
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const AUTOCANNON = path.join(
-  path.dirname(require.resolve('autocannon/package.json')),
-  'autocannon.js',
-);
+const DRIVER = fileURLToPath(new URL('./load-driver.ts', import.meta.url));
 
 /** One autocannon run, reduced to what the benchmarks use. */
 export type LoadResult = {
@@ -26,9 +22,18 @@ export type LoadResult = {
   seconds: number;
 };
 
-/** What to send: one request, repeated on every connection. */
+/** Requests that share headers (one person's cookie) and one of whose paths is asked for. */
+export type TargetGroup = { headers?: Record<string, string>; paths: string[] };
+
+/** What to send: one request repeated on every connection, or random ones of `targets`. */
 export type LoadRequest = {
+  /** The server (and, without `targets`, the page) to ask. */
   url: string;
+  /**
+   * When given, every request picks a group at random and then one of its paths at
+   * random (a random recipient's random page), with the group's headers added.
+   */
+  targets?: TargetGroup[];
   connections: number;
   /** Seconds to run; the count is bounded by time (and by `amount` when given). */
   seconds: number;
@@ -53,26 +58,10 @@ type AutocannonJson = {
 
 /** Runs autocannon against `request.url` and resolves with its figures. */
 export function runLoad(request: LoadRequest): Promise<LoadResult> {
-  const args = [
-    AUTOCANNON,
-    '--json',
-    '--no-progress',
-    '--connections',
-    String(request.connections),
-    '--duration',
-    String(request.seconds),
-    '--timeout',
-    '10',
-  ];
-  if (request.amount !== undefined) args.push('--amount', String(request.amount));
-  if (request.method) args.push('--method', request.method);
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    args.push('--headers', `${name}=${value}`);
-  }
-  if (request.body !== undefined) args.push('--body', request.body);
-  args.push(request.url);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -81,6 +70,7 @@ export function runLoad(request: LoadRequest): Promise<LoadResult> {
     child.stderr.on('data', (d) => {
       stderr += d;
     });
+    child.stdin.end(JSON.stringify(request));
     // A bound on the bound: autocannon stops itself, this only catches a hang.
     const guard = setTimeout(() => child.kill('SIGKILL'), (request.seconds + 30) * 1000);
     child.on('error', reject);

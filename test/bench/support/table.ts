@@ -8,14 +8,21 @@ function cell(value: number | null, unit = ''): string {
 }
 
 function verdict(met: boolean | null): string {
-  return met === null ? '-' : met ? 'yes' : 'NO';
+  return met === null ? '-' : met ? 'meets' : 'MISSES';
 }
 
-/** The figures of some reports as a plain-text table, one row per figure. */
-export function formatTable(reports: BenchReport[]): string {
+/**
+ * The figures of some reports as a plain-text table, one row per figure; with
+ * `targetsOnly`, only the figures that have a target (the summary of meets and misses).
+ */
+export function formatTable(
+  reports: BenchReport[],
+  options: { targetsOnly?: boolean } = {},
+): string {
   const rows: string[][] = [];
   for (const report of reports) {
     for (const figure of report.figures) {
+      if (options.targetsOnly && figure.met === null) continue;
       rows.push([
         report.bench,
         figure.name,
