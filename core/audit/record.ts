@@ -6,6 +6,24 @@ import type { AuditEntry, AuditEvent } from './model.ts';
 /** What appending to the audit trail needs. */
 export type AuditDeps = { ids: Ids; clock: Clock; secrets: Secrets };
 
+type Seal = (prev: { seq: number; hash: string } | null) => AuditEvent;
+
+/**
+ * How `entry` is sealed onto whichever event the adapter finds last. The id and time
+ * are taken when it is sealed, under the adapter's lock, unless `fixed` gives them
+ * (`recordAuditSoon`: when the view happened).
+ */
+function sealerOf(deps: AuditDeps, entry: AuditEntry, fixed?: { id: string; at: Date }): Seal {
+  return (prev) =>
+    sealAuditEvent({
+      entry,
+      prev,
+      id: fixed?.id ?? deps.ids.newId(),
+      at: fixed?.at ?? deps.clock.now(),
+      sha256Hex: (value) => deps.secrets.hashToken({ value }),
+    });
+}
+
 /**
  * Appends an event to the tamper-evident trail, in the caller's transaction when
  * `repos` belongs to one, so the event commits with the change it describes.
@@ -15,17 +33,7 @@ export function recordAudit(
   repos: Repositories,
   entry: AuditEntry,
 ): Promise<AuditEvent> {
-  return repos.audit.append({
-    entry,
-    seal: (prev) =>
-      sealAuditEvent({
-        entry,
-        prev,
-        id: deps.ids.newId(),
-        at: deps.clock.now(),
-        sha256Hex: (value) => deps.secrets.hashToken({ value }),
-      }),
-  });
+  return repos.audit.append({ entry, seal: sealerOf(deps, entry) });
 }
 
 /**
@@ -37,18 +45,7 @@ export function recordAuditMany(
   repos: Repositories,
   entries: AuditEntry[],
 ): Promise<AuditEvent[]> {
-  return repos.audit.appendMany({
-    seals: entries.map(
-      (entry) => (prev) =>
-        sealAuditEvent({
-          entry,
-          prev,
-          id: deps.ids.newId(),
-          at: deps.clock.now(),
-          sha256Hex: (value) => deps.secrets.hashToken({ value }),
-        }),
-    ),
-  });
+  return repos.audit.appendMany({ seals: entries.map((entry) => sealerOf(deps, entry)) });
 }
 
 /**
@@ -61,17 +58,6 @@ export function recordAuditSoon(
   repos: Repositories,
   entry: AuditEntry,
 ): Promise<void> {
-  const id = deps.ids.newId();
-  const at = deps.clock.now();
-  return repos.audit.appendSoon({
-    entry,
-    seal: (prev) =>
-      sealAuditEvent({
-        entry,
-        prev,
-        id,
-        at,
-        sha256Hex: (value) => deps.secrets.hashToken({ value }),
-      }),
-  });
+  const fixed = { id: deps.ids.newId(), at: deps.clock.now() };
+  return repos.audit.appendSoon({ entry, seal: sealerOf(deps, entry, fixed) });
 }
