@@ -251,6 +251,21 @@ describe('staff two-step verification', () => {
     expect(enrolled.map((e) => e.details.replaced)).toContain(true);
   });
 
+  it('counts wrong codes sent in parallel before checking any, so no more than five are tried', async () => {
+    await s.signInWithTotp(h.sender.email);
+    const { cookie } = await s.passwordStep(h.sender.email);
+    // Checked before counted, all ten would pass the check at once and be tried.
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => s.secondStep(cookie, '12345x').then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 400)).toHaveLength(5);
+    expect(
+      statuses
+        .filter((status) => status !== 400)
+        .every((status) => status === 429 || status === 303),
+    ).toBe(true);
+  });
+
   it('ends the half-signed-in session after too many wrong codes', async () => {
     const { keyText } = await s.signInWithTotp(h.sender.email);
     const { cookie } = await s.passwordStep(h.sender.email);

@@ -154,8 +154,10 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     // Wrong passwords typed here are guesses from a signed-in browser: after a few, the
     // session ends and the password (with its lockout) must be typed at sign-in again.
+    // The attempt is counted before the password is checked, atomically in the shared
+    // store, so guesses sent in parallel cannot all pass; a right password clears it.
     const reauthKey = `reauth:${account.id}`;
-    if (needsPassword && !(await deps.twoFactorLimiter.peek(reauthKey)).allowed) {
+    if (needsPassword && !(await deps.twoFactorLimiter.hit(reauthKey)).allowed) {
       // Signing in again proves the password, so the count starts afresh after it.
       await deps.twoFactorLimiter.reset(reauthKey);
       await invalidateSession(deps.accounts, { sessionId: session.id });
@@ -170,7 +172,11 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       ip: c.get('clientIp'),
     });
     if (!result.ok) {
-      if (result.reason === 'wrong-password') await deps.twoFactorLimiter.hit(reauthKey);
+      // A wrong code means the password was right (it is checked first): no guess.
+      // Nothing else clears the count, or requests failing early could wipe it.
+      if (needsPassword && result.reason === 'wrong-code') {
+        await deps.twoFactorLimiter.reset(reauthKey);
+      }
       // The same key again: the app already has it, so nothing needs scanning twice.
       const why =
         result.reason === 'wrong-password'
