@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file in a backup folder that lists everything else, written last. */
@@ -76,20 +76,7 @@ export async function hashFile(file: string): Promise<{ size: number; sha256: st
   return { size, sha256: hash.digest('hex') };
 }
 
-/** Flushes a file or folder to disk (folders: where the platform allows it). */
-export async function syncPath(target: string): Promise<void> {
-  try {
-    const handle = await open(target, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
-  }
-}
+export { syncPath } from '../files/sync-path.ts';
 
 // The only paths a manifest may name: the database file and blobs by the file
 // adapter's layout. Anything else (`..`, absolute paths) is refused, so a tampered

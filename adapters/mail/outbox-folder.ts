@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { findUnsafeHeader } from '../../core/mail/outbox-worker.ts';
 import type { Mailer } from '../../core/mail/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
+import { syncPath } from '../files/sync-path.ts';
 import type { Logger } from '../logging/logger.ts';
 import { composeOptions, firstLink, isSafeMailId, parseSender } from './message.ts';
 
@@ -44,22 +45,6 @@ function removeStaleTempFiles(dir: string, logger: Logger): void {
     } catch (error) {
       logger.warn({ err: error, file }, 'could not remove a stale outbox temporary file');
     }
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Makes the rename itself durable. Some platforms cannot open a directory for
-  // fsync; the file's own data is already synced, so that is only a smaller guarantee.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
   }
 }
 
@@ -116,7 +101,7 @@ export function outboxFolderMailer(options: OutboxFolderOptions): Mailer {
         }
         // rename() replaces atomically: a retry overwrites, never adds a second copy.
         await rename(temp, file);
-        await syncDirectory(dir);
+        await syncPath(dir);
       } catch (error) {
         await unlink(temp).catch(() => {});
         logger.warn({ err: error, outboxId: id }, 'could not write the mail to the outbox folder');

@@ -1,22 +1,7 @@
-import { open } from 'node:fs/promises';
+import { syncPath } from '../../files/sync-path.ts';
 
-/**
- * Makes a rename or an unlink durable. Some platforms cannot fsync a directory; the
- * file's own data is synced already, so there it is only a weaker guarantee.
- */
-export async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
-  }
-}
+/** Makes a rename or an unlink in `dir` durable (see `syncPath`). */
+export const syncDirectory: (dir: string) => Promise<void> = syncPath;
 
 type DirState = { running: Promise<void> | null; next: Promise<void> | null };
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { DecryptFailed } from '../../../core/crypto/errors.ts';
 import { ConfigurationError } from '../../../core/shared/errors.ts';
+import { syncPath } from '../../files/sync-path.ts';
 
 /** One org key pair as loaded from its file. */
 export type OrgKey = {
@@ -45,22 +46,6 @@ function keyFileName(seq: number): string {
   return `org-key-${String(seq).padStart(4, '0')}.asc`;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  // Makes a new directory entry durable. Some platforms cannot fsync a directory; the
-  // file's own data is synced already, so that only weakens the guarantee there.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
-  }
-}
-
 /**
  * Creates `dir/name` with `content` (mode 0600) only if it does not exist yet; false
  * when it already did. The content goes to a temporary file (opened with 'wx'),
@@ -91,7 +76,7 @@ export async function createFileExclusive(
   } finally {
     await unlink(temp).catch(() => {});
   }
-  await syncDirectory(dir);
+  await syncPath(dir);
   return true;
 }
 
@@ -109,7 +94,7 @@ async function createInPlace(dir: string, name: string, content: string): Promis
   } finally {
     await handle.close();
   }
-  await syncDirectory(dir);
+  await syncPath(dir);
   return true;
 }
 
