@@ -3,6 +3,7 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import type { PasswordHasher } from '../core/accounts/ports.ts';
 import type { BlobStore } from '../core/blobs/ports.ts';
+import { withInlineBlobs } from '../core/blobs/with-inline.ts';
 import type { Cipher } from '../core/crypto/ports.ts';
 import type { Scanner } from '../core/gateway/ports.ts';
 import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
@@ -58,6 +59,8 @@ export type Sealpost = {
    * the council's server (it reads this from its deps, so `{ ...app }` carries it).
    */
   internalDelivery?: Config['internalDelivery'];
+  /** INLINE_BLOB_MAX_KB in bytes: `sendMessage` writes smaller blobs in its transaction. */
+  inlineBlobMaxBytes?: number;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 };
@@ -218,13 +221,13 @@ export async function compose(
     });
   }
   const mailer = chooseMailer(config, logger);
-  const { blobs, close: closeBlobs } = chooseBlobStore(config);
+  const store = chooseBlobStore(config);
   return {
     config,
     logger,
     storage,
     cipher,
-    blobs,
+    blobs: withInlineBlobs(store.blobs, storage.repos.inlineBlobs),
     hasher: argon2Hasher(),
     secrets: nodeSecrets({ signingKey: loadSigningKey(config.dataDir) }),
     ids: randomIds(),
@@ -234,9 +237,10 @@ export async function compose(
     scanner: config.clamd ? clamdScanner(config.clamd) : null,
     settings: settingsService({ storage, defaults: settingsFromConfig(config) }),
     internalDelivery: config.internalDelivery,
+    inlineBlobMaxBytes: config.inlineBlobMaxBytes,
     async close() {
       await mailer.close();
-      await closeBlobs();
+      await store.close();
       await storage.close();
     },
   };

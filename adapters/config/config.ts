@@ -76,6 +76,11 @@ export type Config = {
   gatewayMaxRecipients: number;
   /** Where encrypted blobs live: files under DATA_DIR/blobs, or chunks in the database. */
   blobStore: 'fs' | 'database';
+  /**
+   * Blobs (encrypted) of at most this many bytes are written as rows in their
+   * message's transaction instead of the blob store (INLINE_BLOB_MAX_KB; 0: never).
+   */
+  inlineBlobMaxBytes: number;
   /** The bearer token `/metrics` asks for; null leaves `/metrics` out altogether. */
   metricsToken: string | null;
   /** The classification policy: OFFICIAL-SENSITIVE subjects and these Purview labels. */
@@ -301,6 +306,7 @@ const schema = z.object({
       return thresholds;
     }),
   BLOB_STORE: oneOf('BLOB_STORE', ['fs', 'database'] as const, 'fs'),
+  INLINE_BLOB_MAX_KB: int('INLINE_BLOB_MAX_KB', 0, 1024, 64),
   METRICS_TOKEN: z
     .string()
     .optional()
@@ -498,6 +504,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     gatewayMaxBytes: e.GATEWAY_MAX_MB * 1024 * 1024,
     gatewayMaxRecipients: e.GATEWAY_MAX_RECIPIENTS,
     blobStore: e.BLOB_STORE,
+    inlineBlobMaxBytes: e.INLINE_BLOB_MAX_KB * 1024,
     metricsToken: e.METRICS_TOKEN?.trim() || null,
     staleDraftDays: e.STALE_DRAFT_DAYS,
     clamd: e.CLAMD_SOCKET?.trim()

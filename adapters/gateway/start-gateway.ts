@@ -87,6 +87,7 @@ export async function startGateway(
     policy: pluginPolicy(app.settings, options.pluginSettings ?? pluginSettingsFrom(config)),
     relay,
     scanner: app.scanner,
+    ...(app.inlineBlobMaxBytes === undefined ? {} : { inlineBlobMaxBytes: app.inlineBlobMaxBytes }),
   };
 
   const checkSender = async ({

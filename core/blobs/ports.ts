@@ -45,3 +45,25 @@ export type BlobStore = {
    */
   sweepUnfinished(args: { before: Date }): Promise<number>;
 };
+
+/**
+ * Small blobs kept as database rows (docs/decisions/0027): `insert` runs inside the
+ * transaction of the message that names the blob, so the blob and its message commit
+ * together. A blob that has a row lives there for good; `withInlineBlobs`
+ * (core/blobs/with-inline.ts) reads and rewrites it there and everything else in the
+ * BlobStore it wraps.
+ */
+export type InlineBlobRepository = {
+  /** Adds a blob; fails if the id is taken. */
+  insert(args: { id: string; data: Uint8Array; at: Date }): Promise<void>;
+  /** The bytes, or null when no row has this id. */
+  get(args: { id: string }): Promise<Uint8Array | null>;
+  /** Whether a row has this id. */
+  has(args: { id: string }): Promise<boolean>;
+  /** Replaces the bytes of an existing row; false (and nothing written) when there is none. */
+  replace(args: { id: string; data: Uint8Array; at: Date }): Promise<boolean>;
+  /** Removes the rows of `ids`; missing ones are not an error. */
+  deleteMany(args: { ids: string[] }): Promise<void>;
+  /** Ids with when each was stored, ascending after `after`, at most `limit`. */
+  listStored(args: { after?: string; limit: number }): Promise<StoredBlob[]>;
+};

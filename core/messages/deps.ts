@@ -19,4 +19,6 @@ export type MailboxDeps = {
   internalDelivery?: 'portal' | 'smtp';
   /** The attachment scanner, when one is configured (see `SendMessageDeps`). */
   scanner?: Scanner | null;
+  /** Blobs up to this size go into the send's transaction (see `SendMessageDeps`). */
+  inlineBlobMaxBytes?: number;
 };

@@ -42,6 +42,13 @@ export type SendMessageDeps = {
    * `portal`: the reply waits in the portal only.
    */
   internalDelivery?: 'portal' | 'smtp';
+  /**
+   * Encrypted blobs of at most this many bytes (INLINE_BLOB_MAX_KB) are written as rows
+   * in the send's own transaction, not put in `blobs` beforehand: one commit for the
+   * whole message instead of a file and a folder fsync per blob (decision 0027). `blobs`
+   * must then read those rows (core/blobs/with-inline.ts). 0 or absent: never.
+   */
+  inlineBlobMaxBytes?: number;
 };
 
 /** A file to send: its bytes arrive as a stream and are never held whole. */
@@ -99,7 +106,19 @@ export type SendMessageResult =
       issues: Record<string, string>;
       /** Set when a file was found infected (the gateway answers 554, not "too big"). */
       infected?: true;
+      /**
+       * What was wrong with the files, as a code, so each interface words it once from
+       * its own strings (`issues.attachments` is the plain-English fallback for the CLI
+       * and the gateway).
+       */
+      fileProblem?: FileProblem;
     };
+
+/** Why the files of a message were refused. The limits count files only, never the text. */
+export type FileProblem =
+  | { code: 'too-many-files'; max: number }
+  | { code: 'too-large'; maxBytes: number }
+  | { code: 'infected'; fileName: string };
 
 /** Limits that apply to every message (settable by an admin). */
 export type SendLimits = Pick<
@@ -107,6 +126,8 @@ export type SendLimits = Pick<
   'maxAttachments' | 'maxTotalBytes' | 'accessDays' | 'retentionDays' | 'orgName'
 > &
   Partial<Pick<Settings, 'maxRecipients'>>;
+
+const tooManyFilesText = (max: number) => `You can attach up to ${max} files. Choose fewer files.`;
 
 /** Recipients of one message when the settings do not say (the `maxRecipients` default). */
 const DEFAULT_MAX_RECIPIENTS = 100;
@@ -147,7 +168,7 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
     Array.isArray(input.attachments) &&
     input.attachments.filter(isChosenFile).length > limits.maxAttachments
   ) {
-    issues.attachments = `You can attach at most ${limits.maxAttachments} files.`;
+    issues.attachments = tooManyFilesText(limits.maxAttachments);
   }
   if (encoder.encode(input.body).byteLength > limits.maxTotalBytes) {
     issues.body = 'The message is too long.';
@@ -178,23 +199,37 @@ export async function sendMessage(
 ): Promise<SendMessageResult> {
   const now = deps.clock.now();
   const { issues, recipients } = validate(input, limits, now);
-  if (Object.keys(issues).length > 0) return { ok: false, issues };
+  if (Object.keys(issues).length > 0) {
+    return issues.attachments
+      ? { ok: false, issues, fileProblem: { code: 'too-many-files', max: limits.maxAttachments } }
+      : { ok: false, issues };
+  }
 
   const sender = await deps.storage.repos.accounts.findById({ id: input.senderId });
   if (sender?.status !== 'active') throw new NotFoundError('The sending account');
 
   const messageId = deps.ids.newId();
   const writtenBlobs: string[] = [];
+  const inlineBlobs: Array<{ id: string; data: Uint8Array }> = [];
+  const inlineMax = deps.inlineBlobMaxBytes ?? 0;
   const storeEncrypted = async (content: ReadableStream<Uint8Array>): Promise<string> => {
     const id = deps.ids.newId();
-    writtenBlobs.push(id);
     const ciphertext = await deps.cipher.encryptStream({ plaintext: content });
-    await deps.blobs.put({ id, body: ciphertext });
+    const small = inlineMax > 0 ? await readUpTo(ciphertext, inlineMax) : null;
+    if (small?.whole) {
+      // Written with the message's rows below: nothing to remove if the send fails.
+      inlineBlobs.push({ id, data: small.whole });
+      return id;
+    }
+    writtenBlobs.push(id);
+    await deps.blobs.put({ id, body: small?.rest ?? ciphertext });
     return id;
   };
 
   try {
-    const counter = { bytes: encoder.encode(input.body).byteLength };
+    // The limit counts files only: "75 MB of files" means the files, whatever the text.
+    const bodyBytes = encoder.encode(input.body).byteLength;
+    const counter = { bytes: 0 };
     const bodyBlobId = await storeEncrypted(streamOf(encoder.encode(input.body)));
     const attachments: Attachment[] = [];
     const attachmentNames: string[] = [];
@@ -257,7 +292,7 @@ export async function sendMessage(
       source: input.source,
       inReplyToId: input.inReplyToId ?? null,
       threadId: messageId,
-      sizeBytes: counter.bytes,
+      sizeBytes: bodyBytes + counter.bytes,
       createdAt: now,
       retainUntil: addDays(now, Math.max(limits.retentionDays, 0)),
       legalHold: false,
@@ -293,6 +328,7 @@ export async function sendMessage(
 
     const deliveryIds = await deps.storage.transaction(async (repos) => {
       const ids: string[] = [];
+      for (const blob of inlineBlobs) await repos.inlineBlobs.insert({ ...blob, at: now });
       await repos.messages.insert({ message });
       for (const p of prepared) {
         const delivery = await insertDelivery(deps, repos, {
@@ -316,7 +352,7 @@ export async function sendMessage(
         details: {
           recipients: prepared.length,
           attachments: attachments.length,
-          bytes: counter.bytes,
+          bytes: bodyBytes + counter.bytes,
           source: input.source,
           readOnly: input.readOnly,
         },
@@ -342,6 +378,7 @@ export async function sendMessage(
       return {
         ok: false,
         infected: true,
+        fileProblem: { code: 'infected', fileName: error.fileName },
         issues: {
           attachments: `"${error.fileName}" contains a virus or other malware, so the message was not sent. Remove that file and try again.`,
         },
@@ -350,14 +387,16 @@ export async function sendMessage(
     if (error instanceof TooManyAttachments) {
       return {
         ok: false,
-        issues: { attachments: `You can attach at most ${limits.maxAttachments} files.` },
+        fileProblem: { code: 'too-many-files', max: limits.maxAttachments },
+        issues: { attachments: tooManyFilesText(limits.maxAttachments) },
       };
     }
     if (error instanceof SizeLimitExceeded) {
       return {
         ok: false,
+        fileProblem: { code: 'too-large', maxBytes: limits.maxTotalBytes },
         issues: {
-          attachments: `Attachments can be at most ${formatMb(limits.maxTotalBytes)} in total.`,
+          attachments: `The files must be ${formatMb(limits.maxTotalBytes)} or smaller in total, text aside. Choose smaller files.`,
         },
       };
     }
@@ -427,4 +466,50 @@ class InfectedAttachment extends Error {
 
 function formatMb(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/**
+ * Reads `stream` while it stays within `max` bytes. If it ends within them, `whole`
+ * holds every byte; otherwise `rest` is a stream of every byte, the ones already read
+ * first, so a large blob is still streamed and never held whole.
+ */
+async function readUpTo(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+): Promise<
+  { whole: Uint8Array; rest?: undefined } | { whole?: undefined; rest: ReadableStream<Uint8Array> }
+> {
+  const reader = stream.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    size += value.byteLength;
+    if (size > max) {
+      return {
+        rest: new ReadableStream<Uint8Array>({
+          pull: async (controller) => {
+            const next = head.shift();
+            if (next) {
+              controller.enqueue(next);
+              return;
+            }
+            const { done: ended, value: more } = await reader.read();
+            if (ended) controller.close();
+            else controller.enqueue(more);
+          },
+          cancel: (reason) => reader.cancel(reason),
+        }),
+      };
+    }
+  }
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const part of head) {
+    whole.set(part, at);
+    at += part.byteLength;
+  }
+  return { whole };
 }

@@ -9,6 +9,7 @@ import type {
   Session,
 } from '../auth/model.ts';
 import type { RateLimitStore } from '../auth/ports.ts';
+import type { InlineBlobRepository } from '../blobs/ports.ts';
 import type { Contact, ContactGroup } from '../contacts/model.ts';
 import type { FieldKeyStore } from '../crypto/ports.ts';
 import type { JobRun } from '../lifecycle/model.ts';
@@ -461,6 +462,8 @@ export type Repositories = {
   rateLimitHits: RateLimitStore;
   fieldKeys: FieldKeyStore;
   encryptedValues: EncryptedValueRepository;
+  /** Small blobs written in their message's transaction (core/blobs/ports.ts). */
+  inlineBlobs: InlineBlobRepository;
 };
 
 /**

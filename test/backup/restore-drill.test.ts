@@ -34,6 +34,9 @@ describe('restore drill on SQLite with the blob folder', () => {
     const app = await openInstance(sourceEnv);
     const sent = await populate(app, 5);
     const auditBefore = await expectAuditChainHolds(app);
+    // Small blobs are rows of the database (decision 0027): they come with its copy.
+    const inlineRows = (await app.storage.repos.inlineBlobs.listStored({ limit: 100 })).length;
+    expect(inlineRows).toBeGreaterThan(0);
 
     // The instance stays open while the backup runs, as a live service would.
     const out = path.join(root, 'backup-1');
@@ -50,8 +53,10 @@ describe('restore drill on SQLite with the blob folder', () => {
     });
     expect(manifest.keysIncluded).toBe(false);
     expect(manifest.blobStore).toBe('fs');
-    // A body per message plus one blob per attachment (0+1+2+3+0 of them).
-    expect(manifest.blobCount).toBe(5 + 6);
+    // A body per message plus one blob per attachment (0+1+2+3+0 of them), the small
+    // ones as rows in the database copy, the rest as files.
+    expect(manifest.blobCount + inlineRows).toBe(5 + 6);
+    expect(manifest.blobCount).toBeGreaterThan(0);
     expect(manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     expect(readdirSync(out).sort()).toEqual(['blobs', 'database.sqlite', 'manifest.json']);
     expect(existsSync(path.join(out, 'keys'))).toBe(false);

@@ -351,7 +351,7 @@ describe('a mail with the keyword, from a real SMTP client', () => {
       })
       .catch((e: { responseCode: number; response: string }) => e);
     expect(error).toMatchObject({ responseCode: 552 });
-    expect((error as { response: string }).response).toMatch(/You can attach at most 1 files/);
+    expect((error as { response: string }).response).toMatch(/You can attach up to 1 files/);
     expect(await gw.sentBy('jo@council.test')).toHaveLength(0);
   });
 });

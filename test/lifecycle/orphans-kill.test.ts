@@ -80,7 +80,14 @@ describe('orphan clean-up after the gateway is killed mid-intake', () => {
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      ...gatewayEnv(dir, { GATEWAY_PORT: String(port), LOG_LEVEL: 'error' }),
+      // Every blob a file: the leftovers of a kill are files. Small blobs kept as rows
+      // (decision 0027) commit with their message or not at all, so a kill leaves none
+      // (test/storage/inline-blobs.test.ts).
+      ...gatewayEnv(dir, {
+        GATEWAY_PORT: String(port),
+        LOG_LEVEL: 'error',
+        INLINE_BLOB_MAX_KB: '0',
+      }),
     };
     const migrated = await runCli(['migrate'], env);
     expect(migrated.code, migrated.stderr).toBe(0);

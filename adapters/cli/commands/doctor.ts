@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { withInlineBlobs } from '../../../core/blobs/with-inline.ts';
 import { chooseBlobStore, chooseStorage } from '../../compose.ts';
 import { openpgpCipher } from '../../crypto/openpgp/index.ts';
 import { type CheckResult, checkFileModes, runChecks } from '../../doctor/checks.ts';
@@ -60,7 +61,9 @@ export async function diagnose(ctx: Pick<CommandContext, 'config'>): Promise<Che
     ];
   }
   const storage = chooseStorage(config);
-  const { blobs, close: closeBlobs } = chooseBlobStore(config);
+  const chosen = chooseBlobStore(config);
+  const blobs = withInlineBlobs(chosen.blobs, storage.repos.inlineBlobs);
+  const closeBlobs = chosen.close;
   const smtp =
     config.mailTransport === 'smtp' && config.smtpUrl
       ? smtpMailer({

@@ -18,6 +18,7 @@ export function mailboxDepsFrom(
     | 'templates'
     | 'config'
     | 'scanner'
+    | 'inlineBlobMaxBytes'
   >,
 ): MailboxDeps {
   return {
@@ -31,5 +32,6 @@ export function mailboxDepsFrom(
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
     internalDelivery: app.config.internalDelivery,
     scanner: app.scanner,
+    inlineBlobMaxBytes: app.inlineBlobMaxBytes,
   };
 }

@@ -494,3 +494,16 @@ export const rateLimitHits = sqliteTable(
   },
   (t) => [index('rate_limit_hits_bucket_idx').on(t.bucket, t.hitAt)],
 );
+
+/**
+ * Small blobs (a message's encrypted text, a small file: under INLINE_BLOB_MAX_BYTES),
+ * written in the same transaction as the message that names them, so a send or an
+ * intake commits once instead of fsyncing a file and its folder per blob
+ * (docs/decisions/0027-small-blobs-in-the-message-transaction.md). A row here is the
+ * blob's tier for good: a rewrite of the same id replaces the row, never a file.
+ */
+export const inlineBlobs = sqliteTable('inline_blobs', {
+  id: text('id').primaryKey(),
+  data: bytes('data').notNull(),
+  storedAt: instant('stored_at').notNull(),
+});

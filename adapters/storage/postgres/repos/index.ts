@@ -14,6 +14,7 @@ import { pgDrafts } from './drafts.ts';
 import { pgEmailCodes } from './email-codes.ts';
 import { pgEncryptedValues } from './encrypted-values.ts';
 import { pgFieldKeys } from './field-keys.ts';
+import { pgInlineBlobs } from './inline-blobs.ts';
 import { pgJobRuns } from './job-runs.ts';
 import { pgMessages } from './messages.ts';
 import { pgOutbox } from './outbox.ts';
@@ -50,5 +51,6 @@ export function pgRepositories(ctx: PgContext): Repositories {
     rateLimitHits: pgRateLimitHits(ctx),
     fieldKeys: pgFieldKeys(ctx),
     encryptedValues: pgEncryptedValues(ctx),
+    inlineBlobs: pgInlineBlobs(ctx),
   };
 }

@@ -14,6 +14,7 @@ import { sqliteDrafts } from './drafts.ts';
 import { sqliteEmailCodes } from './email-codes.ts';
 import { sqliteEncryptedValues } from './encrypted-values.ts';
 import { sqliteFieldKeys } from './field-keys.ts';
+import { sqliteInlineBlobs } from './inline-blobs.ts';
 import { sqliteJobRuns } from './job-runs.ts';
 import { sqliteMessages } from './messages.ts';
 import { sqliteOutbox } from './outbox.ts';
@@ -50,5 +51,6 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
     rateLimitHits: sqliteRateLimitHits(ctx),
     fieldKeys: sqliteFieldKeys(ctx),
     encryptedValues: sqliteEncryptedValues(ctx),
+    inlineBlobs: sqliteInlineBlobs(ctx),
   };
 }
