@@ -35,7 +35,8 @@ import type { Account } from '../../core/accounts/model.ts';
 import { findBrokenLink, GENESIS_HASH, sealAuditEvent } from '../../core/audit/chain.ts';
 import type { AuditEntry, AuditEvent } from '../../core/audit/model.ts';
 import type { EmailCode } from '../../core/auth/model.ts';
-import type { Delivery, Message } from '../../core/messages/model.ts';
+import type { Contact, ContactGroup } from '../../core/contacts/model.ts';
+import type { Delivery, Draft, Message } from '../../core/messages/model.ts';
 import type { Repositories, Storage } from '../../core/storage/ports.ts';
 import {
   bytes,
@@ -322,6 +323,59 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         ]);
         expect(await repos.accounts.search({ query: '%', limit: 10, offset: 0 })).toHaveLength(1);
         expect(await repos.accounts.search({ query: '\\', limit: 10, offset: 0 })).toHaveLength(0);
+      });
+
+      // The search is one prepared statement per combination of filters: each must keep
+      // the order (ties in createdAt by id, newest first) and the paging.
+      it('search keeps its order and paging in every combination of filters, ties by id', async () => {
+        const at = fromNow(5);
+        const tied = [];
+        for (const n of [2, 1, 3]) {
+          tied.push(
+            await seedAccount({
+              id: `${n}-${newId()}`,
+              email: `tie${n}@barnet.gov.uk`,
+              kind: 'staff',
+              role: 'sender',
+              createdAt: at,
+            }),
+          );
+        }
+        const older = await seedAccount({
+          email: 'older@barnet.gov.uk',
+          kind: 'staff',
+          role: 'sender',
+          createdAt: fromNow(-1),
+        });
+        await seedAccount({ email: 'other@example.org', createdAt: fromNow(-2) });
+        const [t2, t1, t3] = tied as [Account, Account, Account];
+        const order = [t3.id, t2.id, t1.id, older.id];
+        const filters = [
+          { query: 'barnet' },
+          { kind: 'staff' as const },
+          { role: 'sender' as const },
+          { query: 'barnet', kind: 'staff' as const },
+          { query: 'barnet', role: 'sender' as const },
+          { kind: 'staff' as const, role: 'sender' as const },
+          { query: 'barnet', kind: 'staff' as const, role: 'sender' as const },
+        ];
+        for (const filter of filters) {
+          const where = JSON.stringify(filter);
+          expect(
+            ids(await repos.accounts.search({ ...filter, limit: 10, offset: 0 })),
+            where,
+          ).toEqual(order);
+          expect(
+            ids(await repos.accounts.search({ ...filter, limit: 2, offset: 1 })),
+            where,
+          ).toEqual([t2.id, t1.id]);
+        }
+        // An empty query is no query: everyone, the external account last.
+        expect(await repos.accounts.search({ query: '', limit: 10, offset: 0 })).toHaveLength(5);
+        expect(await repos.accounts.search({ limit: 10, offset: 0 })).toHaveLength(5);
+        expect(ids(await repos.accounts.search({ role: 'admin', limit: 10, offset: 0 }))).toEqual(
+          [],
+        );
       });
 
       it('refuses a negative limit or offset', async () => {
@@ -1197,6 +1251,25 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         ).toStrictEqual([saved[0]]);
       });
 
+      it('listForAccount breaks a tie in updatedAt by id, newest first, in pages', async () => {
+        const account = await seedAccount({ kind: 'staff' });
+        const at = fromNow(MINUTE);
+        const [d2, d1, d3] = [2, 1, 3].map((n) =>
+          makeDraft({ id: `${n}-${newId()}`, accountId: account.id, updatedAt: at }),
+        ) as [Draft, Draft, Draft];
+        const older = makeDraft({ accountId: account.id, updatedAt: fromNow(-MINUTE) });
+        for (const draft of [d1, older, d3, d2]) await repos.drafts.save({ draft });
+        await repos.drafts.save({ draft: makeDraft({ accountId: (await seedAccount()).id }) });
+        const list = (limit: number, offset: number) =>
+          repos.drafts.listForAccount({ accountId: account.id, limit, offset });
+        expect(ids(await list(10, 0))).toEqual([d3.id, d2.id, d1.id, older.id]);
+        expect(ids(await list(2, 1))).toEqual([d2.id, d1.id]);
+        expect(ids(await list(2, 4))).toEqual([]);
+        expect(
+          await repos.drafts.listForAccount({ accountId: newId(), limit: 10, offset: 0 }),
+        ).toEqual([]);
+      });
+
       it('listStale lists drafts updated strictly before the instant, oldest first, up to limit', async () => {
         const account = await seedAccount({ kind: 'staff' });
         const oldest = makeDraft({ accountId: account.id, updatedAt: fromNow(-2 * DAY) });
@@ -1312,6 +1385,38 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         ).toStrictEqual([r2]);
       });
 
+      it('listForSender by status pages too, and breaks a tie in createdAt by id, newest first', async () => {
+        const { sender, requester, message, delivery } = await setup();
+        const second = await seedMessage({ senderId: sender.id });
+        const at = fromNow(MINUTE);
+        const make = (id: string, status: 'pending' | 'granted', messageId = message.id) =>
+          makeAccessRequest({
+            id: `${id}-${newId()}`,
+            messageId,
+            deliveryId: delivery.id,
+            requesterId: requester.id,
+            createdAt: at,
+            status,
+          });
+        const p2 = make('2', 'pending', second.id);
+        const p1 = make('1', 'pending');
+        const p3 = make('3', 'pending');
+        const g4 = make('4', 'granted');
+        for (const request of [p1, g4, p3, p2]) await repos.accessRequests.insert({ request });
+        const list = (status: 'pending' | undefined, limit: number, offset: number) =>
+          repos.accessRequests.listForSender({
+            senderId: sender.id,
+            ...(status ? { status } : {}),
+            limit,
+            offset,
+          });
+        expect(ids(await list(undefined, 10, 0))).toEqual([g4.id, p3.id, p2.id, p1.id]);
+        expect(ids(await list('pending', 10, 0))).toEqual([p3.id, p2.id, p1.id]);
+        expect(ids(await list('pending', 1, 1))).toEqual([p2.id]);
+        expect(ids(await list('pending', 5, 3))).toEqual([]);
+        expect(ids(await list(undefined, 2, 1))).toEqual([p3.id, p2.id]);
+      });
+
       it('listForMessage is oldest first; listForRequester newest first', async () => {
         const { requester, message, delivery } = await setup();
         const other = await setup();
@@ -1399,6 +1504,32 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         expect(await repos.contacts.listGroupsForOwner({ ownerId: owner.id })).toStrictEqual([
           changed,
         ]);
+      });
+
+      it('lists break ties by id: contacts by address, groups oldest first', async () => {
+        const owner = await seedAccount({ kind: 'staff' });
+        const [c2, c1] = [2, 1].map((n) =>
+          makeContact({ id: `${n}-${newId()}`, ownerId: owner.id, email: 'same@example.org' }),
+        ) as [Contact, Contact];
+        const first = makeContact({ ownerId: owner.id, email: 'aaron@example.org' });
+        for (const contact of [c2, first, c1]) await repos.contacts.save({ contact });
+        expect(ids(await repos.contacts.listForOwner({ ownerId: owner.id }))).toEqual([
+          first.id,
+          c1.id,
+          c2.id,
+        ]);
+        const [g2, g1] = [2, 1].map((n) =>
+          makeContactGroup({ id: `${n}-${newId()}`, ownerId: owner.id, createdAt: now }),
+        ) as [ContactGroup, ContactGroup];
+        const oldest = makeContactGroup({ ownerId: owner.id, createdAt: fromNow(-DAY) });
+        for (const group of [g2, oldest, g1]) await repos.contacts.saveGroup({ group });
+        expect(ids(await repos.contacts.listGroupsForOwner({ ownerId: owner.id }))).toEqual([
+          oldest.id,
+          g1.id,
+          g2.id,
+        ]);
+        expect(await repos.contacts.listForOwner({ ownerId: newId() })).toEqual([]);
+        expect(await repos.contacts.listGroupsForOwner({ ownerId: newId() })).toEqual([]);
       });
     });
 
@@ -1552,6 +1683,76 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
           4, 3, 2,
         ]);
         expect(seqs(await repos.audit.list({ afterSeq: 2, limit: 3, order: 'desc' }))).toEqual([1]);
+      });
+
+      // The admin's search pages a filtered listing newest first, and back: each shape of
+      // listing (fields, cursor, order) is its own prepared statement.
+      it('list pages a filtered listing with afterSeq in either order', async () => {
+        const actor = newId();
+        const target = newId();
+        const mine: AuditEvent[] = [];
+        for (let n = 0; n < 9; n++) {
+          const entry = makeAuditEntry(
+            n % 3 === 2
+              ? { action: 'account.signin' }
+              : { actorId: actor, actorLabel: 'ann@example.org', targetId: target },
+          );
+          const event = await repos.audit.append({
+            entry,
+            seal: sealer(entry, fromNow((n - 4) * MINUTE)),
+          });
+          if (n % 3 !== 2) mine.push(event);
+        }
+        const seqs = (events: AuditEvent[]) => events.map((e) => e.seq);
+        const all = seqs(mine);
+        const newest = [...all].reverse();
+        for (const filter of [
+          { actorId: actor },
+          { targetId: target },
+          { actorLabel: 'ann@example.org' },
+          { actorId: actor, targetId: target, action: 'message.open' as const },
+          { actorId: actor, from: fromNow(-4 * MINUTE), to: fromNow(5 * MINUTE) },
+        ]) {
+          const where = JSON.stringify(filter);
+          const desc = (afterSeq?: number) =>
+            repos.audit.list({
+              filter,
+              order: 'desc',
+              limit: 2,
+              ...(afterSeq === undefined ? {} : { afterSeq }),
+            });
+          const page1 = await desc();
+          expect(seqs(page1), where).toEqual(newest.slice(0, 2));
+          const page2 = await desc(page1[1]?.seq);
+          expect(seqs(page2), where).toEqual(newest.slice(2, 4));
+          const back = await repos.audit.list({
+            filter,
+            order: 'asc',
+            afterSeq: page2[0]?.seq as number,
+            limit: 2,
+          });
+          expect(seqs(back), where).toEqual(all.slice(-2));
+          expect(
+            seqs(await repos.audit.list({ filter, afterSeq: all[2] as number, limit: 10 })),
+            where,
+          ).toEqual(all.slice(3));
+        }
+        // The time range cuts off the first of mine, at -4 minutes, only with `from` after it.
+        expect(
+          seqs(
+            await repos.audit.list({
+              filter: { actorId: actor, from: fromNow(-3 * MINUTE) },
+              order: 'desc',
+              limit: 10,
+            }),
+          ),
+        ).toEqual(newest.slice(0, -1));
+        expect(
+          await repos.audit.list({
+            filter: { actorId: actor, action: 'account.signin' },
+            limit: 5,
+          }),
+        ).toEqual([]);
       });
     });
 

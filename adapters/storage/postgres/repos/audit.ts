@@ -1,25 +1,70 @@
-import { and, asc, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../../../../core/audit/model.ts';
-import type { AuditFilter, AuditRepository } from '../../../../core/storage/ports.ts';
+import type { AuditRepository } from '../../../../core/storage/ports.ts';
+import {
+  type AuditFilterField,
+  type AuditListShape,
+  auditListShape,
+  auditListShapeKey,
+} from '../../shared/audit-list-shape.ts';
 import { checkPage, checkSealed, toAuditEvent } from '../../shared/mappers.ts';
 import type { PgContext, PgDb } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { auditEvents } from '../schema.ts';
 
 // The transaction-scoped advisory lock every append takes: 'SealAudt' in ASCII, a
 // bigint outside the int4 range of hashtext(), so no `withLock` name can collide.
 const AUDIT_LOCK = sql.raw(`x'5365616c41756474'::bigint`);
 
-function filterWhere(filter: AuditFilter | undefined): Array<SQL | undefined> {
-  if (!filter) return [];
-  return [
-    filter.actorId === undefined ? undefined : eq(auditEvents.actorId, filter.actorId),
-    filter.actorLabel === undefined ? undefined : eq(auditEvents.actorLabel, filter.actorLabel),
-    filter.targetId === undefined ? undefined : eq(auditEvents.targetId, filter.targetId),
-    filter.action === undefined ? undefined : eq(auditEvents.action, filter.action),
-    filter.from === undefined ? undefined : gte(auditEvents.at, filter.from),
-    filter.to === undefined ? undefined : lt(auditEvents.at, filter.to),
-  ];
+// One statement per shape of listing (which filter fields, a cursor or not, the order),
+// built on first use: the admin's search, the tracking page's events of a message and of
+// each of its files. An absent field stays out of the SQL, so the planner chooses the
+// index of the fields that are there: actor and target searches walk their index in
+// `seq` order (docs/decisions/0024).
+function buildList(db: PgDb, shape: AuditListShape, key: number) {
+  const has = (field: AuditFilterField) => shape.fields.includes(field);
+  const p = sql.placeholder;
+  return db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        has('actorId') ? eq(auditEvents.actorId, p('actorId')) : undefined,
+        has('actorLabel') ? eq(auditEvents.actorLabel, p('actorLabel')) : undefined,
+        has('targetId') ? eq(auditEvents.targetId, p('targetId')) : undefined,
+        has('action') ? eq(auditEvents.action, p('action')) : undefined,
+        has('from') ? gte(auditEvents.at, p('from')) : undefined,
+        has('to') ? lt(auditEvents.at, p('to')) : undefined,
+        shape.hasCursor
+          ? shape.order === 'asc'
+            ? gt(auditEvents.seq, p('afterSeq'))
+            : lt(auditEvents.seq, p('afterSeq'))
+          : undefined,
+      ),
+    )
+    .orderBy(shape.order === 'asc' ? asc(auditEvents.seq) : desc(auditEvents.seq))
+    .limit(p('limit'))
+    .prepare(`audit_list_${key}`);
 }
+
+const listShapes = new Map<number, (db: PgDb) => ReturnType<typeof buildList>>();
+
+/** The prepared statements of this repository (exported for the plan tests). */
+export const auditStatements = {
+  /**
+   * The listing of one shape, prepared once per handle on first use: at most 256
+   * shapes (six optional fields, a cursor, two orders), a handful in practice.
+   */
+  list(shape: AuditListShape): (db: PgDb) => ReturnType<typeof buildList> {
+    const key = auditListShapeKey(shape);
+    let statement = listShapes.get(key);
+    if (statement === undefined) {
+      statement = preparedPerHandle((db) => buildList(db, shape, key));
+      listShapes.set(key, statement);
+    }
+    return statement;
+  },
+};
 
 type Seal = (prev: { seq: number; hash: string } | null) => AuditEvent;
 
@@ -83,19 +128,17 @@ export function pgAudit(ctx: PgContext): AuditRepository {
     list: async ({ filter, afterSeq, limit, order = 'asc' }) => {
       // A reader (search, export, verify) sees every event this process has queued.
       await ctx.deferred?.flush();
+      const shape = auditListShape(filter, afterSeq, order);
+      // Placeholders take driver values: instants as ISO strings.
+      const values = {
+        ...filter,
+        from: filter?.from?.toISOString(),
+        to: filter?.to?.toISOString(),
+        afterSeq,
+        limit: checkPage({ limit }).limit,
+      };
       return ctx.run(async (db) => {
-        const cursor =
-          afterSeq === undefined
-            ? undefined
-            : order === 'asc'
-              ? gt(auditEvents.seq, afterSeq)
-              : lt(auditEvents.seq, afterSeq);
-        const rows = await db
-          .select()
-          .from(auditEvents)
-          .where(and(...filterWhere(filter), cursor))
-          .orderBy(order === 'asc' ? asc(auditEvents.seq) : desc(auditEvents.seq))
-          .limit(checkPage({ limit }).limit);
+        const rows = await auditStatements.list(shape)(db).execute(values);
         return rows.map(toAuditEvent);
       });
     },

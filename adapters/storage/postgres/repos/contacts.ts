@@ -1,8 +1,45 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { ContactRepository } from '../../../../core/storage/ports.ts';
 import { toContact, toContactGroup } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { contactGroups, contacts } from '../schema.ts';
+
+// The address book, its groups and the compose page read a person's contacts and groups
+// on every view (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const contactStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.id, sql.placeholder('id')))
+      .prepare('contacts_find_by_id'),
+  ),
+  listForOwner: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.ownerId, sql.placeholder('ownerId')))
+      .orderBy(asc(contacts.email), asc(contacts.id))
+      .prepare('contacts_list_for_owner'),
+  ),
+  findGroupById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(contactGroups)
+      .where(eq(contactGroups.id, sql.placeholder('id')))
+      .prepare('contact_groups_find_by_id'),
+  ),
+  listGroupsForOwner: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(contactGroups)
+      .where(eq(contactGroups.ownerId, sql.placeholder('ownerId')))
+      .orderBy(asc(contactGroups.createdAt), asc(contactGroups.id))
+      .prepare('contact_groups_list_for_owner'),
+  ),
+};
 
 /** Address books in PostgreSQL. */
 export function pgContacts(ctx: PgContext): ContactRepository {
@@ -17,16 +54,12 @@ export function pgContacts(ctx: PgContext): ContactRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
+        const [row] = await contactStatements.findById(db).execute({ id });
         return row ? toContact(row) : null;
       }),
     listForOwner: ({ ownerId }) =>
       ctx.run(async (db) => {
-        const rows = await db
-          .select()
-          .from(contacts)
-          .where(eq(contacts.ownerId, ownerId))
-          .orderBy(asc(contacts.email), asc(contacts.id));
+        const rows = await contactStatements.listForOwner(db).execute({ ownerId });
         return rows.map(toContact);
       }),
     delete: ({ id }) =>
@@ -43,16 +76,12 @@ export function pgContacts(ctx: PgContext): ContactRepository {
       }),
     findGroupById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(contactGroups).where(eq(contactGroups.id, id));
+        const [row] = await contactStatements.findGroupById(db).execute({ id });
         return row ? toContactGroup(row) : null;
       }),
     listGroupsForOwner: ({ ownerId }) =>
       ctx.run(async (db) => {
-        const rows = await db
-          .select()
-          .from(contactGroups)
-          .where(eq(contactGroups.ownerId, ownerId))
-          .orderBy(asc(contactGroups.createdAt), asc(contactGroups.id));
+        const rows = await contactStatements.listGroupsForOwner(db).execute({ ownerId });
         return rows.map(toContactGroup);
       }),
     deleteGroup: ({ id }) =>

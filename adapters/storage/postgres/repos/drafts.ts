@@ -1,8 +1,31 @@
-import { asc, desc, eq, lt } from 'drizzle-orm';
+import { asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DraftRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toDraft } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { drafts } from '../schema.ts';
+
+// The drafts page lists a person's drafts, and opening one finds it (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const draftStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(drafts)
+      .where(eq(drafts.id, sql.placeholder('id')))
+      .prepare('drafts_find_by_id'),
+  ),
+  listForAccount: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(drafts)
+      .where(eq(drafts.accountId, sql.placeholder('accountId')))
+      .orderBy(desc(drafts.updatedAt), desc(drafts.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare('drafts_list_for_account'),
+  ),
+};
 
 /** Drafts in PostgreSQL. */
 export function pgDrafts(ctx: PgContext): DraftRepository {
@@ -17,19 +40,14 @@ export function pgDrafts(ctx: PgContext): DraftRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(drafts).where(eq(drafts.id, id));
+        const [row] = await draftStatements.findById(db).execute({ id });
         return row ? toDraft(row) : null;
       }),
     listForAccount: ({ accountId, ...page }) =>
       ctx.run(async (db) => {
-        const { limit, offset } = checkPage(page);
-        const rows = await db
-          .select()
-          .from(drafts)
-          .where(eq(drafts.accountId, accountId))
-          .orderBy(desc(drafts.updatedAt), desc(drafts.id))
-          .limit(limit)
-          .offset(offset);
+        const rows = await draftStatements
+          .listForAccount(db)
+          .execute({ accountId, ...checkPage(page) });
         return rows.map(toDraft);
       }),
     delete: ({ id }) =>

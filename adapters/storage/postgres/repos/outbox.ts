@@ -1,8 +1,22 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, sortForSending, toOutboxMail } from '../../shared/mappers.ts';
 import type { PgContext } from '../context.ts';
+import { preparedPerHandle } from '../prepared.ts';
 import { outbox } from '../schema.ts';
+
+// The tracking page looks up the notification of each recipient not yet marked notified
+// (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const outboxStatements = {
+  findById: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, sql.placeholder('id')))
+      .prepare('outbox_find_by_id'),
+  ),
+};
 
 /** The durable outbox in PostgreSQL. */
 export function pgOutbox(ctx: PgContext): OutboxRepository {
@@ -13,7 +27,7 @@ export function pgOutbox(ctx: PgContext): OutboxRepository {
       }),
     findById: ({ id }) =>
       ctx.run(async (db) => {
-        const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+        const [row] = await outboxStatements.findById(db).execute({ id });
         return row ? toOutboxMail(row) : null;
       }),
     // One statement: the subquery locks the rows it picks and skips rows another

@@ -1,21 +1,66 @@
-import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../../../../core/audit/model.ts';
-import type { AuditFilter, AuditRepository } from '../../../../core/storage/ports.ts';
+import type { AuditRepository } from '../../../../core/storage/ports.ts';
+import {
+  type AuditFilterField,
+  type AuditListShape,
+  auditListShape,
+  auditListShapeKey,
+} from '../../shared/audit-list-shape.ts';
 import { checkPage, checkSealed, toAuditEvent } from '../../shared/mappers.ts';
 import type { SqliteContext, SqliteDb } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { auditEvents } from '../schema.ts';
 
-function filterWhere(filter: AuditFilter | undefined): Array<SQL | undefined> {
-  if (!filter) return [];
-  return [
-    filter.actorId === undefined ? undefined : eq(auditEvents.actorId, filter.actorId),
-    filter.actorLabel === undefined ? undefined : eq(auditEvents.actorLabel, filter.actorLabel),
-    filter.targetId === undefined ? undefined : eq(auditEvents.targetId, filter.targetId),
-    filter.action === undefined ? undefined : eq(auditEvents.action, filter.action),
-    filter.from === undefined ? undefined : gte(auditEvents.at, filter.from),
-    filter.to === undefined ? undefined : lt(auditEvents.at, filter.to),
-  ];
+// One statement per shape of listing (which filter fields, a cursor or not, the order),
+// built on first use: the admin's search, the tracking page's events of a message and of
+// each of its files. An absent field stays out of the SQL, so the planner chooses the
+// index of the fields that are there: actor and target searches walk their index in
+// `seq` order (docs/decisions/0024).
+function buildList(db: SqliteDb, shape: AuditListShape) {
+  const has = (field: AuditFilterField) => shape.fields.includes(field);
+  const p = sql.placeholder;
+  return db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        has('actorId') ? eq(auditEvents.actorId, p('actorId')) : undefined,
+        has('actorLabel') ? eq(auditEvents.actorLabel, p('actorLabel')) : undefined,
+        has('targetId') ? eq(auditEvents.targetId, p('targetId')) : undefined,
+        has('action') ? eq(auditEvents.action, p('action')) : undefined,
+        has('from') ? gte(auditEvents.at, p('from')) : undefined,
+        has('to') ? lt(auditEvents.at, p('to')) : undefined,
+        shape.hasCursor
+          ? shape.order === 'asc'
+            ? gt(auditEvents.seq, p('afterSeq'))
+            : lt(auditEvents.seq, p('afterSeq'))
+          : undefined,
+      ),
+    )
+    .orderBy(shape.order === 'asc' ? asc(auditEvents.seq) : desc(auditEvents.seq))
+    .limit(p('limit'))
+    .prepare();
 }
+
+const listShapes = new Map<number, (db: SqliteDb) => ReturnType<typeof buildList>>();
+
+/** The prepared statements of this repository (exported for the plan tests). */
+export const auditStatements = {
+  /**
+   * The listing of one shape, prepared once per connection on first use: at most 256
+   * shapes (six optional fields, a cursor, two orders), a handful in practice.
+   */
+  list(shape: AuditListShape): (db: SqliteDb) => ReturnType<typeof buildList> {
+    const key = auditListShapeKey(shape);
+    let statement = listShapes.get(key);
+    if (statement === undefined) {
+      statement = preparedPerConnection((db) => buildList(db, shape));
+      listShapes.set(key, statement);
+    }
+    return statement;
+  },
+};
 
 type Seal = (prev: { seq: number; hash: string } | null) => AuditEvent;
 
@@ -77,22 +122,16 @@ export function sqliteAudit(ctx: SqliteContext): AuditRepository {
     list: async ({ filter, afterSeq, limit, order = 'asc' }) => {
       // A reader (search, export, verify) sees every event this process has queued.
       await ctx.deferred?.flush();
-      return ctx.run((db) => {
-        const cursor =
-          afterSeq === undefined
-            ? undefined
-            : order === 'asc'
-              ? gt(auditEvents.seq, afterSeq)
-              : lt(auditEvents.seq, afterSeq);
-        return db
-          .select()
-          .from(auditEvents)
-          .where(and(...filterWhere(filter), cursor))
-          .orderBy(order === 'asc' ? asc(auditEvents.seq) : desc(auditEvents.seq))
-          .limit(checkPage({ limit }).limit)
-          .all()
-          .map(toAuditEvent);
-      });
+      const shape = auditListShape(filter, afterSeq, order);
+      // Placeholders take driver values: instants as milliseconds.
+      const values = {
+        ...filter,
+        from: filter?.from?.getTime(),
+        to: filter?.to?.getTime(),
+        afterSeq,
+        limit: checkPage({ limit }).limit,
+      };
+      return ctx.run((db) => auditStatements.list(shape)(db).all(values).map(toAuditEvent));
     },
   };
 }

@@ -1,8 +1,31 @@
-import { asc, desc, eq, lt } from 'drizzle-orm';
+import { asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DraftRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, toDraft } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { drafts } from '../schema.ts';
+
+// The drafts page lists a person's drafts, and opening one finds it (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const draftStatements = {
+  findById: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(drafts)
+      .where(eq(drafts.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+  listForAccount: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(drafts)
+      .where(eq(drafts.accountId, sql.placeholder('accountId')))
+      .orderBy(desc(drafts.updatedAt), desc(drafts.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare(),
+  ),
+};
 
 /** Drafts in SQLite. */
 export function sqliteDrafts(ctx: SqliteContext): DraftRepository {
@@ -17,22 +40,16 @@ export function sqliteDrafts(ctx: SqliteContext): DraftRepository {
       }),
     findById: ({ id }) =>
       ctx.run((db) => {
-        const row = db.select().from(drafts).where(eq(drafts.id, id)).get();
+        const row = draftStatements.findById(db).get({ id });
         return row ? toDraft(row) : null;
       }),
     listForAccount: ({ accountId, ...page }) =>
-      ctx.run((db) => {
-        const { limit, offset } = checkPage(page);
-        return db
-          .select()
-          .from(drafts)
-          .where(eq(drafts.accountId, accountId))
-          .orderBy(desc(drafts.updatedAt), desc(drafts.id))
-          .limit(limit)
-          .offset(offset)
-          .all()
-          .map(toDraft);
-      }),
+      ctx.run((db) =>
+        draftStatements
+          .listForAccount(db)
+          .all({ accountId, ...checkPage(page) })
+          .map(toDraft),
+      ),
     delete: ({ id }) =>
       ctx.run((db) => {
         db.delete(drafts).where(eq(drafts.id, id)).run();

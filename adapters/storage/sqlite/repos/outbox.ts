@@ -1,8 +1,22 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, sortForSending, toOutboxMail } from '../../shared/mappers.ts';
 import type { SqliteContext } from '../connection.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import { outbox } from '../schema.ts';
+
+// The tracking page looks up the notification of each recipient not yet marked notified
+// (docs/decisions/0024).
+/** The prepared statements of this repository (exported for the plan tests). */
+export const outboxStatements = {
+  findById: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, sql.placeholder('id')))
+      .prepare(),
+  ),
+};
 
 /** The durable outbox in SQLite. */
 export function sqliteOutbox(ctx: SqliteContext): OutboxRepository {
@@ -13,7 +27,7 @@ export function sqliteOutbox(ctx: SqliteContext): OutboxRepository {
       }),
     findById: ({ id }) =>
       ctx.run((db) => {
-        const row = db.select().from(outbox).where(eq(outbox.id, id)).get();
+        const row = outboxStatements.findById(db).get({ id });
         return row ? toOutboxMail(row) : null;
       }),
     // One immediate transaction holds the file's write lock from the choice to the
