@@ -4,6 +4,7 @@ import { assetUrl, themeUrl } from './assets.ts';
 import { brandColourForText } from './brand-colour.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { classes } from './components/field.tsx';
+import { SESSION_END_SLOT } from './components/session-end.tsx';
 import { TimeoutWarning } from './components/timeout-warning.tsx';
 import { DEFAULT_LANG, hrefWithLang, LANGUAGES, type Lang, type Strings } from './strings/index.ts';
 
@@ -71,6 +72,11 @@ export type LayoutProps = {
   account?: { displayName: string } | null | undefined;
   /** Needed with `account`: the sign-out form posts it. */
   csrfToken?: string | undefined;
+  /**
+   * A signed-in page that brings its own menu (staff pages pass `account: null`): it
+   * still gets the session line and the timeout warning. Implied by `account`.
+   */
+  signedIn?: boolean;
   /** The menu section the page belongs to. */
   nav?: NavKey | undefined;
   /** Menu links after the standard ones (before Sign out). */
@@ -100,6 +106,7 @@ export function Layout(props: LayoutProps) {
   const s = props.strings;
   const link = (href: string) => linkKeepingLang(props, href);
   const title = `${props.hasErrors ? s.layout.errorTitlePrefix : ''}${s.layout.pageTitle(props.title, props.org.name)}`;
+  const signedIn = Boolean(props.account) || props.signedIn === true;
 
   return (
     <>
@@ -140,6 +147,8 @@ export function Layout(props: LayoutProps) {
                 </div>
               </div>
             </section>
+            {/* When the session ends, filled in per request (see SESSION_END_SLOT). */}
+            {signedIn ? raw(SESSION_END_SLOT) : null}
           </header>
           <div class="govuk-width-container">
             {props.beforeContent}
@@ -148,7 +157,7 @@ export function Layout(props: LayoutProps) {
             </main>
           </div>
           {cachedFooter(props, link)}
-          {props.account ? (
+          {signedIn ? (
             <TimeoutWarning
               strings={s}
               csrfToken={props.csrfToken}

@@ -48,6 +48,8 @@ export type SignInResult =
       sessionToken: string;
       /** A fresh device cookie value, to replace whatever the browser held. */
       deviceToken: string;
+      /** When the account last signed in before this (null the first time). */
+      previousSignInAt: Date | null;
     }
   | { ok: false };
 
@@ -166,6 +168,7 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
       session,
       sessionToken: token,
       deviceToken: buildDeviceToken(deps.secrets, { emailKey: signedIn.emailKey }),
+      previousSignInAt: account.lastSignInAt,
     };
   });
 }

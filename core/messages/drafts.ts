@@ -2,7 +2,7 @@ import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Clock, Ids } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
-import type { Draft, DraftContent } from './model.ts';
+import type { Draft, DraftAnswer, DraftContent, StaffDraftOptions } from './model.ts';
 
 /** What the draft use cases need from the world. */
 export type DraftDeps = {
@@ -42,6 +42,46 @@ function tidy(content: DraftContent): DraftContent {
     body: content.body.slice(0, MAX_BODY),
     inReplyToId: content.inReplyToId,
     savedOnTimeout: content.savedOnTimeout === true,
+    answer: tidyAnswer(content.answer),
+    staff: tidyStaff(content.staff),
+  };
+}
+
+/** A staff draft's options, bounded, or null when it is not one (or damaged). */
+function tidyStaff(value: unknown): StaffDraftOptions | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const raw = value as Partial<Record<keyof StaffDraftOptions, unknown>>;
+  const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+  const date = (
+    typeof raw.accessDate === 'object' && raw.accessDate !== null ? raw.accessDate : {}
+  ) as Record<string, unknown>;
+  return {
+    readOnly: raw.readOnly === true,
+    accessDays: text(raw.accessDays, 10),
+    accessDate: { day: text(date.day, 10), month: text(date.month, 10), year: text(date.year, 10) },
+    classification:
+      raw.classification === 'OFFICIAL' || raw.classification === 'OFFICIAL-SENSITIVE'
+        ? raw.classification
+        : '',
+    replyTo: text(raw.replyTo, 128),
+  };
+}
+
+/** A reply or forward's link to what it answers, or null when it is not one (or damaged). */
+function tidyAnswer(value: unknown): DraftAnswer | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const raw = value as Partial<DraftAnswer>;
+  const kinds: ReadonlyArray<DraftAnswer['kind']> = ['reply', 'reply-all', 'forward'];
+  if (!kinds.includes(raw.kind as DraftAnswer['kind'])) return null;
+  if (typeof raw.deliveryId !== 'string' || raw.deliveryId === '') return null;
+  const ids = Array.isArray(raw.keepFileIds) ? raw.keepFileIds : [];
+  return {
+    kind: raw.kind as DraftAnswer['kind'],
+    deliveryId: raw.deliveryId.slice(0, 128),
+    keepFileIds: ids
+      .filter((id): id is string => typeof id === 'string')
+      .slice(0, MAX_ADDRESSES)
+      .map((id) => id.slice(0, 128)),
   };
 }
 
@@ -64,6 +104,8 @@ async function unseal(deps: Pick<DraftDeps, 'cipher'>, draft: Draft): Promise<Dr
     body: typeof raw.body === 'string' ? raw.body : '',
     inReplyToId: typeof raw.inReplyToId === 'string' ? raw.inReplyToId : null,
     savedOnTimeout: raw.savedOnTimeout === true,
+    answer: tidyAnswer(raw.answer),
+    staff: tidyStaff(raw.staff),
   };
 }
 

@@ -33,6 +33,8 @@ export type ForwardProblem =
   | { code: 'no-address' }
   | { code: 'invalid-address'; address: string }
   | { code: 'outside'; addresses: string[] }
+  /** Files added or left out make a new message, which cannot go outside the council. */
+  | { code: 'outside-with-files'; addresses: string[] }
   | { code: 'too-many-addresses'; max: number }
   | { code: 'rate-limited'; perHour: number };
 
@@ -74,6 +76,35 @@ export async function forwardsInLastHour(
 }
 
 /**
+ * The addresses typed for a forward, normalised and without repeats, split into those
+ * inside the council's domains and the rest; or the first problem with them.
+ */
+export function sortForwardAddresses(
+  policy: AddressingPolicy,
+  limits: Pick<ForwardLimits, 'maxRecipients'>,
+  typed: string[],
+): { ok: true; inside: string[]; outside: string[] } | { ok: false; problem: ForwardProblem } {
+  const inside: string[] = [];
+  const outside: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of typed) {
+    if (raw.trim() === '') continue;
+    const n = normaliseEmail(raw);
+    if (!n.ok) {
+      return { ok: false, problem: { code: 'invalid-address', address: raw.trim().slice(0, 320) } };
+    }
+    if (seen.has(emailKey(n.email))) continue;
+    seen.add(emailKey(n.email));
+    (isInternalAddress(policy, n.email) ? inside : outside).push(n.email);
+  }
+  if (seen.size === 0) return { ok: false, problem: { code: 'no-address' } };
+  if (seen.size > limits.maxRecipients) {
+    return { ok: false, problem: { code: 'too-many-addresses', max: limits.maxRecipients } };
+  }
+  return { ok: true, inside, outside };
+}
+
+/**
  * Forwards a recipient's message. Each address inside the allowed domains gets its own
  * delivery of the same message (no copy of the content), recorded against the
  * forwarder: it is private to the chain, so the other recipients never see it among
@@ -103,21 +134,9 @@ export async function forwardMessage(
   });
   if (access.message.readOnly) return refuse({ code: 'read-only' });
 
-  const inside: string[] = [];
-  const outside: string[] = [];
-  const seen = new Set<string>();
-  for (const raw of input.to) {
-    if (raw.trim() === '') continue;
-    const n = normaliseEmail(raw);
-    if (!n.ok) return refuse({ code: 'invalid-address', address: raw.trim().slice(0, 320) });
-    if (seen.has(emailKey(n.email))) continue;
-    seen.add(emailKey(n.email));
-    (isInternalAddress(policy, n.email) ? inside : outside).push(n.email);
-  }
-  if (seen.size === 0) return refuse({ code: 'no-address' });
-  if (seen.size > limits.maxRecipients) {
-    return refuse({ code: 'too-many-addresses', max: limits.maxRecipients });
-  }
+  const sorted = sortForwardAddresses(policy, limits, input.to);
+  if (!sorted.ok) return refuse(sorted.problem);
+  const { inside, outside } = sorted;
   if (outside.length > 0 && policy.forwardOutside === 'refuse') {
     return refuse({ code: 'outside', addresses: outside });
   }

@@ -107,6 +107,32 @@ export type DraftContent = {
   inReplyToId: string | null;
   /** Set when the draft was saved because the session had ended on Send. */
   savedOnTimeout?: boolean;
+  /**
+   * For a recipient's reply, reply all or forward saved as a draft: which of their own
+   * deliveries it answers (so sending it from the draft threads it, or forwards that
+   * message), and for a forward the original's files that were ticked.
+   */
+  answer?: DraftAnswer | null;
+  /** For a staff member's message: the options of the staff compose form, as typed. */
+  staff?: StaffDraftOptions | null;
+};
+
+/** What a staff draft remembers besides the text (see `DraftContent.staff`), as typed. */
+export type StaffDraftOptions = {
+  readOnly: boolean;
+  accessDays: string;
+  accessDate: { day: string; month: string; year: string };
+  classification: '' | 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
+  /** The staff inbox delivery being answered, or ''. */
+  replyTo: string;
+};
+
+/** What a draft of a reply or forward remembers besides the text (see `DraftContent.answer`). */
+export type DraftAnswer = {
+  kind: 'reply' | 'reply-all' | 'forward';
+  deliveryId: string;
+  /** Forward only: ids of the original's files to carry. */
+  keepFileIds: string[];
 };
 
 /** A row of a mailbox listing: a delivery with what the list shows of its message. */

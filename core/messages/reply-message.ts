@@ -6,7 +6,7 @@ import { replyRecipients } from './mailbox.ts';
 import type { Message } from './model.ts';
 import { decryptText } from './open-message.ts';
 import { findOwnDelivery } from './read-access.ts';
-import { type SendLimits, sendMessage } from './send-message.ts';
+import { type OutgoingAttachment, type SendLimits, sendMessage } from './send-message.ts';
 
 /** What the reply form shows: who it goes to (decided here, never typed) and the subject replied to. */
 export type ReplyDraft = { message: Message; subject: string; recipients: string[] };
@@ -47,7 +47,8 @@ export async function prepareReply(
 /**
  * Sends a recipient's reply: a new message from them to the recipients `prepareReply`
  * decides (never addresses from the form), linked to the original by `inReplyToId`
- * and carrying its security marking. Council staff read it in the staff portal.
+ * and carrying its security marking, with any files they attached. Council staff read
+ * it in the staff portal.
  */
 export async function replyToMessage(
   deps: MailboxDeps,
@@ -59,6 +60,11 @@ export async function replyToMessage(
     all: boolean;
     subject: string;
     body: string;
+    /**
+     * The files sent with the reply, within the same limits as a new message; a
+     * streamed upload hands each over as it arrives (see `SendMessageInput`).
+     */
+    attachments?: OutgoingAttachment[] | AsyncIterable<OutgoingAttachment>;
     ip: string | null;
   },
 ): Promise<ReplyResult> {
@@ -74,7 +80,7 @@ export async function replyToMessage(
     subject: input.subject,
     body: input.body,
     bodyFormat: 'text',
-    attachments: [],
+    attachments: input.attachments ?? [],
     readOnly: false,
     classification: draft.message.classification,
     source: 'web',

@@ -214,16 +214,20 @@ describe.each([
       // A problem first: everything typed comes back.
       await senderPage.getByLabel('To', { exact: true }).fill(recipientEmail);
       await senderPage.getByLabel('Message').fill('Dear resident,\n\nYour assessment is attached.');
-      await senderPage.getByRole('button', { name: 'Preview' }).click();
+      await senderPage.getByRole('button', { name: 'Preview', exact: true }).click();
       await senderPage.locator('.govuk-error-summary').waitFor();
       expect(await senderPage.getByLabel('To', { exact: true }).inputValue()).toBe(recipientEmail);
       await s.check('compose with errors');
       await senderPage.getByLabel('Subject').fill('Your assessment');
       await senderPage.getByLabel('OFFICIAL-SENSITIVE').check();
-      await senderPage.getByRole('button', { name: 'Preview' }).click();
+      // The file is chosen on the form itself; the preview lists it.
+      await senderPage.getByLabel('Add files (optional)').setInputFiles(filePath);
+      await senderPage.getByRole('button', { name: 'Preview', exact: true }).click();
       await s.heading('Check your message before sending');
+      expect(await senderPage.locator('main .govuk-summary-list').textContent()).toContain(
+        'Assessment.pdf',
+      );
       await s.check('preview');
-      await senderPage.getByLabel('Attachments').setInputFiles(filePath);
       await senderPage.getByRole('button', { name: 'Send securely' }).click();
       await s.heading('Message sent');
       await s.check('sent confirmation');

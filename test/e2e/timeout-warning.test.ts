@@ -89,7 +89,8 @@ describe('the warning before an idle sign-out', () => {
     expect(await lastSeenAgo(account)).toBeGreaterThan(13 * MINUTE);
 
     const extended = page.waitForResponse((r) => r.url().endsWith('/session/extend'));
-    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    // The dialog's button (the session line at the top has one too, inert behind it).
+    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
     expect((await extended).status()).toBe(200);
     await dialog.waitFor({ state: 'detached' });
     expect(await lastSeenAgo(account)).toBeLessThan(MINUTE);

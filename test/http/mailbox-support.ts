@@ -292,11 +292,17 @@ export function csrfOf(html: string): string | null {
 }
 
 /**
- * A page with what changes from one response to the next taken out: the CSRF nonce
- * and the request id. Two "not found" pages must then be byte for byte the same.
+ * A page with what changes from one response to the next taken out: the CSRF nonce,
+ * the request id, and the session line's way back to the page asked for (it echoes
+ * the address, as the browser's own address bar does). Two "not found" pages must
+ * then be byte for byte the same.
  */
 export function stable(html: string): string {
   return html
     .replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""')
-    .replace(/Reference: [\w-]+/g, 'Reference: -');
+    .replace(/Reference: [\w-]+/g, 'Reference: -')
+    .replace(
+      /(data-sp-session-stay="true">(?:<input [^>]*>)*?)<input type="hidden" name="next" value="[^"]*"\/>/g,
+      '$1',
+    );
 }

@@ -138,9 +138,11 @@ describe('staff compose, preview and send', () => {
     expect(html).toContain('2 recipients are outside the council');
     // The script in the body is text, never markup.
     expect(html).not.toContain('<script>alert(1)');
-    // The Send form is multipart, its token in the action's query.
-    expect(html).toMatch(
-      /<form method="post" action="\/staff\/compose\/send\?_csrf=[^"]+" enctype="multipart\/form-data"/,
+    // The files are chosen on the form, so the preview's Send form is a plain one.
+    expect(html).toMatch(/<form method="post" action="\/staff\/compose\/send" novalidate="">/);
+    // The compose form itself is multipart, its token in the action's query.
+    expect(form).toMatch(
+      /<form method="post" action="\/staff\/compose\?_csrf=[^"]+" enctype="multipart\/form-data"/,
     );
     const fields = hiddenFields(html);
     expect(Object.fromEntries(fields).body).toBe(goodFields.body);
@@ -257,8 +259,12 @@ describe('staff compose, preview and send', () => {
     });
     expect(tooMany.status).toBe(400);
     const tooManyHtml = await tooMany.text();
-    expect(tooManyHtml).toContain('You can attach up to 2 files');
-    expect(tooManyHtml).toContain('Check your message before sending');
+    // The recipients' wording, saying what to do; the text comes back in the form.
+    expect(tooManyHtml).toContain(
+      'You can attach up to 2 files. Choose your files again, 2 or fewer.',
+    );
+    expect(tooManyHtml).toContain('Send a secure message');
+    expect(decodeEntities(tooManyHtml)).toContain('Your assessment is attached.');
 
     h.settings.maxAttachments = 10;
     h.settings.maxTotalBytes = 64 * 1024;
@@ -271,7 +277,9 @@ describe('staff compose, preview and send', () => {
       ],
     });
     expect(tooLarge.status).toBe(400);
-    expect(await tooLarge.text()).toContain('must be 64 KB or less');
+    expect(await tooLarge.text()).toContain(
+      'The files must be 0.1 MB or smaller in total. Choose smaller files and attach them again.',
+    );
     // Nothing was sent.
     expect(await h.storage.repos.messages.countSent({ senderId: h.sender.id })).toBe(0);
   });

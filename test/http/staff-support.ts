@@ -156,8 +156,8 @@ export function staffHelpers(h: MailboxHarness) {
 
 /** The hidden fields of the preview's Send form, in order. */
 export function hiddenFields(html: string): Array<[string, string]> {
-  const form = /<form[^>]*enctype="multipart\/form-data"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
-  if (!form) throw new Error('no multipart form on the page');
+  const form = /<form[^>]*action="\/staff\/compose\/send"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (!form) throw new Error('no Send form on the page');
   return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
     m[1] as string,
     decodeEntities(m[2] as string),

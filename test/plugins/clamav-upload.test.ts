@@ -1,8 +1,7 @@
 // With CLAMD_HOST set, every attachment is scanned as it streams in: an infected file
 // stops the send with a plain sentence naming the file, and nothing of it is kept.
 
-import { readdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, type Sealpost } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
@@ -68,11 +67,8 @@ describe.runIf(clamdAvailable('ClamAV upload scanning'))('ClamAV upload scanning
       }),
     );
 
-  // Files only: the blob store's shard folders may stay behind, empty.
-  const blobCount = () =>
-    readdirSync(path.join(dataDir, 'blobs'), { recursive: true, withFileTypes: true }).filter(
-      (entry) => entry.isFile(),
-    ).length;
+  // Every stored blob, files and small ones kept as rows (decision 0027).
+  const blobCount = async () => (await app.blobs.list({ limit: 10_000 })).length;
 
   it('sends clean files', async () => {
     const result = await send([{ name: 'letter.txt', bytes: encoder.encode('Dear resident') }]);
@@ -81,7 +77,7 @@ describe.runIf(clamdAvailable('ClamAV upload scanning'))('ClamAV upload scanning
 
   it('refuses an infected file by name, keeping nothing of the message', async () => {
     const before = await app.storage.repos.messages.countSent({ senderId });
-    const blobsBefore = blobCount();
+    const blobsBefore = await blobCount();
     const result = await send([
       { name: 'letter.txt', bytes: encoder.encode('Dear resident') },
       {
@@ -92,13 +88,14 @@ describe.runIf(clamdAvailable('ClamAV upload scanning'))('ClamAV upload scanning
     expect(result).toEqual({
       ok: false,
       infected: true,
+      fileProblem: { code: 'infected', fileName: 'invoice.pdf' },
       issues: {
         attachments:
           '"invoice.pdf" contains a virus or other malware, so the message was not sent. Remove that file and try again.',
       },
     });
     expect(await app.storage.repos.messages.countSent({ senderId })).toBe(before);
-    expect(blobCount()).toBe(blobsBefore);
+    expect(await blobCount()).toBe(blobsBefore);
   });
 
   it('refuses to send while the scanner is down, rather than letting files through', async () => {

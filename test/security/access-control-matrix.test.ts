@@ -337,6 +337,71 @@ describe('access-control matrix: ids in forms and query strings', () => {
     countCases(task, 'access control: requests', n + 1);
   });
 
+  it('draftId of another staff member’s draft shows, removes and sends none of its files', async ({
+    task,
+  }) => {
+    const olives = await makeFixture(w, 'staff-draft', 'active');
+    const file = await w.storage.repos.attachments.findById({ id: olives.attachmentId });
+    let n = 0;
+    for (const actor of ['sam', 'adam'] as const) {
+      const fields = (draftId: string): Array<[string, string]> => [
+        ['draftId', draftId],
+        ['to', `colleague@${COUNCIL}`],
+        ['subject', 'x'],
+        ['body', 'y'],
+        ['accessDays', '7'],
+        ['classification', 'none'],
+      ];
+      const missingId = w.ids.newId();
+      // Change: the form comes back, none of her files on it, as for a missing draft.
+      const edit = (draftId: string) =>
+        w.post('/staff/compose/edit', {
+          cookie: w.cookies[actor],
+          csrf: w.tokens[actor],
+          fields: Object.fromEntries(fields(draftId)),
+        });
+      const foreign = await edit(olives.draftId);
+      const missing = await edit(missingId);
+      expect(foreign.status).toBe(200);
+      const seen = normalise(await foreign.text(), olives);
+      expect(seen).not.toContain('plan.pdf');
+      expect(seen).toBe(
+        normalise(await missing.text(), { ...missingFixture(w, olives), draftId: missingId }),
+      );
+      // Remove on the form: a new draft of their own; hers keeps its file.
+      const remove = await w.request('POST', `/staff/compose?_csrf=${w.tokens[actor]}`, {
+        cookie: w.cookies[actor],
+        headers: { origin: 'https://messages.example.gov.uk' },
+        body: formData([...fields(olives.draftId), ['remove', olives.attachmentId]]),
+      });
+      expect(remove.status).toBe(303);
+      expect(remove.headers.get('location')).not.toContain(olives.draftId);
+      // Send: refused as for a missing draft, and nothing is sent.
+      const send = (draftId: string) =>
+        w.post('/staff/compose/send', {
+          cookie: w.cookies[actor],
+          csrf: w.tokens[actor],
+          fields: Object.fromEntries(fields(draftId)),
+        });
+      const sentBefore = await w.storage.repos.messages.countSent({ senderId: w.people[actor].id });
+      const foreignSend = await send(olives.draftId);
+      const missingSend = await send(missingId);
+      expect(foreignSend.status).toBe(400);
+      expect(missingSend.status).toBe(400);
+      expect(normalise(await foreignSend.text(), olives)).toBe(
+        normalise(await missingSend.text(), { ...missingFixture(w, olives), draftId: missingId }),
+      );
+      expect(await w.storage.repos.messages.countSent({ senderId: w.people[actor].id })).toBe(
+        sentBefore,
+      );
+      n += 6;
+    }
+    expect(await w.storage.repos.attachments.findById({ id: olives.attachmentId })).toEqual(file);
+    const draft = await w.storage.repos.drafts.findById({ id: olives.draftId });
+    expect(draft?.accountId).toBe(w.people.olive.id);
+    countCases(task, 'access control: requests', n + 1);
+  });
+
   it('a delivery of another message cannot be withdrawn through one’s own message', async ({
     task,
   }) => {

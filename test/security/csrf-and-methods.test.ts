@@ -213,6 +213,8 @@ async function targetFor(key: string): Promise<Target> {
       return signedIn('adam', '/admin/keys/rotate');
     case 'POST /session/extend':
       return signedIn('ann', '/session/extend');
+    case 'POST /session/stay':
+      return signedIn('ann', '/session/stay', [['next', '/inbox']]);
     default:
       throw new Error(`No CSRF target for ${key}: add one to csrf-and-methods.test.ts`);
   }

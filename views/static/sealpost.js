@@ -101,16 +101,38 @@
     dialog.close();
   }
 
+  // British conventions (14:05), in the page's language and in the time zone the page's
+  // own session line uses (UK time), so the line and the dialog never disagree.
+  function formatTime(at) {
+    const lang = `${document.documentElement.lang || 'en'}-GB`;
+    const zone = document.querySelector('[data-sp-session-time]')?.dataset.spSessionTime;
+    const options = { hour: '2-digit', minute: '2-digit' };
+    try {
+      return at.toLocaleTimeString(lang, zone ? { ...options, timeZone: zone } : options);
+    } catch {
+      return at.toLocaleTimeString(lang, options);
+    }
+  }
+
   function showWarning(endsInSeconds) {
     const box = openDialog();
     if (!box) return;
-    const at = new Date(Date.now() + endsInSeconds * 1000);
-    // British conventions (14:05), in the page's language and the device's time zone.
-    const lang = `${document.documentElement.lang || 'en'}-GB`;
-    box.querySelector('[data-sp-ends-at]').textContent = at.toLocaleTimeString(lang, {
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    box.querySelector('[data-sp-ends-at]').textContent = formatTime(
+      new Date(Date.now() + endsInSeconds * 1000),
+    );
+  }
+
+  // The session line at the top of the page ("You will be signed out at 14:32 if you do
+  // nothing") was right when the page was made; activity in another tab, or "Stay
+  // signed in", moves the end. Quietly: it is not a live region, the dialog warns.
+  function updateLine(status) {
+    const time = document.querySelector('[data-sp-session-time]');
+    if (!time || !status.signedIn || status.endsInSeconds > 12 * 3600) return;
+    const at = new Date(Date.now() + status.endsInSeconds * 1000);
+    const shown = Date.parse(time.getAttribute('datetime') || '');
+    if (Math.abs(at.getTime() - shown) < 30000) return;
+    time.setAttribute('datetime', at.toISOString());
+    time.textContent = formatTime(at);
   }
 
   function showEnded() {
@@ -126,6 +148,7 @@
 
   function follow(status) {
     if (!status.signedIn) return showEnded();
+    updateLine(status);
     const lead = leadFor(status);
     if (status.byInactivity && status.endsInSeconds <= lead) {
       showWarning(status.endsInSeconds);
@@ -155,6 +178,15 @@
 
   if (typeof HTMLDialogElement === 'function' && window.fetch) {
     check();
+    // The session line's "Stay signed in" is a plain form for browsers without
+    // JavaScript. Here it is sent in the background instead: a page load would lose
+    // whatever is being typed in a form on the page.
+    document.addEventListener('submit', (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-sp-session-stay')) return;
+      event.preventDefault();
+      stay();
+    });
     // Each htmx answer was activity (and may have signed in or out). A signed-in answer
     // carries the session's status in a header (X-Sealpost-Session), so there is
     // nothing to ask; otherwise look again once the answer is on the page.

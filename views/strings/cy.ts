@@ -40,6 +40,14 @@ export const cy: Translation = {
       signInAgain: 'Mewngofnodi eto',
       close: 'Cau',
     },
+    // TODO(cy): check with a Welsh-language translator.
+    sessionEnd: {
+      at: 'Byddwch yn cael eich allgofnodi am ',
+      on: 'Byddwch yn cael eich allgofnodi ar ',
+      idleAfter: ' os na wnewch chi ddim byd.',
+      lifetimeAfter: '. Mewngofnodwch eto bryd hynny i barhau.',
+      stay: 'Aros wedi mewngofnodi',
+    },
     supportLinks: 'Dolenni cymorth',
     footer: {
       help: 'Cymorth',

@@ -57,6 +57,21 @@ export const en = {
       signInAgain: 'Sign in again',
       close: 'Close',
     },
+    /**
+     * The line on every signed-in page saying when the session ends (WCAG 2.2.1 without
+     * JavaScript): the time goes between `before` and `after`, in a `<time>` element.
+     */
+    sessionEnd: {
+      /** Before a time ("14:32"). */
+      at: 'You will be signed out at ',
+      /** Before a date and time more than half a day away ("3 March 2025 at 14:32"). */
+      on: 'You will be signed out on ',
+      /** After it, for the idle limit, which "Stay signed in" (or any page) moves on. */
+      idleAfter: ' if you do nothing.',
+      /** After it, for the session's lifetime, which nothing moves. */
+      lifetimeAfter: '. Sign in again then to carry on.',
+      stay: 'Stay signed in',
+    },
     supportLinks: 'Support links',
     footer: {
       help: 'Help',

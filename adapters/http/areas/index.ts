@@ -6,6 +6,7 @@ import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
+import { sessionEndLine } from '../middleware/session-end.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
 import { compressHtml, staticAssets } from '../static.ts';
 import { adminArea } from './admin.ts';
@@ -81,6 +82,8 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       renderForbidden: async (c) => renderFormRefused(c, await org()),
     }),
   );
+  // Inside the CSRF check: the line it adds to signed-in pages carries the page's token.
+  foundation.use(sessionEndLine({ policy: accounts.policy, clock: app.clock }));
 
   return [
     staticAssets({ brandColour: async () => (await org()).colour }),

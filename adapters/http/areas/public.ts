@@ -27,6 +27,8 @@ import { buildDeviceToken } from '../../../core/auth/device-cookie.ts';
 import type { Session } from '../../../core/auth/model.ts';
 import type { RateLimiter } from '../../../core/auth/rate-limit.ts';
 import { endResumeTokens, invalidateSession, signOut } from '../../../core/auth/sessions.ts';
+import { findTimeoutDraft } from '../../../core/messages/timeout-draft.ts';
+import { LAYOUT_PATHS } from '../../../views/layout.tsx';
 import { FormRefusedPage } from '../../../views/pages/auth/forbidden.tsx';
 import { LinkInvalidPage, LinkStartPage } from '../../../views/pages/auth/link.tsx';
 import {
@@ -41,6 +43,7 @@ import {
 import { type NewPasswordKind, NewPasswordPage } from '../../../views/pages/auth/new-password.tsx';
 import { ResetRequestPage, ResetSentPage } from '../../../views/pages/auth/reset-request.tsx';
 import { type SignInNotice, SignInPage } from '../../../views/pages/auth/sign-in.tsx';
+import { staffDraftPath } from '../../../views/pages/staff/shared.tsx';
 import { type Lang, pickLanguage, type Strings, stringsFor } from '../../../views/strings/index.ts';
 import type { AppEnv } from '../env.ts';
 import { anonymousCsrfToken } from '../middleware/csrf.ts';
@@ -218,7 +221,15 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     if (link && !isAddressee(result.account, link) && !result.session.twoFactorPending) {
       return c.redirect(`/r/${encodeURIComponent(linkToken)}/ask`, 303);
     }
-    return c.redirect(afterSignIn(result, next), 303);
+    // Back where they were: the message they were writing when the session timed out
+    // (its page says it was saved then), before any page they asked for; after the
+    // second step for staff who have one.
+    const draft = await findTimeoutDraft(accounts, {
+      accountId: result.account.id,
+      since: result.previousSignInAt,
+    });
+    const back = draft ? draftPathFor(result.account, draft.id) : next;
+    return c.redirect(afterSignIn(result, back), 303);
   });
 
   /** A cookie whose session timed out can still save a draft; signing out ends that too. */
@@ -633,6 +644,13 @@ async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
       return typeof value === 'string' ? value : '';
     },
   };
+}
+
+/** The page of one of the account's drafts: staff have their own. */
+function draftPathFor(account: Pick<Account, 'kind'>, draftId: string): string {
+  return account.kind === 'staff'
+    ? staffDraftPath(draftId)
+    : `${LAYOUT_PATHS.nav.drafts}/${encodeURIComponent(draftId)}`;
 }
 
 /** True when `account` is the person a link's message was sent to. */

@@ -19,6 +19,7 @@ import type { ContactDeps } from '../../../core/contacts/deps.ts';
 import { deleteGroup, findGroup, listGroups, saveGroup } from '../../../core/contacts/groups.ts';
 import type { ContactIssues, ContactProblem } from '../../../core/contacts/rules.ts';
 import type { MailboxDeps } from '../../../core/messages/deps.ts';
+import { downloadAttachment } from '../../../core/messages/download-attachment.ts';
 import {
   type DraftDeps,
   deleteDraft,
@@ -26,7 +27,9 @@ import {
   openDraft,
   saveDraft,
 } from '../../../core/messages/drafts.ts';
-import { type DraftContent, isAddressed } from '../../../core/messages/model.ts';
+import { type DraftAnswer, type DraftContent, isAddressed } from '../../../core/messages/model.ts';
+import { openSentMessage } from '../../../core/messages/open-sent.ts';
+import { findOwnDelivery } from '../../../core/messages/read-access.ts';
 import { sendMessage } from '../../../core/messages/send-message.ts';
 import { listSent } from '../../../core/messages/tracking.ts';
 import type { Settings } from '../../../core/settings/model.ts';
@@ -40,6 +43,7 @@ import {
 } from '../../../views/pages/compose/compose.tsx';
 import { type DraftsNotice, DraftsPage } from '../../../views/pages/compose/drafts.tsx';
 import { SentPage } from '../../../views/pages/compose/sent.tsx';
+import { SentMessagePage } from '../../../views/pages/compose/sent-message.tsx';
 import { megabytes, type SignedInPageProps } from '../../../views/pages/compose/shared.tsx';
 import { SavedOnTimeoutPage } from '../../../views/pages/compose/signed-out.tsx';
 import { ContactPage } from '../../../views/pages/contacts/contact.tsx';
@@ -56,6 +60,7 @@ import {
 import { type Lang, pickLanguage, type Strings, stringsFor } from '../../../views/strings/index.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { bodyView } from '../message-body.ts';
 import { clearSessionCookie } from '../middleware/session.ts';
 import type { MultipartLimits, MultipartRefused } from '../multipart.ts';
 import {
@@ -73,6 +78,7 @@ import {
 } from './compose/recipients.ts';
 import { streamedAttachments } from './compose/streamed-attachments.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
+import { attachmentHeaders, readText } from './recipient-mailbox.ts';
 
 /** What the compose, drafts, sent and contacts area needs from the composed app. */
 export type RecipientComposeDeps = {
@@ -109,6 +115,10 @@ const MAX_FIELD_BYTES = 1024 * 1024;
 const MAX_FIELDS = 1_000;
 /** Where a person who was signed out lands after signing in again. */
 const AFTER_TIMEOUT = '/drafts?notice=timeout';
+/** Ids are random and short; anything longer is not one, and is not looked up. */
+const MAX_ID_LENGTH = 128;
+/** The most of a sent message's text the page shows. */
+const MAX_SHOWN_BODY = 1024 * 1024;
 
 /**
  * Writing to council staff, drafts, sent messages and the address book. Every route
@@ -452,6 +462,8 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
   area.get('/compose/signed-out', async (c) => {
     const b = await basics(c);
     const idle = Number.parseInt(c.req.query('idle') ?? '', 10);
+    const draft = c.req.query('draft') ?? '';
+    const draftPath = /^[A-Za-z0-9_-]{1,128}$/.test(draft) ? `/drafts/${draft}` : null;
     return render(
       c,
       SavedOnTimeoutPage({
@@ -463,7 +475,8 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
             ? idle
             : deps.policy.recipientIdleMinutes,
         filesDropped: c.req.query('files') === '1',
-        signInHref: `/sign-in?next=${encodeURIComponent(AFTER_TIMEOUT)}`,
+        // A reply or forward saved on timeout opens again as itself after signing in.
+        signInHref: `/sign-in?next=${encodeURIComponent(draftPath ?? AFTER_TIMEOUT)}`,
       }),
     );
   });
@@ -502,6 +515,13 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
     });
     if (!opened) return notFound(c, account);
     const { content, draft } = opened;
+    const answerPath = await answerDraftPath(
+      languageOf(c),
+      account,
+      draft.id,
+      content.answer ?? null,
+    );
+    if (answerPath) return c.redirect(answerPath, 303);
     const saved = c.req.query('saved');
     const notice: ComposeNotice | null =
       saved === 'files'
@@ -521,6 +541,34 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
     };
     return render(c, await composePage(c, account, { values, notice, savedAt: draft.updatedAt }));
   });
+
+  /**
+   * A reply or forward kept as a draft opens as that reply or forward, so sending it
+   * still threads it (or forwards that message); when the message can no longer be
+   * answered, the draft opens as an ordinary message, its text kept.
+   */
+  const answerDraftPath = async (
+    lang: Lang,
+    account: Account,
+    draftId: string,
+    answer: DraftAnswer | null,
+  ): Promise<string | null> => {
+    if (!answer) return null;
+    const access = await findOwnDelivery(
+      app.storage.repos,
+      account,
+      answer.deliveryId,
+      app.clock.now(),
+    );
+    if (!access.ok || access.role !== 'recipient' || access.state !== 'active') return null;
+    const base = `/inbox/${encodeURIComponent(answer.deliveryId)}`;
+    const draft = `draft=${encodeURIComponent(draftId)}`;
+    const path =
+      answer.kind === 'forward'
+        ? `${base}/forward?${draft}`
+        : `${base}/reply?${answer.kind === 'reply-all' ? 'all=1&' : ''}${draft}`;
+    return lang === 'en' ? path : `${path}&lang=${lang}`;
+  };
 
   area.post('/drafts/:id/delete', async (c) => {
     const account = c.get('account');
@@ -552,6 +600,7 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
           app.storage.repos.attachments.listForMessage({ messageId: row.message.id }),
         ]);
         return {
+          id: row.message.id,
           subject: row.subject,
           // Only whom the person addressed: later forwards by others are theirs alone.
           to: deliveries.filter(isAddressed).map((d) => d.recipientEmail),
@@ -576,6 +625,66 @@ export function recipientComposeArea(deps: RecipientComposeDeps): Hono<AppEnv> {
         },
       }),
     );
+  });
+
+  // One sent message, for its sender alone; anyone else gets the one 404.
+  area.get('/sent/:id', async (c) => {
+    const account = c.get('account');
+    if (!account) return signInRequired(c);
+    const id = c.req.param('id');
+    const opened =
+      id.length > 0 && id.length <= MAX_ID_LENGTH
+        ? await openSentMessage(mailDeps, { account, messageId: id })
+        : null;
+    if (!opened) return notFound(c, account);
+    const { props } = await pageProps(c, account);
+    const { text, truncated } = await readText(await opened.body(), MAX_SHOWN_BODY);
+    return render(
+      c,
+      SentMessagePage({
+        ...props,
+        message: {
+          id: opened.message.id,
+          subject: opened.subject,
+          sentAt: opened.message.createdAt,
+          to: opened.to,
+          cc: opened.cc,
+          body: bodyView({
+            format: opened.message.bodyFormat,
+            content: text,
+            attachments: opened.attachments,
+            // A recipient's message has no images in its text; none is served here.
+            imageUrl: () => '',
+          }),
+          truncated,
+          attachments: opened.attachments.filter((a) => !a.inline),
+        },
+      }),
+    );
+  });
+
+  area.get('/sent/:id/attachments/:attachmentId', async (c) => {
+    const account = c.get('account');
+    if (!account) return signInRequired(c);
+    const id = c.req.param('id');
+    const attachmentId = c.req.param('attachmentId');
+    if (
+      id.length === 0 ||
+      id.length > MAX_ID_LENGTH ||
+      attachmentId.length === 0 ||
+      attachmentId.length > MAX_ID_LENGTH
+    ) {
+      return notFound(c, account);
+    }
+    // Null for anything but a file of a message this person sent: one answer for all.
+    const download = await downloadAttachment(mailDeps, {
+      account,
+      messageId: id,
+      attachmentId,
+      ip: c.get('clientIp'),
+    });
+    if (!download) return notFound(c, account);
+    return c.body(download.content, 200, attachmentHeaders(download));
   });
 
   // ---- Contacts ------------------------------------------------------------------

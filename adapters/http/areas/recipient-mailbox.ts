@@ -6,17 +6,12 @@ import { requestExtension } from '../../../core/access/requests.ts';
 import type { Account } from '../../../core/accounts/model.ts';
 import type { MailboxDeps } from '../../../core/messages/deps.ts';
 import { downloadAttachment } from '../../../core/messages/download-attachment.ts';
-import {
-  type AddressingPolicy,
-  type ForwardProblem,
-  forwardMessage,
-} from '../../../core/messages/forward-message.ts';
+import type { AddressingPolicy } from '../../../core/messages/forward-message.ts';
 import { openInlineImage } from '../../../core/messages/inline-image.ts';
 import { listExpired } from '../../../core/messages/list-expired.ts';
 import { hideDelivery, listInbox } from '../../../core/messages/mailbox.ts';
 import { decryptText, openMessage } from '../../../core/messages/open-message.ts';
 import { findOwnDelivery } from '../../../core/messages/read-access.ts';
-import { prepareReply, replyToMessage } from '../../../core/messages/reply-message.ts';
 import type { Settings } from '../../../core/settings/model.ts';
 import { safeFileName } from '../../../core/shared/file-names.ts';
 import { NotFoundPage, SignInRequiredPage } from '../../../views/pages/errors.tsx';
@@ -24,7 +19,6 @@ import { HelpIndexPage, HelpTopicPage } from '../../../views/pages/help/help.tsx
 import { InfoPage } from '../../../views/pages/info.tsx';
 import { AccountPage } from '../../../views/pages/mailbox/account.tsx';
 import { DeleteConfirmPage } from '../../../views/pages/mailbox/delete.tsx';
-import { ForwardPage } from '../../../views/pages/mailbox/forward.tsx';
 import {
   type InboxNotice,
   InboxPage,
@@ -36,7 +30,6 @@ import {
   MessagePage,
   MessageRevokedPage,
 } from '../../../views/pages/mailbox/message.tsx';
-import { ReplyPage } from '../../../views/pages/mailbox/reply.tsx';
 import { type MailboxPageProps, mailboxPaths } from '../../../views/pages/mailbox/shared.tsx';
 import { HELP_TOPICS, type HelpTopicKey } from '../../../views/strings/en/help.ts';
 import {
@@ -51,6 +44,7 @@ import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
 import { bodyView, inlineImageHeaders } from '../message-body.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
+import { answerRoutes, isAnswerPost } from './recipient-answer.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -137,6 +131,8 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
    */
   const requireAccount: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.get('account')) return next();
+    // Send on a reply or forward just after the session timed out: the route saves it.
+    if (c.get('timedOut') && isAnswerPost(c)) return next();
     const { lang, strings, org } = await basics(c);
     const url = new URL(c.req.url);
     const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : mailboxPaths.inbox;
@@ -287,123 +283,24 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
     return c.body(download.content, 200, attachmentHeaders(download));
   });
 
-  // ---- Reply and reply all -------------------------------------------------------
+  // ---- Reply, reply all and forward (with files; saved as a draft on timeout) -------
 
-  area.get('/inbox/:id/reply', async (c) => {
-    const id = idOf(c);
-    if (!id) return notFound(c);
-    const all = c.req.query('all') === '1';
-    const props = await pageProps(c);
-    const draft = await prepareReply(deps, policyOf(props.settings), {
-      account: signedIn(c),
-      deliveryId: id,
-      all,
-    });
-    if (!draft) return notFound(c);
-    return render(
-      c,
-      ReplyPage({
-        ...props,
-        deliveryId: id,
-        all,
-        originalSubject: draft.subject,
-        recipients: draft.recipients,
-        subject: replySubject(draft.subject, props.strings),
-        body: '',
-        errors:
-          draft.recipients.length === 0 ? { _: props.strings.mailbox.reply.noRecipients } : {},
-      }),
-    );
-  });
-
-  area.post('/inbox/:id/reply', async (c) => {
-    const id = idOf(c);
-    if (!id) return notFound(c);
-    const all = c.req.query('all') === '1';
-    const account = signedIn(c);
-    const form = await formOf(c);
-    const subject = form.get('subject').slice(0, 1_000);
-    const body = form.get('body');
-    const props = await pageProps(c);
-    const policy = policyOf(props.settings);
-    const again = async (errors: Record<string, string>) => {
-      const draft = await prepareReply(deps, policy, { account, deliveryId: id, all });
-      if (!draft) return notFound(c);
-      const page = ReplyPage({
-        ...props,
-        deliveryId: id,
-        all,
-        originalSubject: draft.subject,
-        recipients: draft.recipients,
-        subject,
-        body,
-        errors,
-      });
-      return render(c, page, 400);
-    };
-
-    if (body.trim() === '') return again({ body: props.strings.mailbox.reply.bodyMissing });
-    const result = await replyToMessage(deps, policy, props.settings, {
-      account,
-      deliveryId: id,
-      all,
-      subject,
-      body,
-      ip: ip(c),
-    });
-    if (!result.ok && result.reason === 'not-found') return notFound(c);
-    if (!result.ok) return again(onFormFields(result.issues, ['subject', 'body']));
-    return seeOther(c, `${mailboxPaths.message(id)}?notice=replied`);
-  });
-
-  // ---- Forward -------------------------------------------------------------------
-
-  /** The message if this person may forward it now (their own, active, not read-only). */
-  const forwardable = async (c: Ctx, id: string) => {
-    const access = await findOwnDelivery(deps.storage.repos, signedIn(c), id, deps.clock.now());
-    if (!access.ok || access.role !== 'recipient' || access.state !== 'active') return null;
-    if (access.message.readOnly) return null;
-    return { subject: await decryptText(deps, access.message.subjectEnc) };
-  };
-
-  area.get('/inbox/:id/forward', async (c) => {
-    const id = idOf(c);
-    const message = id ? await forwardable(c, id) : null;
-    if (!id || !message) return notFound(c);
-    const props = await pageProps(c);
-    return render(c, forwardPage(props, id, message.subject, ''));
-  });
-
-  area.post('/inbox/:id/forward', async (c) => {
-    const id = idOf(c);
-    if (!id) return notFound(c);
-    const form = await formOf(c);
-    const to = form.get('to').slice(0, 5_000);
-    const props = await pageProps(c);
-    const limits = {
-      maxRecipients: props.settings.maxRecipients,
-      forwardsPerHour: props.settings.forwardsPerHour,
-    };
-    const result = await forwardMessage(deps, policyOf(props.settings), limits, {
-      account: signedIn(c),
-      deliveryId: id,
-      to: to.split(/[\s,;]+/),
-      ip: ip(c),
-    });
-    if (!result.ok && result.reason === 'not-found') return notFound(c);
-    if (!result.ok) {
-      const message = await forwardable(c, id);
-      if (!message) return notFound(c);
-      const errors = { to: forwardProblemText(props.strings, props.settings, result.problem) };
-      return render(c, forwardPage(props, id, message.subject, to, errors), 400);
-    }
-    const notice: MessageNotice =
-      result.requested.length === 0
-        ? 'forwarded'
-        : result.forwarded.length === 0
-          ? 'forward-requested'
-          : 'forwarded-and-requested';
-    return seeOther(c, `${mailboxPaths.message(id)}?notice=${notice}`);
+  answerRoutes(area, {
+    app,
+    deps,
+    pageProps,
+    render,
+    notFound,
+    signInRequired: async (c) => {
+      const { lang, strings, org } = await basics(c);
+      const signInHref = `/sign-in?next=${encodeURIComponent(mailboxPaths.inbox)}${lang === 'en' ? '' : `&lang=${lang}`}`;
+      return render(c, SignInRequiredPage({ strings, lang, org, account: null, signInHref }), 401);
+    },
+    seeOther,
+    idOf,
+    policyOf,
+    signedIn,
+    languageOf,
   });
 
   // ---- Delete (for this person only) ---------------------------------------------
@@ -490,24 +387,6 @@ export function recipientMailboxArea(app: Sealpost): Hono<AppEnv> {
   });
 
   return area;
-
-  function forwardPage(
-    props: MailboxPageProps & { settings: Settings },
-    id: string,
-    subject: string,
-    to: string,
-    errors: Record<string, string> = {},
-  ) {
-    return ForwardPage({
-      ...props,
-      deliveryId: id,
-      subject,
-      internalDomains: props.settings.internalDomains,
-      forwardOutside: props.settings.forwardOutside,
-      to,
-      errors,
-    });
-  }
 }
 
 /** The signed-in account; the gate has made sure there is one. */
@@ -531,24 +410,6 @@ function toRowView(row: Awaited<ReturnType<typeof listInbox>>['rows'][number]): 
   };
 }
 
-/** "Re: <subject>", without stacking a second "Re:". */
-function replySubject(subject: string, strings: Strings): string {
-  return /^\s*re\s*:/i.test(subject) ? subject : `${strings.mailbox.reply.subjectPrefix}${subject}`;
-}
-
-/**
- * Problems keyed by a field the form has stay on it; any other (recipients, limits)
- * goes to `_`, shown in the summary without a link to a field that is not there.
- */
-function onFormFields(issues: Record<string, string>, fields: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, text] of Object.entries(issues)) {
-    const field = fields.includes(key) ? key : '_';
-    out[field] = out[field] ? `${out[field]} ${text}` : text;
-  }
-  return out;
-}
-
 function isInboxNotice(value: string | undefined): value is InboxNotice {
   return value === 'deleted' || value === 'access-requested';
 }
@@ -568,7 +429,7 @@ function isHelpTopic(value: string): value is HelpTopicKey {
 }
 
 /** Up to `max` bytes of a stream as text; the rest is not read (the stream is cancelled). */
-async function readText(
+export async function readText(
   stream: ReadableStream<Uint8Array>,
   max: number,
 ): Promise<{ text: string; truncated: boolean }> {
@@ -665,26 +526,4 @@ export function attachmentHeaders(download: {
     // Someone's file must not stay in a shared or browser cache.
     'Cache-Control': 'no-store',
   };
-}
-
-/** The sentence for a refused forward, in the page's language. */
-function forwardProblemText(strings: Strings, settings: Settings, problem: ForwardProblem): string {
-  const s = strings.mailbox.forward.problems;
-  switch (problem.code) {
-    case 'read-only':
-      return s.readOnly;
-    case 'no-address':
-      return s.noAddress;
-    case 'invalid-address':
-      return s.invalidAddress(problem.address);
-    case 'outside':
-      return s.outside(
-        settings.internalDomains.join(', ') || settings.orgName,
-        problem.addresses.join(', '),
-      );
-    case 'too-many-addresses':
-      return s.tooMany(problem.max);
-    case 'rate-limited':
-      return s.rateLimited(problem.perHour);
-  }
 }

@@ -5,8 +5,10 @@ import {
   type SessionStatus,
   sessionStatus,
 } from '../../../core/auth/sessions.ts';
+import { SESSION_STAY_PATH } from '../../../views/components/session-end.tsx';
 import type { AppEnv } from '../env.ts';
 import { SESSION_STATUS_PATH } from '../middleware/session.ts';
+import { HOME_PATH, STAFF_HOME_PATH, safeNextPath, TWO_FACTOR_PATH } from './public.ts';
 
 /** "Stay signed in": a POST (with the CSRF token in `X-CSRF-Token`) that counts as activity. */
 export const SESSION_EXTEND_PATH = '/session/extend';
@@ -18,8 +20,10 @@ export const SESSION_EXTEND_PATH = '/session/extend';
  * signed in" posts to `SESSION_EXTEND_PATH`. (After an htmx request it reads the same
  * status from the answer's header instead: see `sessionMiddleware`.) Only a fully
  * signed-in session counts: one waiting for its second factor has no pages to stay on.
- * Without JavaScript there is no warning, and nothing is lost either: a form sent after
- * the timeout is kept as a draft.
+ * Without JavaScript every signed-in page states when the session ends instead (see
+ * `views/components/session-end.tsx`), with a plain "Stay signed in" form that posts to
+ * `SESSION_STAY_PATH` and comes back to the page; and a form sent after the timeout
+ * is kept as a draft.
  */
 export function sessionStatusArea(deps: { sessions: SessionDeps }): Hono<AppEnv> {
   const area = new Hono<AppEnv>();
@@ -38,6 +42,24 @@ export function sessionStatusArea(deps: { sessions: SessionDeps }): Hono<AppEnv>
     if (!session || !account) return c.json<SessionStatus>({ signedIn: false }, 401);
     const extended = await extendSession(deps.sessions, { session });
     return c.json(sessionStatus(policy, extended, account, clock.now()));
+  });
+
+  // The same for a browser without JavaScript: a form (CSRF token checked by the
+  // middleware), then back to the page it was on. `next` must be a path on this site,
+  // or it would be an open redirect; anything else goes to the person's home page.
+  // Too late (the session has ended): sign in, and come back to that page afterwards.
+  area.post(SESSION_STAY_PATH, async (c) => {
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const next = safeNextPath(typeof body.next === 'string' ? body.next : null);
+    const session = c.get('session');
+    const account = c.get('account');
+    if (!session || !account) {
+      const signIn = session?.twoFactorPending ? TWO_FACTOR_PATH : '/sign-in';
+      return c.redirect(next ? `${signIn}?next=${encodeURIComponent(next)}` : signIn, 303);
+    }
+    await extendSession(deps.sessions, { session });
+    const home = account.kind === 'staff' ? STAFF_HOME_PATH : HOME_PATH;
+    return c.redirect(next ?? home, 303);
   });
 
   return area;

@@ -10,6 +10,7 @@ import { sharedRateLimiter } from '../rate-limiters.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
 import { composeRoutes } from './staff/compose.ts';
 import { requireStaff, type StaffAreaDeps } from './staff/context.ts';
+import { draftRoutes, staffSignedOutRoute, staffTimeoutSave } from './staff/drafts.ts';
 import { inboxRoutes } from './staff/inbox.ts';
 import { requestRoutes } from './staff/requests.ts';
 import { sentRoutes } from './staff/sent.ts';
@@ -56,12 +57,18 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
   area.get('/staff/sign-in', (c) =>
     c.redirect(`/sign-in?next=${encodeURIComponent(STAFF_PATHS.home)}`, 303),
   );
+  // A message being written when the session timed out is saved as a draft, not lost;
+  // the page after it is for a signed-out person, so both come before `requireStaff`.
+  area.use(STAFF_PATHS.compose, staffTimeoutSave(deps));
+  area.use(`${STAFF_PATHS.compose}/*`, staffTimeoutSave(deps));
+  staffSignedOutRoute(area, deps);
   area.use(STAFF_PATHS.home, requireStaff(deps));
   area.use(`${STAFF_PATHS.home}/*`, requireStaff(deps));
   twoFactorRoutes(area, deps);
   area.get(STAFF_PATHS.home, (c) => c.redirect(STAFF_PATHS.inbox, 303));
   inboxRoutes(area, deps);
   composeRoutes(area, deps);
+  draftRoutes(area, deps);
   sentRoutes(area, deps);
   requestRoutes(area, deps);
   return area;

@@ -2,7 +2,9 @@ import { decideAccessRequest, requestExtension } from '../../../core/access/requ
 import { saveContact } from '../../../core/contacts/address-book.ts';
 import { saveGroup } from '../../../core/contacts/groups.ts';
 import { purgeMessage } from '../../../core/lifecycle/purge-message.ts';
+import { stageDraftFiles } from '../../../core/messages/draft-files.ts';
 import { saveDraft } from '../../../core/messages/drafts.ts';
+import { streamOf } from '../../../core/shared/streams.ts';
 import { addDays } from '../../../core/shared/time.ts';
 import { type Actor, COUNCIL, type World } from './world.ts';
 
@@ -30,6 +32,7 @@ export type FixtureKind =
   | 'sent'
   | 'request'
   | 'draft'
+  | 'staff-draft'
   | 'contact'
   | 'account'
   | 'mail';
@@ -71,6 +74,7 @@ export const STATES: Record<FixtureKind, State[]> = {
   sent: ['active', 'expired', 'revoked', 'deleted', 'purged'],
   request: ['active', 'decided', 'purged'],
   draft: ['active', 'deleted'],
+  'staff-draft': ['active', 'deleted'],
   contact: ['active', 'deleted'],
   account: ['active', 'disabled', 'locked', 'deleted'],
   mail: ['active', 'failed', 'deleted'],
@@ -99,6 +103,7 @@ export const NO_IDS: Fixture = { ...EMPTY, state: 'active' };
  * - `sent`: Olive's message to Ann and Carol, seen from Olive's sent items.
  * - `request`: Ann's request for more time on an expired copy of Olive's message.
  * - `draft`, `contact` (with a group holding it): Ann's.
+ * - `staff-draft`: Olive's draft with a file waiting in it (`attachmentId`).
  * - `account`: a recipient's account, as an admin manages it.
  * - `mail`: an email in the outbox (a notification), pending or failed.
  */
@@ -205,6 +210,34 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
       await w.storage.repos.outbox.deleteSent({ before: addDays(now(), 1), limit: 1_000 });
     }
     return { ...EMPTY, state, mailId };
+  }
+
+  if (kind === 'staff-draft') {
+    const saved = await saveDraft(w.deps, {
+      accountId: olive.id,
+      draftId: null,
+      content: {
+        to: [ann.email],
+        cc: [],
+        subject: 'Olive’s private draft',
+        body: 'Not finished',
+        inReplyToId: null,
+      },
+    });
+    if (!saved.ok) throw new Error('draft not saved');
+    const staged = await stageDraftFiles(
+      { ...w.deps, blobs: w.app.blobs },
+      {
+        accountId: olive.id,
+        draftId: saved.draft.id,
+        files: [{ name: FILE.name, contentType: FILE.contentType, content: streamOf(FILE.bytes) }],
+        limits: { maxAttachments: 10, maxTotalBytes: 1024 * 1024 },
+      },
+    );
+    if (!staged.ok) throw new Error('draft file not staged');
+    const [file] = await w.storage.repos.attachments.listForDraft({ draftId: saved.draft.id });
+    if (state === 'deleted') await w.storage.repos.drafts.delete({ id: saved.draft.id });
+    return { ...EMPTY, state, draftId: saved.draft.id, attachmentId: file?.id ?? '' };
   }
 
   if (kind === 'draft') {
@@ -412,6 +445,28 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       allowed: { olive: UNTIL_PURGED(200), audrey: UNTIL_PURGED(200), adam: UNTIL_PURGED(200) },
     },
     {
+      route: 'GET /staff/sent/:messageId/attachments/:attachmentId',
+      covers: ['messageId', 'attachmentId'],
+      fixture: 'sent',
+      path: (f) => `/staff/sent/${f.messageId}/attachments/${f.attachmentId}`,
+      // The content is the sender's alone: auditors and admins see tracking, not files.
+      allowed: { olive: UNTIL_PURGED(200) },
+    },
+    {
+      route: 'GET /staff/drafts/:draftId',
+      covers: ['draftId'],
+      fixture: 'staff-draft',
+      path: (f) => `/staff/drafts/${f.draftId}`,
+      allowed: { olive: ACTIVE_ONLY(200) },
+    },
+    {
+      route: 'POST /staff/drafts/:draftId/delete',
+      covers: ['draftId'],
+      fixture: 'staff-draft',
+      path: (f) => `/staff/drafts/${f.draftId}/delete`,
+      allowed: { olive: ACTIVE_ONLY(303) },
+    },
+    {
       route: 'GET /staff/compose/sent/:messageId',
       covers: ['messageId'],
       fixture: 'sent',
@@ -464,6 +519,21 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
     },
 
     // ---- Drafts, contacts, groups ----------------------------------------------------
+    {
+      // What Ann sent (her message to Olive), re-read and its file fetched by Ann alone.
+      route: 'GET /sent/:id',
+      covers: ['id'],
+      fixture: 'staff-delivery',
+      path: (f) => `/sent/${f.messageId}`,
+      allowed: { ann: UNTIL_PURGED(200) },
+    },
+    {
+      route: 'GET /sent/:id/attachments/:attachmentId',
+      covers: ['id', 'attachmentId'],
+      fixture: 'staff-delivery',
+      path: (f) => `/sent/${f.messageId}/attachments/${f.attachmentId}`,
+      allowed: { ann: UNTIL_PURGED(200) },
+    },
     {
       route: 'GET /drafts/:id',
       covers: ['id'],
@@ -606,6 +676,9 @@ export const FIELD_ID_COVERAGE: readonly string[] = [
   'POST /staff/compose/edit replyTo',
   'POST /staff/compose replyTo',
   'POST /staff/compose/send replyTo',
+  'POST /staff/compose/edit draftId',
+  'POST /staff/compose draftId',
+  'POST /staff/compose/send draftId',
   'POST /staff/sent/:messageId/revoke deliveryId',
   'POST /staff/sent/:messageId/restore deliveryId',
 ];

@@ -55,6 +55,9 @@ export const ROUTES: Record<string, RouteSpec> = {
   // The idle sign-out warning's script: answers anyone, about their own session only.
   'GET /session/status': { area: 'public', as: 'ann', ids: [] },
   'POST /session/extend': { area: 'public', as: 'ann', ids: [] },
+  // The same as a plain form (the session line on every signed-in page); `next` is a
+  // local path only (test/http/session-end.test.ts).
+  'POST /session/stay': { area: 'public', as: 'ann', ids: [] },
   'GET /r/:token': {
     area: 'public',
     as: 'anonymous',
@@ -246,6 +249,19 @@ export const ROUTES: Record<string, RouteSpec> = {
     ids: [{ name: 'id', in: 'path', resource: 'draft' }],
   },
   'GET /sent': { area: 'recipient', as: 'ann', ids: [] },
+  'GET /sent/:id': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'id', in: 'path', resource: 'message' }],
+  },
+  'GET /sent/:id/attachments/:attachmentId': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [
+      { name: 'id', in: 'path', resource: 'message' },
+      { name: 'attachmentId', in: 'path', resource: 'attachment' },
+    ],
+  },
   'GET /contacts': { area: 'recipient', as: 'ann', ids: [] },
   'POST /contacts': { area: 'recipient', as: 'ann', ids: [] },
   'GET /contacts/suggest': { area: 'recipient', as: 'ann', ids: [] },
@@ -326,17 +342,47 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /staff/compose/edit': {
     area: 'staff',
     as: 'olive',
-    ids: [{ name: 'replyTo', in: 'body', resource: 'staff-delivery' }],
+    ids: [
+      { name: 'replyTo', in: 'body', resource: 'staff-delivery' },
+      { name: 'draftId', in: 'body', resource: 'draft' },
+    ],
   },
   'POST /staff/compose': {
     area: 'staff',
     as: 'olive',
-    ids: [{ name: 'replyTo', in: 'body', resource: 'staff-delivery' }],
+    ids: [
+      { name: 'replyTo', in: 'body', resource: 'staff-delivery' },
+      { name: 'draftId', in: 'body', resource: 'draft' },
+    ],
   },
   'POST /staff/compose/send': {
     area: 'staff',
     as: 'olive',
-    ids: [{ name: 'replyTo', in: 'body', resource: 'staff-delivery' }],
+    ids: [
+      { name: 'replyTo', in: 'body', resource: 'staff-delivery' },
+      { name: 'draftId', in: 'body', resource: 'draft' },
+    ],
+  },
+  // After a timed-out save: for a signed-out person, names nothing of the draft.
+  'GET /staff/signed-out': { area: 'public', as: 'anonymous', ids: [] },
+  'GET /staff/drafts': { area: 'staff', as: 'olive', ids: [] },
+  'GET /staff/drafts/:draftId': {
+    area: 'staff',
+    as: 'olive',
+    ids: [{ name: 'draftId', in: 'path', resource: 'draft' }],
+  },
+  'POST /staff/drafts/:draftId/delete': {
+    area: 'staff',
+    as: 'olive',
+    ids: [{ name: 'draftId', in: 'path', resource: 'draft' }],
+  },
+  'GET /staff/sent/:messageId/attachments/:attachmentId': {
+    area: 'staff',
+    as: 'olive',
+    ids: [
+      { name: 'messageId', in: 'path', resource: 'message' },
+      { name: 'attachmentId', in: 'path', resource: 'attachment' },
+    ],
   },
   'GET /staff/compose/sent/:messageId': {
     area: 'staff',

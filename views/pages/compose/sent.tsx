@@ -2,10 +2,13 @@ import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Pagination, type PaginationItem } from '../../components/pagination.tsx';
 import { Table } from '../../components/table.tsx';
 import { Layout } from '../../layout.tsx';
+import { sentPaths } from './sent-message.tsx';
 import type { SignedInPageProps } from './shared.tsx';
 
 /** One sent message as the list shows it. */
 export type SentRow = {
+  /** The message's id: its row opens it. */
+  id: string;
   subject: string;
   to: string[];
   /** When it was sent, formatted for the reader. */
@@ -48,7 +51,14 @@ export function SentPage(
             cells: [
               { text: <time datetime={row.sentAtIso}>{row.sentAt}</time> },
               { text: row.to.join(', '), class: 'govuk-!-text-break-word' },
-              { text: row.subject, header: true },
+              {
+                text: (
+                  <a class="govuk-link" href={sentPaths.message(row.id)}>
+                    {row.subject || props.strings.mailbox.inbox.noSubject}
+                  </a>
+                ),
+                header: true,
+              },
               { text: String(row.attachments), numeric: true },
             ],
           }))}

@@ -192,7 +192,7 @@ export function MessagePage(
  * HTML was made safe when the message was stored. Links inside are never boosted by
  * htmx: they lead off the portal.
  */
-function MessageBody(props: { body: MessageView['body'] }) {
+export function MessageBody(props: { body: MessageView['body'] }) {
   if (props.body.format === 'safe-html') {
     return (
       <div class="govuk-body sp-message-body sp-message-body--html" hx-boost="false">

@@ -6,11 +6,13 @@ import { ErrorSummary } from '../../components/error-summary.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Pagination } from '../../components/pagination.tsx';
+import type { BodyView } from '../../components/safe-html-body.ts';
 import { SummaryList, type SummaryRow } from '../../components/summary-list.tsx';
 import { Table, type TableRow } from '../../components/table.tsx';
 import { Tag, type TagColour } from '../../components/tag.tsx';
 import { linkKeepingLang } from '../../layout.tsx';
 import { formatDateTime, formatSize, paginationItems } from '../mailbox/shared.tsx';
+import { MessageBody } from './inbox.tsx';
 import {
   canAct,
   DateInput,
@@ -18,6 +20,7 @@ import {
   STAFF_PATHS,
   StaffLayout,
   type StaffPageProps,
+  sentFilePath,
   trackingPath,
 } from './shared.tsx';
 
@@ -120,8 +123,11 @@ export type TrackedMessage = {
   from: string;
   readOnly: boolean;
   classification: string | null;
-  attachments: Array<{ name: string; size: number }>;
+  /** Files listed (inline images of a body are not); ids only for the sender, who may download. */
+  attachments: Array<{ id: string | null; name: string; size: number }>;
   recipients: TrackedRecipient[];
+  /** The text, decrypted for the sender only; null for anyone else. */
+  body: BodyView | null;
 };
 
 /** Which change just happened, for the banner at the top. */
@@ -179,8 +185,20 @@ export function TrackingPage(
         ) : (
           <ul class="govuk-list">
             {m.attachments.map((a) => (
-              <li>
-                {a.name || s.fileNameHidden} ({formatSize(a.size, props.strings)})
+              <li class="govuk-!-text-break-word">
+                {a.id ? (
+                  <a
+                    class="govuk-link"
+                    href={link(sentFilePath(m.messageId, a.id))}
+                    download
+                    hx-boost="false"
+                  >
+                    {a.name}
+                  </a>
+                ) : (
+                  a.name || s.fileNameHidden
+                )}{' '}
+                ({formatSize(a.size, props.strings)})
               </li>
             ))}
           </ul>
@@ -215,6 +233,14 @@ export function TrackingPage(
       {!props.canControl ? <InsetText>{s.auditorNote}</InsetText> : null}
       {m.subject === null ? <p class="govuk-body">{s.contentHidden}</p> : null}
       <SummaryList rows={summary} />
+      {m.body ? (
+        <>
+          <h2 class="govuk-heading-m">{s.messageHeading}</h2>
+          <div class="govuk-inset-text">
+            <MessageBody body={m.body} />
+          </div>
+        </>
+      ) : null}
       <h2 class="govuk-heading-m">{s.recipientsHeading}</h2>
       {m.recipients.map((r) => (
         <div class="govuk-summary-card">

@@ -4,7 +4,14 @@ import { classes } from '../../components/field.tsx';
 import { Layout, type LayoutProps, linkKeepingLang } from '../../layout.tsx';
 
 /** The sections of the staff menu; a page names the one it belongs to. */
-export type StaffNavKey = 'inbox' | 'compose' | 'sent' | 'requests' | 'twoFactor' | 'admin';
+export type StaffNavKey =
+  | 'inbox'
+  | 'compose'
+  | 'drafts'
+  | 'sent'
+  | 'requests'
+  | 'twoFactor'
+  | 'admin';
 
 /** Where the staff menu's links go; the staff area answers every one. */
 export const STAFF_PATHS = {
@@ -12,6 +19,8 @@ export const STAFF_PATHS = {
   inbox: '/staff/inbox',
   compose: '/staff/compose',
   send: '/staff/compose/send',
+  drafts: '/staff/drafts',
+  signedOut: '/staff/signed-out',
   sent: '/staff/sent',
   requests: '/staff/requests',
   twoFactor: '/staff/two-factor',
@@ -22,6 +31,11 @@ export const STAFF_PATHS = {
 
 /** The page of one sent message's tracking. */
 export const trackingPath = (messageId: string) => `/staff/sent/${encodeURIComponent(messageId)}`;
+/** A staff draft, opened in the compose form. */
+export const staffDraftPath = (draftId: string) => `/staff/drafts/${encodeURIComponent(draftId)}`;
+/** One file of a sent message, for its sender to download. */
+export const sentFilePath = (messageId: string, attachmentId: string) =>
+  `${trackingPath(messageId)}/attachments/${encodeURIComponent(attachmentId)}`;
 /** The page of one message in the staff inbox. */
 export const staffMessagePath = (deliveryId: string) =>
   `/staff/inbox/${encodeURIComponent(deliveryId)}`;
@@ -72,6 +86,7 @@ export function StaffLayout(
     <Layout
       {...layout}
       account={null}
+      signedIn
       title={props.title}
       hasErrors={props.hasErrors ?? false}
       beforeContent={
@@ -89,7 +104,7 @@ export function StaffLayout(
 function StaffNav(props: StaffPageProps & { nav?: StaffNavKey | undefined }) {
   const s = props.strings.staff.nav;
   const keys: StaffNavKey[] = canAct(props.viewer)
-    ? ['inbox', 'compose', 'sent', 'requests', 'twoFactor']
+    ? ['inbox', 'compose', 'drafts', 'sent', 'requests', 'twoFactor']
     : ['inbox', 'sent', 'twoFactor'];
   // Admins run the service; auditors read its dashboard and audit log there.
   if (props.viewer.role === 'admin' || props.viewer.role === 'auditor') keys.push('admin');

@@ -13,7 +13,19 @@ export const compose: Translation['compose'] = {
   send: 'Anfon neges',
   saveDraft: 'Cadw fel drafft',
   drafts: { title: 'Drafftiau', subject: 'Pwnc', to: 'At', open: 'Agor', delete: 'Dileu' },
-  sent: { title: 'Wedi’u hanfon', subject: 'Pwnc', to: 'At' },
+  sent: {
+    title: 'Wedi’u hanfon',
+    subject: 'Pwnc',
+    to: 'At',
+    message: {
+      back: 'Yn ôl i Wedi’u hanfon',
+      sentAt: 'Anfonwyd',
+      to: 'At',
+      bodyHeading: 'Beth ysgrifennoch chi',
+      filesHeading: 'Ffeiliau a anfonwyd gennych',
+      download: 'Lawrlwytho',
+    },
+  },
   contacts: {
     title: 'Cysylltiadau',
     name: 'Enw',

@@ -44,6 +44,7 @@ export const mailbox: Translation['mailbox'] = {
     cancel: 'Canslo',
   },
   forward: {
+    keepFiles: 'Ffeiliau i’w hanfon ymlaen',
     title: 'Anfon y neges hon ymlaen',
     to: 'Cyfeiriadau e-bost',
     send: 'Anfon y neges ymlaen',

@@ -103,6 +103,18 @@ export const compose = {
     files: 'Files',
     notice: 'Your message has been sent',
     noticeBody: 'The people you wrote to have been told there is a secure message for them.',
+    /** The page of one sent message. */
+    message: {
+      back: 'Back to Sent',
+      sentAt: 'Sent',
+      to: 'To',
+      cc: 'Copied to',
+      bodyHeading: 'What you wrote',
+      filesHeading: 'Files you sent',
+      noFiles: 'You sent no files with this message.',
+      download: 'Download',
+      truncated: 'This message is too long to show in full.',
+    },
   },
   contacts: {
     title: 'Contacts',

@@ -99,6 +99,8 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           heading: 'Staying signed in',
           paragraphs: [
             'To protect your messages, you are signed out after a while if you do nothing. If you use your own device and nobody else uses it, you can choose "Keep me signed in" when you sign in.',
+            'Each page says when you will be signed out if you do nothing. Select "Stay signed in" to have more time.',
+            'If you were signed out while writing a message or a reply, what you wrote is kept as a draft. Sign in again and you are taken straight to it. Files you had chosen are not kept: choose them again.',
           ],
         },
         {
@@ -133,12 +135,19 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
     },
     attachments: {
       title: 'Files sent with a message',
-      summary: 'Downloading files, and messages you can only read on screen.',
+      summary: 'Downloading files, sending files, and messages you can only read on screen.',
       sections: [
         {
           paragraphs: [
             'Files sent with a message are listed under it, with their size. Select a file name to download it. It is saved where your device keeps downloads.',
             'Only open files you were expecting. If a file looks wrong, contact the person who sent it.',
+          ],
+        },
+        {
+          heading: 'Sending files',
+          paragraphs: [
+            'You can add files when you write a message, reply or forward one: use "Attach files". You can send up to 10 files, 75 MB of files in all. Your message text does not count towards this.',
+            'To see what you sent, go to "Sent" and select the message. You can download the files you sent from there.',
           ],
         },
         {

@@ -112,6 +112,7 @@ export const mailbox = {
     bodyMissing: 'Enter your reply',
     subjectPrefix: 'Re: ',
     noRecipients: 'There is nobody at the council to reply to. Contact the sender another way.',
+    draftGone: 'That draft no longer exists. Write your reply below.',
   },
 
   forward: {
@@ -127,6 +128,20 @@ export const mailbox = {
     cancel: 'Cancel',
     privacy:
       'Only you and the sender see whom you forward it to. The other people it was sent to do not.',
+    keepFiles: 'Files to forward',
+    keepFilesHint:
+      'The message’s files go with it unless you untick them. If you untick a file or attach another, the message is sent on from you as a new message.',
+    /** The new message a forward with files added or left out becomes. */
+    asNew: {
+      subjectPrefix: 'Fwd: ',
+      heading: '---------- Forwarded message ----------',
+      from: (name: string, email: string) =>
+        name && name !== email ? `From: ${name} <${email}>` : `From: ${email}`,
+      date: (when: string) => `Date: ${when}`,
+      subject: (subject: string) => `Subject: ${subject}`,
+      to: (addresses: string) => `To: ${addresses}`,
+      truncated: '[The rest of the message was too long to forward. Ask the sender for it.]',
+    },
     problems: {
       readOnly: 'The sender made this message read-only, so it cannot be forwarded.',
       noAddress: 'Enter an email address.',
@@ -134,6 +149,8 @@ export const mailbox = {
         `Enter “${address}” as an email address in the correct format, like name@example.com`,
       outside: (domains: string, addresses: string) =>
         `You can only forward to addresses at ${domains}. ${addresses} is outside, so the message was not forwarded.`,
+      outsideWithFiles: (domains: string, addresses: string) =>
+        `With files added or left out, you can only forward to addresses at ${domains}. ${addresses} is outside, so the message was not forwarded. Remove it, or forward the message with all its files and nothing added.`,
       tooMany: (max: number) =>
         `You can forward to at most ${max} addresses at once. Remove some and try again.`,
       rateLimited: (perHour: number) =>

@@ -17,6 +17,7 @@ export const staff = {
     label: 'Staff menu',
     inbox: 'Inbox',
     compose: 'Send a secure message',
+    drafts: 'Drafts',
     sent: 'Sent messages',
     requests: 'Requests',
     twoFactor: 'Two-step verification',
@@ -143,6 +144,23 @@ export const staff = {
     official: 'OFFICIAL',
     officialSensitive: 'OFFICIAL-SENSITIVE',
     preview: 'Preview',
+    attachmentsHeading: 'Attachments',
+    attachments: 'Add files (optional)',
+    attachmentsHint: (max: number, mb: number) =>
+      `Up to ${max} files, ${mb} MB of files in total (the message text does not count). They are encrypted as they upload.`,
+    filesKept:
+      'These files are attached. They stay with the message until you send it or delete the draft.',
+    remove: 'Remove',
+    removeHidden: (name: string) => ` ${name}`,
+    saveDraft: 'Save as draft',
+    notices: {
+      saved: 'Draft saved',
+      savedBody: 'You can come back to it from Drafts.',
+      removed: 'File removed',
+      timeout: 'This message was saved when you were signed out',
+      timeoutBody:
+        'Check it and send it. Files already attached are still here; any you were choosing when you were signed out need choosing again.',
+    },
     replyingTo: (subject: string) => `You are replying to “${subject}”.`,
     errors: {
       to: 'Enter at least one email address in To',
@@ -177,20 +195,30 @@ export const staff = {
     accessEnds: 'Recipients can read it until',
     classification: 'Marking',
     none: 'None',
-    attachmentsHeading: 'Add attachments (optional)',
     attachments: 'Attachments',
-    attachmentsHint: (max: number, mb: number) =>
-      `Up to ${max} files, ${mb} MB in total. They are encrypted as they upload. If you change the message, choose them again.`,
+    noAttachments: 'None',
     send: 'Send securely',
     change: 'Change the message',
     external: (n: number) =>
       `${n} ${n === 1 ? 'recipient is' : 'recipients are'} outside the council. They will get an email with a link and create a password the first time.`,
-    errors: {
-      tooManyFiles: (max: number) => `You can attach up to ${max} files. Choose fewer files.`,
-      tooLarge: (size: string) =>
-        `The attachments must be ${size} or less in total. Choose smaller files.`,
-      unreadable: 'The files could not be uploaded. Choose them again and select Send.',
+  },
+
+  drafts: {
+    title: 'Drafts',
+    intro: 'Messages you have started but not sent, with any files attached to them.',
+    caption: 'Your drafts',
+    empty: 'You have no drafts.',
+    columns: {
+      subject: 'Subject',
+      to: 'To',
+      files: 'Files',
+      saved: 'Last saved',
+      actions: 'Actions',
     },
+    noSubject: '(no subject)',
+    delete: 'Delete',
+    deleteHidden: (subject: string) => ` draft ${subject}`,
+    deleted: 'The draft was deleted',
   },
 
   sentConfirmation: {
@@ -223,6 +251,7 @@ export const staff = {
     yes: 'Yes',
     no: 'No',
     recipientsHeading: 'Recipients',
+    messageHeading: 'Message',
     status: 'Status',
     states: { active: 'Can read', revoked: 'Access revoked', expired: 'Access ended' },
     accessEnds: 'Access ends',

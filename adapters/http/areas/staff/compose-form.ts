@@ -1,7 +1,7 @@
 import { isAllowedAddress } from '../../../../core/access/allowed-domains.ts';
 import { emailKey, normaliseEmail } from '../../../../core/accounts/email.ts';
 import { latestAllowedAccessEnd, MAX_ACCESS_DAYS } from '../../../../core/lifecycle/rules.ts';
-import type { Classification } from '../../../../core/messages/model.ts';
+import type { Classification, DraftContent } from '../../../../core/messages/model.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
 import { addDays } from '../../../../core/shared/time.ts';
 import type { ComposeValues, PreviewFacts } from '../../../../views/pages/staff/compose.tsx';
@@ -32,6 +32,57 @@ export function readComposeValues(get: (name: string) => string): ComposeValues 
         ? classification
         : '',
     replyTo: get('replyTo').slice(0, 128),
+    draftId: get('draftId').slice(0, 128),
+  };
+}
+
+/** What a staff draft keeps of the form: everything typed (the files are the draft's own). */
+export function draftContentOf(values: ComposeValues, savedOnTimeout: boolean): DraftContent {
+  const split = (text: string) =>
+    text
+      .split(/[,;\n\r]+/)
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+  return {
+    to: split(values.to),
+    cc: split(values.cc),
+    subject: values.subject,
+    body: values.body,
+    inReplyToId: null,
+    savedOnTimeout,
+    staff: {
+      readOnly: values.readOnly,
+      accessDays: values.accessDays,
+      accessDate: values.accessDate,
+      classification: values.classification,
+      replyTo: values.replyTo,
+    },
+  };
+}
+
+/** The form as a saved draft left it. */
+export function valuesOfDraft(
+  draftId: string,
+  content: DraftContent,
+  settings: Settings,
+): ComposeValues {
+  const options = content.staff;
+  return {
+    ...emptyComposeValues(settings),
+    to: content.to.join(', '),
+    cc: content.cc.join(', '),
+    subject: content.subject,
+    body: content.body,
+    ...(options
+      ? {
+          readOnly: options.readOnly,
+          accessDays: options.accessDays,
+          accessDate: options.accessDate,
+          classification: options.classification,
+          replyTo: options.replyTo,
+        }
+      : {}),
+    draftId,
   };
 }
 
@@ -88,9 +139,8 @@ export function checkCompose(
   else if (subject.length > MAX_SUBJECT) errors.subject = s.subjectTooLong(MAX_SUBJECT);
   else if (/[\r\n]/.test(subject)) errors.subject = s.subjectLines;
 
+  // The text is bounded by the form's field limit; the size limit counts files only.
   if (values.body.trim() === '') errors.body = s.body;
-  else if (new TextEncoder().encode(values.body).byteLength > settings.maxTotalBytes)
-    errors.body = s.bodyTooLong;
 
   let accessEndsAt: Date | null = null;
   // Access may not outlast the council's retention, nor ten years, however it is given.
@@ -151,5 +201,6 @@ export function emptyComposeValues(settings: Settings): ComposeValues {
     accessDate: { day: '', month: '', year: '' },
     classification: '',
     replyTo: '',
+    draftId: '',
   };
 }

@@ -1,86 +1,49 @@
 import type { Hono } from 'hono';
-import type { Account } from '../../../../core/accounts/model.ts';
-import { decryptText } from '../../../../core/messages/open-message.ts';
-import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
+import {
+  draftFilesToSend,
+  removeDraftFile,
+  stageDraftFiles,
+} from '../../../../core/messages/draft-files.ts';
+import { deleteDraft } from '../../../../core/messages/drafts.ts';
+import type { Draft } from '../../../../core/messages/model.ts';
 import { type OutgoingAttachment, sendMessage } from '../../../../core/messages/send-message.ts';
-import { formatSize } from '../../../../views/pages/mailbox/shared.tsx';
-import {
-  ComposePage,
-  type ComposeValues,
-  PreviewPage,
-  SentConfirmationPage,
-} from '../../../../views/pages/staff/compose.tsx';
-import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
-import type { Strings } from '../../../../views/strings/index.ts';
+import { PreviewPage, SentConfirmationPage } from '../../../../views/pages/staff/compose.tsx';
+import { STAFF_PATHS, staffDraftPath } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
-import { type MultipartPart, MultipartReader, type MultipartRefused } from '../../multipart.ts';
-import { checkCompose, emptyComposeValues, readComposeValues } from './compose-form.ts';
+import { readComposeUpload, urlencodedFields } from '../compose/compose-form.ts';
+import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
-  type Ctx,
-  canSend,
-  formOf,
-  notFound,
-  type StaffAreaDeps,
-  staffOf,
-  staffPageProps,
-} from './context.ts';
+  checkCompose,
+  draftContentOf,
+  emptyComposeValues,
+  readComposeValues,
+} from './compose-form.ts';
+import { fileRefusalText, staffComposeKit } from './compose-page.ts';
+import { canSend, notFound, type StaffAreaDeps, staffOf, staffPageProps } from './context.ts';
 import { idParam } from './params.ts';
-
-/** Text fields a compose form sends (the hidden ones carry everything typed). */
-const MAX_FIELDS = 40;
-/** The longest text field: the body, which `sendMessage` bounds again by the settings. */
-const MAX_FIELD_BYTES = 2 * 1024 * 1024;
 
 /**
  * Writing a secure message, for senders and admins (auditors send nothing: 404).
  *
- * Without JavaScript, as with it: the form posts to `/staff/compose` and comes back
- * either with its problems (400, everything kept) or as a preview with Send and Change.
- * Attachments are chosen on the preview page: its Send form is a multipart upload whose
- * files stream through the cipher into the blob store as they arrive (never held whole),
- * so the preview itself never holds a file and nothing is uploaded twice. Change posts
- * the same hidden fields back to the form.
+ * Without JavaScript, as with it. The form (`/staff/compose`) is a multipart upload
+ * with the files on it: they stream through the cipher into the message's draft as
+ * they arrive (never held whole), and stay there, listed with a Remove button each,
+ * until the message is sent or the draft deleted. Preview shows the message with its
+ * files; Send sends the draft's files with it and deletes the draft; Change goes back
+ * to the form, files still attached. Save as draft keeps everything for later. A form
+ * that comes back with problems (400) keeps everything typed and the files already in
+ * the draft; files being chosen when a limit was broken must be chosen again.
  */
 export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
   const settings = () => deps.accounts.settings.get();
-
-  /** The message a `replyTo` delivery id names, when it is the sender's own copy. */
-  const replyTarget = async (account: Account, deliveryId: string) => {
-    if (deliveryId === '') return null;
-    const access = await findOwnDelivery(
-      deps.mailbox.storage.repos,
-      account,
-      deliveryId,
-      deps.mailbox.clock.now(),
-    );
-    if (!access.ok || access.role !== 'recipient') return null;
-    const sender = await deps.mailbox.storage.repos.accounts.findById({
-      id: access.message.senderId,
-    });
-    return {
-      message: access.message,
-      senderEmail: sender?.email ?? '',
-      subject: await decryptText(deps.mailbox, access.message.subjectEnc),
-    };
-  };
-
-  const composePage = async (c: Ctx, values: ComposeValues, errors?: Record<string, string>) => {
-    const current = await settings();
-    const target = await replyTarget(staffOf(c), values.replyTo);
-    return ComposePage({
-      ...(await staffPageProps(deps, c)),
-      values: target ? values : { ...values, replyTo: '' },
-      defaultDays: current.accessDays,
-      replyingTo: target?.subject ?? null,
-      ...(errors ? { errors } : {}),
-    });
-  };
+  const kit = staffComposeKit(deps);
+  const { composePage, fileDeps } = kit;
 
   area.get(STAFF_PATHS.compose, async (c) => {
     const account = staffOf(c);
     if (!canSend(account)) return notFound(deps, c);
     const values = emptyComposeValues(await settings());
-    const target = await replyTarget(account, c.req.query('replyTo') ?? '');
+    const target = await kit.replyTarget(account, c.req.query('replyTo') ?? '');
     if (target) {
       values.replyTo = c.req.query('replyTo') ?? '';
       values.to = target.senderEmail;
@@ -90,69 +53,114 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     return c.html(await composePage(c, values));
   });
 
-  // Change: the preview's hidden fields, back in the form.
+  // Change: the preview's hidden fields, back in the form (the draft's files with them).
   area.post(`${STAFF_PATHS.compose}/edit`, async (c) => {
     if (!canSend(staffOf(c))) return notFound(deps, c);
-    const values = readComposeValues((await formOf(c)).get);
+    const values = readComposeValues((await urlencodedFields(c)).get);
     return c.html(await composePage(c, values));
   });
 
-  // Preview.
+  // Preview, Save as draft, or Remove a file: the fields, then the files into the draft.
   area.post(STAFF_PATHS.compose, async (c) => {
-    if (!canSend(staffOf(c))) return notFound(deps, c);
-    const values = readComposeValues((await formOf(c)).get);
+    const account = staffOf(c);
+    if (!canSend(account)) return notFound(deps, c);
+    const current = await settings();
     const props = await staffPageProps(deps, c);
-    const checked = checkCompose(values, await settings(), props.strings, deps.mailbox.clock.now());
-    if (!checked.ok) return c.html(await composePage(c, values, checked.errors), 400);
-    return c.html(PreviewPage({ ...props, values, facts: checked.checked.facts }));
+    const upload = await readComposeUpload(c, kit.uploadLimits(current));
+    const fields = upload.fields;
+    const values = readComposeValues(fields.get);
+    const fail = async (errors: Record<string, string>) =>
+      c.html(await composePage(c, values, { errors }), 400);
+    if (upload.refusal) return fail(fileRefusalText(props.strings, current, upload.refusal.reason));
+
+    // Every field of the form comes before its file input, so all are here. Without
+    // files, the buttons (after the files) are here too.
+    let draft: Draft | null = null;
+    if (
+      upload.firstFile ||
+      values.draftId ||
+      fields.get('action') === 'save' ||
+      fields.get('remove')
+    ) {
+      draft = await kit.saveInto(account.id, values.draftId, draftContentOf(values, false));
+      values.draftId = draft.id;
+    }
+    if (draft && upload.firstFile && upload.rest) {
+      let refused: Record<string, string> | null = null;
+      try {
+        const staged = await stageDraftFiles(fileDeps, {
+          accountId: account.id,
+          draftId: draft.id,
+          files: streamedAttachments(upload.rest, upload.firstFile),
+          limits: current,
+        });
+        if (!staged.ok) refused = fileRefusalText(props.strings, current, staged.reason);
+      } catch (error) {
+        const refusal = upload.reader?.refusal;
+        if (!refusal) throw error;
+        refused = fileRefusalText(props.strings, current, refusal.reason);
+      }
+      if (refused) return fail(refused);
+    }
+
+    const remove = fields.get('remove');
+    if (draft && remove) {
+      await removeDraftFile(fileDeps, {
+        accountId: account.id,
+        draftId: draft.id,
+        attachmentId: remove,
+      });
+      return c.redirect(`${staffDraftPath(draft.id)}?done=removed`, 303);
+    }
+    if (draft && fields.get('action') === 'save') {
+      return c.redirect(`${staffDraftPath(draft.id)}?done=saved`, 303);
+    }
+    const checked = checkCompose(values, current, props.strings, deps.mailbox.clock.now());
+    if (!checked.ok) return fail(checked.errors);
+    return c.html(
+      PreviewPage({
+        ...props,
+        values,
+        facts: checked.checked.facts,
+        files: await kit.stagedFiles(account, values.draftId),
+      }),
+    );
   });
 
-  // Send: fields first, then the files, streamed straight into `sendMessage`.
+  // Send: the preview's fields, the draft's files (and any sent along, streamed).
   area.post(STAFF_PATHS.send, async (c) => {
     const account = staffOf(c);
     if (!canSend(account)) return notFound(deps, c);
     const current = await settings();
     const props = await staffPageProps(deps, c);
-    const reader = new MultipartReader(
-      { body: c.req.raw.body, contentType: c.req.header('content-type') ?? '' },
-      {
-        maxFiles: current.maxAttachments,
-        maxTotalBytes: current.maxTotalBytes,
-        maxFieldBytes: MAX_FIELD_BYTES,
-        maxFields: MAX_FIELDS,
-      },
-    );
-    const parts = reader[Symbol.asyncIterator]();
-    const valuesSoFar = () => readComposeValues((name) => reader.get(name));
-
-    // The fields come before the file input in the form, so they are all here by the
-    // time the first file arrives.
-    let firstFile: MultipartPart | null = null;
-    try {
-      for (;;) {
-        const next = await parts.next();
-        if (next.done) break;
-        if (next.value.kind === 'file') {
-          firstFile = next.value;
-          break;
-        }
-      }
-    } catch {
-      return refused(c, reader.refusal, valuesSoFar(), props.strings);
-    }
-    const values = valuesSoFar();
+    const upload = await readComposeUpload(c, kit.uploadLimits(current));
+    const values = readComposeValues(upload.fields.get);
+    const fail = async (errors: Record<string, string>) =>
+      c.html(await composePage(c, values, { errors }), 400);
+    if (upload.refusal) return fail(fileRefusalText(props.strings, current, upload.refusal.reason));
     const checked = checkCompose(values, current, props.strings, deps.mailbox.clock.now());
-    if (!checked.ok) return c.html(await composePage(c, values, checked.errors), 400);
-    const target = await replyTarget(account, values.replyTo);
-
+    if (!checked.ok) {
+      const errors = { ...checked.errors };
+      if (upload.firstFile) errors.attachments = props.strings.compose.problems.chooseAgain;
+      return fail(errors);
+    }
+    const staged = values.draftId
+      ? await draftFilesToSend(fileDeps, { accountId: account.id, draftId: values.draftId })
+      : null;
+    if (values.draftId && !staged) {
+      // Sent or deleted in another tab: its files are gone, so nothing is sent blind.
+      values.draftId = '';
+      return fail({ _: props.strings.compose.problems.draftGone });
+    }
+    const target = await kit.replyTarget(account, values.replyTo);
+    const counted = { files: staged?.count ?? 0 };
     async function* files(): AsyncGenerator<OutgoingAttachment> {
-      let part: MultipartPart | null = firstFile;
-      while (part) {
-        if (part.kind === 'file' && part.name === 'attachments') {
-          yield { name: part.filename, contentType: part.contentType, content: part.content };
+      if (staged) yield* staged.files();
+      if (upload.firstFile && upload.rest) {
+        for await (const file of streamedAttachments(upload.rest, upload.firstFile)) {
+          counted.files += 1;
+          yield file;
         }
-        const next = await parts.next();
-        part = next.done ? null : next.value;
       }
     }
 
@@ -175,23 +183,20 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         ip: c.get('clientIp'),
       });
     } catch (error) {
-      if (reader.refusal) return refused(c, reader.refusal, values, props.strings);
+      const refusal = upload.reader?.refusal;
+      if (refusal) return fail(fileRefusalText(props.strings, current, refusal.reason));
       throw error;
     }
     if (!result.ok) {
       const { attachments, ...others } = result.issues;
-      if (Object.keys(others).length > 0) {
-        return c.html(await composePage(c, values, result.issues), 400);
-      }
-      return c.html(
-        PreviewPage({
-          ...props,
-          values,
-          facts: checked.checked.facts,
-          errors: { attachments: attachments ?? '' },
-        }),
-        400,
-      );
+      if (Object.keys(others).length > 0 || !attachments) return fail(result.issues);
+      // An infected file is named by the scanner's refusal; otherwise a limit was broken.
+      if (result.infected) return fail({ attachments });
+      const reason = counted.files > current.maxAttachments ? 'too-many-files' : 'too-large';
+      return fail(fileRefusalText(props.strings, current, reason));
+    }
+    if (staged) {
+      await deleteDraft(fileDeps, { accountId: account.id, draftId: values.draftId });
     }
     return c.redirect(`${STAFF_PATHS.compose}/sent/${encodeURIComponent(result.messageId)}`, 303);
   });
@@ -213,32 +218,4 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       }),
     );
   });
-
-  /** An upload that broke a limit: the preview again (files must be chosen again), 400. */
-  async function refused(
-    c: Ctx,
-    refusal: MultipartRefused | null,
-    values: ComposeValues,
-    strings: Strings,
-  ): Promise<Response> {
-    const current = await settings();
-    const s = strings.staff.preview.errors;
-    const message =
-      refusal?.reason === 'too-many-files'
-        ? s.tooManyFiles(current.maxAttachments)
-        : refusal?.reason === 'too-large'
-          ? s.tooLarge(formatSize(current.maxTotalBytes, strings))
-          : s.unreadable;
-    const checked = checkCompose(values, current, strings, deps.mailbox.clock.now());
-    if (!checked.ok) return c.html(await composePage(c, values, checked.errors), 400);
-    return c.html(
-      PreviewPage({
-        ...(await staffPageProps(deps, c)),
-        values,
-        facts: checked.checked.facts,
-        errors: { attachments: message },
-      }),
-      400,
-    );
-  }
 }

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import { downloadAttachment } from '../../../../core/messages/download-attachment.ts';
+import { openSentMessage } from '../../../../core/messages/open-sent.ts';
 import { changeAccessEnd, setRevoked } from '../../../../core/messages/sender-control.ts';
 import { listSent, trackMessage } from '../../../../core/messages/tracking.ts';
 import { formatDate } from '../../../../views/pages/mailbox/shared.tsx';
@@ -10,6 +12,8 @@ import {
 } from '../../../../views/pages/staff/sent.tsx';
 import { STAFF_PATHS, trackingPath } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { bodyView } from '../../message-body.ts';
+import { attachmentHeaders, MAX_BODY_BYTES } from '../recipient-mailbox.ts';
 import {
   type Ctx,
   canSend,
@@ -20,7 +24,7 @@ import {
   staffOf,
   staffPageProps,
 } from './context.ts';
-import { endOfDayFrom, idParam, pageParam } from './params.ts';
+import { endOfDayFrom, idParam, pageParam, readText } from './params.ts';
 
 /** Sent messages listed per page. */
 const SENT_PAGE_SIZE = 25;
@@ -71,6 +75,23 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
             ? 'access-end'
             : null,
     });
+  });
+
+  // A file of a sent message, for its sender only (auditors and admins see the tracking,
+  // never the content): anyone else gets the same 404 as for a missing file. The
+  // download is audited by the use case, as every download is.
+  area.get(`${STAFF_PATHS.sent}/:messageId/attachments/:attachmentId`, async (c) => {
+    const messageId = idParam(c, 'messageId');
+    const attachmentId = idParam(c, 'attachmentId');
+    if (!messageId || !attachmentId) return notFound(deps, c);
+    const download = await downloadAttachment(deps.mailbox, {
+      account: staffOf(c),
+      messageId,
+      attachmentId,
+      ip: c.get('clientIp'),
+    });
+    if (!download) return notFound(deps, c);
+    return new Response(download.content, { status: 200, headers: attachmentHeaders(download) });
   });
 
   for (const action of ['revoke', 'restore'] as const) {
@@ -147,6 +168,12 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const sender = await deps.accounts.storage.repos.accounts.findById({
       id: tracked.message.senderId,
     });
+    // The sender reads what they sent again: the text and the files (downloadable).
+    const content =
+      tracked.message.senderId === account.id
+        ? await openSentMessage(deps.mailbox, { account, messageId })
+        : null;
+    const text = content ? await readText(await content.body(), MAX_BODY_BYTES) : null;
     const message: TrackedMessage = {
       messageId: tracked.message.id,
       subject: tracked.subject,
@@ -154,7 +181,21 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       from: sender ? `${sender.displayName} <${sender.email}>` : '',
       readOnly: tracked.message.readOnly,
       classification: tracked.message.classification,
-      attachments: tracked.attachments.map((a) => ({ name: a.name, size: a.size })),
+      attachments: content
+        ? content.attachments
+            .filter((a) => !a.inline)
+            .map((a) => ({ id: a.id, name: a.name, size: a.size }))
+        : tracked.attachments.map((a) => ({ id: null, name: a.name, size: a.size })),
+      // Inline images of a mail sent through the gateway show their alternative text.
+      body:
+        content && text
+          ? bodyView({
+              format: tracked.message.bodyFormat,
+              content: text.text,
+              attachments: content.attachments,
+              imageUrl: () => '',
+            })
+          : null,
       recipients: tracked.recipients.map((r) => ({
         deliveryId: r.deliveryId,
         email: r.email,
