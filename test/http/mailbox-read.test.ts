@@ -3,7 +3,7 @@ import {
   attachmentHeaders,
   contentDisposition,
   downloadContentType,
-} from '../../adapters/http/areas/recipient-mailbox.ts';
+} from '../../adapters/http/areas/recipient/download-headers.ts';
 import type { Account } from '../../core/accounts/model.ts';
 import { safeFileName } from '../../core/shared/file-names.ts';
 import { addDays } from '../../core/shared/time.ts';

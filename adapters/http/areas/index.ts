@@ -11,9 +11,8 @@ import { sharedRateLimiter } from '../rate-limiters.ts';
 import { compressHtml, staticAssets } from '../static.ts';
 import { adminArea } from './admin.ts';
 import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
-import { recipientComposeArea } from './recipient-compose.ts';
+import { recipientArea } from './recipient.ts';
 import { recipientExportArea } from './recipient-export.ts';
-import { recipientMailboxArea } from './recipient-mailbox.ts';
 import { sessionStatusArea } from './session-status.ts';
 import { staffArea } from './staff.ts';
 
@@ -121,8 +120,7 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
         windowMs: 60 * MINUTE_MS,
       }),
     }),
-    recipientMailboxArea(app),
-    recipientComposeArea({ app, https, policy: accounts.policy }),
+    recipientArea(app, { https, policy: accounts.policy }),
     recipientExportArea(app),
   ];
 }

@@ -11,7 +11,8 @@ import {
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
 import { bodyView, inlineImageHeaders } from '../../message-body.ts';
-import { attachmentHeaders, MAX_BODY_BYTES } from '../recipient-mailbox.ts';
+import { attachmentHeaders } from '../recipient/download-headers.ts';
+import { MAX_BODY_BYTES } from '../recipient/message.ts';
 import { notFound, type StaffAreaDeps, staffOf, staffPageProps } from './context.ts';
 import { idParam, pageParam, readText } from './params.ts';
 

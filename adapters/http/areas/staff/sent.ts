@@ -13,7 +13,8 @@ import {
 import { STAFF_PATHS, trackingPath } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
 import { bodyView } from '../../message-body.ts';
-import { attachmentHeaders, MAX_BODY_BYTES } from '../recipient-mailbox.ts';
+import { attachmentHeaders } from '../recipient/download-headers.ts';
+import { MAX_BODY_BYTES } from '../recipient/message.ts';
 import {
   type Ctx,
   canSend,

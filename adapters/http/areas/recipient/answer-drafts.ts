@@ -1,0 +1,114 @@
+import type { Account } from '../../../../core/accounts/model.ts';
+import { endTimedOutSession, idleLimitMs } from '../../../../core/auth/sessions.ts';
+import { deleteDraft, openDraft, saveDraft } from '../../../../core/messages/drafts.ts';
+import type { DraftAnswer, DraftContent } from '../../../../core/messages/model.ts';
+import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
+import type { Settings } from '../../../../core/settings/model.ts';
+import { MINUTE_MS } from '../../../../core/shared/time.ts';
+import { SignInRequiredPage } from '../../../../views/pages/errors.tsx';
+import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
+import { clearSessionCookie } from '../../middleware/session.ts';
+import type { ComposeUpload } from '../compose/compose-form.ts';
+import { basics, type Ctx, type RecipientAreaDeps, render } from './context.ts';
+
+/*
+ * What Reply, Reply all and Forward share: forms that carry files (multipart, streamed
+ * into encryption as "Write a message" does, within the same limits), and that never
+ * lose what was typed: Send pressed after the session timed out saves it as a draft
+ * that, opened after signing in again, comes back to its form and still sends as a
+ * reply (threaded) or a forward of the message.
+ */
+
+/** The council's file limits, as the reply and forward pages tell them. */
+export function answerLimitsOf(settings: Settings) {
+  return {
+    maxAttachments: settings.maxAttachments,
+    maxTotalBytes: settings.maxTotalBytes,
+  };
+}
+
+/** The person's draft of this very answer, or null (missing, theirs for another message). */
+export async function answerDraftFor(
+  deps: RecipientAreaDeps,
+  account: Account,
+  c: Ctx,
+  id: string,
+  kinds: DraftAnswer['kind'][],
+) {
+  const draftId = c.req.query('draft') ?? '';
+  if (draftId === '' || draftId.length > 128) return null;
+  const opened = await openDraft(deps.drafts, { accountId: account.id, draftId });
+  const answer = opened?.content.answer;
+  if (!opened || !answer || answer.deliveryId !== id || !kinds.includes(answer.kind)) return null;
+  return opened;
+}
+
+/** Deletes the draft a sent answer came from (only if it is the person's). */
+export async function dropAnswerDraft(
+  deps: RecipientAreaDeps,
+  account: Account,
+  draftId: string,
+): Promise<void> {
+  if (draftId === '') return;
+  await deleteDraft({ ...deps.drafts, blobs: deps.app.blobs }, { accountId: account.id, draftId });
+}
+
+/**
+ * Send pressed after the session timed out: what was typed is saved as the person's
+ * draft, remembering what it answers; the files were not read and are dropped. Only
+ * for the person's own delivery: anything else is the plain "sign in" page.
+ */
+export async function saveAnswerOnTimeout(
+  deps: RecipientAreaDeps,
+  c: Ctx,
+  id: string,
+  upload: ComposeUpload,
+  contentFor: (owner: Account) => Promise<DraftContent | null>,
+): Promise<Response> {
+  const { app, mailbox } = deps;
+  const timedOut = c.get('timedOut');
+  if (!timedOut) return signInToInbox(deps, c);
+  const owner = timedOut.account;
+  const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
+  const content = access.ok && access.role === 'recipient' ? await contentFor(owner) : null;
+  if (!content) return signInToInbox(deps, c);
+  const draftId = upload.fields.get('draftId') || null;
+  let saved = await saveDraft(deps.drafts, { accountId: owner.id, draftId, content });
+  if (!saved.ok) saved = await saveDraft(deps.drafts, { accountId: owner.id, content });
+  if (!saved.ok) throw new Error('A new draft cannot be missing.');
+  await endTimedOutSession(
+    { storage: app.storage, clock: app.clock },
+    { sessionId: timedOut.sessionId },
+  );
+  clearSessionCookie(c, { https: deps.https });
+  const idle = Math.round(idleLimitMs(deps.policy, owner) / MINUTE_MS);
+  const dropped = upload.firstFile !== null || upload.refusal !== null;
+  const draft = encodeURIComponent(saved.draft.id);
+  return c.redirect(
+    `/compose/signed-out?idle=${idle}${dropped ? '&files=1' : ''}&draft=${draft}`,
+    303,
+  );
+}
+
+/** The "sign in to carry on" page (401), for a POST with no session to save into. */
+async function signInToInbox(deps: RecipientAreaDeps, c: Ctx): Promise<Response> {
+  const { lang, strings, org } = await basics(deps, c);
+  const signInHref = `/sign-in?next=${encodeURIComponent(mailboxPaths.inbox)}${lang === 'en' ? '' : `&lang=${lang}`}`;
+  return render(c, SignInRequiredPage({ strings, lang, org, account: null, signInHref }), 401);
+}
+
+/**
+ * Problems keyed by a field the form has stay on it; any other (recipients, limits)
+ * goes to `_`, shown in the summary without a link to a field that is not there.
+ */
+export function onFormFields(
+  issues: Record<string, string>,
+  fields: string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, text] of Object.entries(issues)) {
+    const field = fields.includes(key) ? key : '_';
+    out[field] = out[field] ? `${out[field]} ${text}` : text;
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+import type { Hono } from 'hono';
+import { requestExtension } from '../../../../core/access/requests.ts';
+import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
+import type { AppEnv } from '../../env.ts';
+import { type Ctx, idOf, notFound, type RecipientAreaDeps, seeOther, signedIn } from './context.ts';
+
+/**
+ * Asking for more time to read a message, from the message itself or from the list of
+ * expired ones (the form says which, so the person lands back where they were).
+ */
+export function requestAccessRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
+  area.post('/inbox/:id/request-access', async (c) => {
+    const id = idOf(c);
+    if (!id) return notFound(deps, c);
+    const form = await formOf(c);
+    const settings = await deps.app.settings.get();
+    const result = await requestExtension(
+      { ...deps.mailbox, orgName: settings.orgName },
+      { account: signedIn(c), deliveryId: id, ip: c.get('clientIp') },
+    );
+    if (!result.ok) return notFound(deps, c);
+    return seeOther(
+      c,
+      form.get('from') === 'expired'
+        ? '/inbox?expired=1&notice=access-requested'
+        : `${mailboxPaths.message(id)}?notice=access-requested`,
+    );
+  });
+}
+
+/** The urlencoded form fields as strings ('' when missing or a file). */
+async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  return {
+    get(name: string) {
+      const value = (body as Record<string, unknown>)[name];
+      return typeof value === 'string' ? value : '';
+    },
+  };
+}
