@@ -7,6 +7,7 @@ import { withInlineBlobs } from '../core/blobs/with-inline.ts';
 import type { Cipher } from '../core/crypto/ports.ts';
 import type { Scanner } from '../core/gateway/ports.ts';
 import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
+import type { Delegate } from '../core/mailboxes/model.ts';
 import { useDomainNames } from '../core/shared/domain-names.ts';
 import type { Clock, Ids, Secrets } from '../core/shared/ports.ts';
 import type { Storage } from '../core/storage/ports.ts';
@@ -16,6 +17,7 @@ import { databaseBlobStore } from './blobs/database/index.ts';
 import { fsBlobStore } from './blobs/fs/index.ts';
 import type { Config } from './config/config.ts';
 import { openpgpCipher } from './crypto/openpgp/index.ts';
+import { currentDelegate } from './http/acting-context.ts';
 import { bindDataDir, checkBinding, keyGuard, keysBelongHere } from './installation/binding.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
@@ -61,6 +63,11 @@ export type Sealpost = {
   internalDelivery?: Config['internalDelivery'];
   /** INLINE_BLOB_MAX_KB in bytes: `sendMessage` writes smaller blobs in its transaction. */
   inlineBlobMaxBytes?: number;
+  /**
+   * Who acts for a shared mailbox in the current request (adapters/http/acting-context.ts),
+   * for the audit trail; spreads of the app (`{ ...app }`) carry it to core.
+   */
+  actingFor?: () => Delegate | null;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 };
@@ -238,6 +245,7 @@ export async function compose(
     settings: settingsService({ storage, defaults: settingsFromConfig(config) }),
     internalDelivery: config.internalDelivery,
     inlineBlobMaxBytes: config.inlineBlobMaxBytes,
+    actingFor: currentDelegate,
     async close() {
       await mailer.close();
       await store.close();

@@ -57,6 +57,7 @@ export function makeAccount(overrides: Partial<Account> = {}): Account {
     updatedAt: FIXED_NOW,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
     ...overrides,
   };
 }
@@ -83,6 +84,7 @@ export function makeSession(overrides: Partial<Session> & { accountId: string })
     twoFactorPending: false,
     ip: '192.0.2.1',
     userAgent: 'Test Browser',
+    actingMailboxId: null,
     ...overrides,
   };
 }

@@ -44,6 +44,8 @@ export type Config = {
   maxRecipients: number;
   forwardsPerHour: number;
   linkAccessRequests: boolean;
+  /** SHARED_MAILBOXES: whether generic addresses may have members (decision 0028). */
+  sharedMailboxes: boolean;
   keyPassphrase: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -244,6 +246,7 @@ const schema = z.object({
   MAX_RECIPIENTS: int('MAX_RECIPIENTS', 1, 500, 100),
   FORWARDS_PER_HOUR: int('FORWARDS_PER_HOUR', 1, 1000, 20),
   LINK_ACCESS_REQUESTS: bool('LINK_ACCESS_REQUESTS', true),
+  SHARED_MAILBOXES: bool('SHARED_MAILBOXES', true),
   SEALPOST_KEY_PASSPHRASE: z.string().optional(),
   LOG_LEVEL: oneOf(
     'LOG_LEVEL',
@@ -486,6 +489,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxRecipients: e.MAX_RECIPIENTS,
     forwardsPerHour: e.FORWARDS_PER_HOUR,
     linkAccessRequests: e.LINK_ACCESS_REQUESTS,
+    sharedMailboxes: e.SHARED_MAILBOXES,
     keyPassphrase: e.SEALPOST_KEY_PASSPHRASE ?? null,
     logLevel: e.LOG_LEVEL,
     printLinks: e.PRINT_LINKS,

@@ -11,8 +11,16 @@ export type AppEnv = {
     requestId: string;
     /** The signed-in session, or null. Set by the session middleware. */
     session: Session | null;
-    /** The signed-in account, or null. */
+    /**
+     * Whose mailbox the request works on, or null: the signed-in person, or, on the
+     * mailbox routes while they act for a shared mailbox, that mailbox's account
+     * (docs/decisions/0028). Queries, checks and senders follow it.
+     */
     account: Account | null;
+    /** The signed-in human, whatever mailbox they act for; null when signed out. */
+    person: Account | null;
+    /** The shared mailbox the person acts for (on every page, for the banner), or null. */
+    actingFor: Account | null;
     /**
      * When the cookie names a session that ended by inactivity moments ago: whose it
      * was. Not a sign-in; it lets a form that was open save its text as a draft.

@@ -33,6 +33,7 @@ export function settingsFromConfig(config: Config): Settings {
     maxRecipients: config.maxRecipients,
     forwardsPerHour: config.forwardsPerHour,
     linkAccessRequests: config.linkAccessRequests,
+    sharedMailboxes: config.sharedMailboxes,
   };
 }
 

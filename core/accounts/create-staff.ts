@@ -78,6 +78,7 @@ export async function createStaffAccount(
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: null,
+      sharedMailbox: false,
     };
     await repos.accounts.insert({ account });
     const token: OneTimeToken = {

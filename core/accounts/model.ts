@@ -31,11 +31,16 @@ export type Account = {
   updatedAt: Date;
   lastSignInAt: Date | null;
   passwordChangedAt: Date | null;
+  /**
+   * A team mailbox (docs/decisions/0028): it never has a password and never signs in;
+   * staff assigned to it act for it, each as themselves.
+   */
+  sharedMailbox: boolean;
 };
 
 /** True when the account can sign in with a password at all. */
 export function isRegistered(account: Account): boolean {
-  return account.passwordHash !== null;
+  return account.passwordHash !== null && !account.sharedMailbox;
 }
 
 /** True for staff roles that may see the admin pages. */

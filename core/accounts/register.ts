@@ -112,7 +112,10 @@ export async function sendRegistrationCode(
 function canRegister(account: Account | null): boolean {
   return (
     account === null ||
-    (account.kind === 'external' && account.status === 'active' && account.passwordHash === null)
+    (account.kind === 'external' &&
+      account.status === 'active' &&
+      account.passwordHash === null &&
+      !account.sharedMailbox)
   );
 }
 
@@ -236,5 +239,6 @@ function newRecipient(
     updatedAt: args.now,
     lastSignInAt: args.now,
     passwordChangedAt: args.now,
+    sharedMailbox: false,
   };
 }

@@ -55,7 +55,9 @@ export async function requestPasswordReset(
     kind: 'reset',
     mail: { to: token.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },
   });
-  if (account?.status !== 'active') return;
+  // A team mailbox never gets a password (decision 0028): it is answered like an
+  // unknown address, so a reset link cannot turn it into a shared password.
+  if (account?.status !== 'active' || account.sharedMailbox) return;
 
   await deps.storage.transaction(async (repos) => {
     const live = await repos.tokens.listLive({ accountId: account.id, purpose: 'reset', now });
@@ -101,7 +103,10 @@ export async function findPasswordLink(
 /** True when the token's account exists, is active, and still has the address the link went to. */
 function isUsableBy(account: Account | null, token: OneTimeToken): account is Account {
   return (
-    account !== null && account.status === 'active' && account.emailKey === emailKey(token.email)
+    account !== null &&
+    account.status === 'active' &&
+    !account.sharedMailbox &&
+    account.emailKey === emailKey(token.email)
   );
 }
 

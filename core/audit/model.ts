@@ -43,6 +43,13 @@ export type AuditAction =
   | 'legal-hold.clear'
   /** The trail, or part of it, was exported (CSV from the admin pages, or the CLI). */
   | 'audit.export'
+  /** Shared mailboxes (docs/decisions/0028): invitations, members, team mailboxes. */
+  | 'mailbox.invite'
+  | 'mailbox.accept'
+  | 'mailbox.remove'
+  | 'mailbox.create'
+  | 'mailbox.assign'
+  | 'mailbox.unassign'
   | 'job.run';
 
 /** Plain values only, so an event can never carry a blob of content by accident. */

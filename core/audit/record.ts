@@ -1,10 +1,36 @@
+import type { Delegate } from '../mailboxes/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Repositories } from '../storage/ports.ts';
 import { sealAuditEvent } from './chain.ts';
 import type { AuditEntry, AuditEvent } from './model.ts';
 
 /** What appending to the audit trail needs. */
-export type AuditDeps = { ids: Ids; clock: Clock; secrets: Secrets };
+export type AuditDeps = {
+  ids: Ids;
+  clock: Clock;
+  secrets: Secrets;
+  /**
+   * Who is acting for a shared mailbox in the current request, if anyone (the adapters
+   * keep it per request; docs/decisions/0028). Read when an event is recorded.
+   */
+  actingFor?: () => Delegate | null;
+};
+
+/**
+ * The entry as the trail must keep it: an event whose actor is a shared mailbox that a
+ * member is acting for names the member as actor and the mailbox in its details, so
+ * every open, download and reply says which person did it.
+ */
+export function asActed(deps: Pick<AuditDeps, 'actingFor'>, entry: AuditEntry): AuditEntry {
+  const delegate = deps.actingFor?.() ?? null;
+  if (!delegate || entry.actorId !== delegate.mailboxId) return entry;
+  return {
+    ...entry,
+    actorId: delegate.memberId,
+    actorLabel: delegate.memberLabel,
+    details: { ...entry.details, mailboxId: delegate.mailboxId, mailbox: delegate.mailboxLabel },
+  };
+}
 
 type Seal = (prev: { seq: number; hash: string } | null) => AuditEvent;
 
@@ -33,7 +59,8 @@ export function recordAudit(
   repos: Repositories,
   entry: AuditEntry,
 ): Promise<AuditEvent> {
-  return repos.audit.append({ entry, seal: sealerOf(deps, entry) });
+  const acted = asActed(deps, entry);
+  return repos.audit.append({ entry: acted, seal: sealerOf(deps, acted) });
 }
 
 /**
@@ -45,7 +72,9 @@ export function recordAuditMany(
   repos: Repositories,
   entries: AuditEntry[],
 ): Promise<AuditEvent[]> {
-  return repos.audit.appendMany({ seals: entries.map((entry) => sealerOf(deps, entry)) });
+  return repos.audit.appendMany({
+    seals: entries.map((entry) => sealerOf(deps, asActed(deps, entry))),
+  });
 }
 
 /**
@@ -59,5 +88,7 @@ export function recordAuditSoon(
   entry: AuditEntry,
 ): Promise<void> {
   const fixed = { id: deps.ids.newId(), at: deps.clock.now() };
-  return repos.audit.appendSoon({ entry, seal: sealerOf(deps, entry, fixed) });
+  // Resolved now, in the request: the batch is sealed later, outside it.
+  const acted = asActed(deps, entry);
+  return repos.audit.appendSoon({ entry: acted, seal: sealerOf(deps, acted, fixed) });
 }

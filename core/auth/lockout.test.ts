@@ -146,6 +146,7 @@ describe('Lockout', () => {
     updatedAt: T0,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
   };
   const device: DeviceLockout = {
     accountId: 'acc1',

@@ -17,6 +17,11 @@ export type Session = {
   twoFactorPending: boolean;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The shared mailbox the person chose to act for (docs/decisions/0028), or null for
+   * their own. Checked against their membership on every request.
+   */
+  actingMailboxId: string | null;
 };
 
 /**

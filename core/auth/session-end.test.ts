@@ -18,6 +18,7 @@ const session = (over: Partial<Session> = {}): Session => ({
   twoFactorPending: false,
   ip: null,
   userAgent: null,
+  actingMailboxId: null,
   ...over,
 });
 const recipient = { kind: 'external', role: 'recipient' } as Account;

@@ -100,6 +100,7 @@ export function buildSession(
     twoFactorPending: args.account.totpKeyEnc !== null,
     ip: args.ip === null ? null : args.ip.slice(0, 64),
     userAgent: args.userAgent === null ? null : args.userAgent.slice(0, 256),
+    actingMailboxId: null,
   };
   return { session, token: `${id}.${secret}` };
 }

@@ -10,6 +10,8 @@ export type MailKind =
   | 'unretrieved'
   | 'internal-delivery'
   | 'email-code'
+  /** An invitation to act for a generic address (docs/decisions/0028). */
+  | 'mailbox-invitation'
   /** A delivery status notification (RFC 3464) to the sender of a mail the relay partly refused. */
   | 'delivery-report';
 

@@ -52,6 +52,18 @@ export type MailTemplates = {
     minutes: number;
     publicUrl: string;
   }): RenderedMail;
+  /**
+   * Invites a person to act for a generic address as themselves: who invited them (the
+   * address), and a link to register (with proof of their own mailbox) or, when they
+   * already have an account, to sign in and accept.
+   */
+  mailboxInvitation(args: {
+    orgName: string;
+    mailboxEmail: string;
+    link: string;
+    registered: boolean;
+    publicUrl: string;
+  }): RenderedMail;
   /** Tells a requester what the originator decided. */
   accessDecision(args: {
     orgName: string;

@@ -2,6 +2,7 @@ import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Scanner } from '../gateway/ports.ts';
 import type { MailTemplates } from '../mail/ports.ts';
+import type { Delegate } from '../mailboxes/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
 
@@ -21,4 +22,6 @@ export type MailboxDeps = {
   scanner?: Scanner | null;
   /** Blobs up to this size go into the send's transaction (see `SendMessageDeps`). */
   inlineBlobMaxBytes?: number;
+  /** Who acts for a shared mailbox in this request, for the audit trail (`AuditDeps`). */
+  actingFor?: () => Delegate | null;
 };

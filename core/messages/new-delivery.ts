@@ -151,6 +151,7 @@ export async function findOrCreateRecipient(
     updatedAt: now,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
   };
   await repos.accounts.insert({ account });
   return account;

@@ -44,6 +44,7 @@ const RULES: { [K in keyof Settings]: Validator } = {
   maxRecipients: wholeNumber(1, 500),
   forwardsPerHour: wholeNumber(1, 1000),
   linkAccessRequests: (v) => (typeof v === 'boolean' ? null : 'must be on or off'),
+  sharedMailboxes: (v) => (typeof v === 'boolean' ? null : 'must be on or off'),
 };
 
 /** The names of the settings an admin may change. */

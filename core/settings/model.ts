@@ -30,6 +30,12 @@ export type Settings = {
    * the sender for access ("this message was sent to someone else").
    */
   linkAccessRequests: boolean;
+  /**
+   * Whether the holder of a generic address (such as a partner team's shared inbox)
+   * may let named people act for it, each with their own password (decision 0028).
+   * Team mailboxes inside the council are an admin's to make either way.
+   */
+  sharedMailboxes: boolean;
 };
 
 /** Defaults from the council guides Sealpost replaces. */
@@ -53,4 +59,5 @@ export const DEFAULT_SETTINGS: Settings = {
   maxRecipients: 100,
   forwardsPerHour: 20,
   linkAccessRequests: true,
+  sharedMailboxes: true,
 };

@@ -14,6 +14,7 @@ import type { Contact, ContactGroup } from '../contacts/model.ts';
 import type { FieldKeyStore } from '../crypto/ports.ts';
 import type { JobRun } from '../lifecycle/model.ts';
 import type { OutboxMail } from '../mail/model.ts';
+import type { MailboxMemberRepository } from '../mailboxes/ports.ts';
 import type { Attachment, Delivery, Draft, InboxItem, Message } from '../messages/model.ts';
 import type { PurgeRepository } from './purge-repository.ts';
 
@@ -38,6 +39,8 @@ export type AccountRepository = {
   search(args: { query?: string; kind?: AccountKind; role?: Role } & Page): Promise<Account[]>;
   /** Removes the account row (callers remove what refers to it first). */
   delete(args: { id: string }): Promise<void>;
+  /** Every team mailbox (`sharedMailbox`), by address (docs/decisions/0028). */
+  listSharedMailboxes(): Promise<Account[]>;
 };
 
 /** Signed-in browsers. */
@@ -47,6 +50,8 @@ export type SessionRepository = {
   /** Writes the mutable fields (`lastSeenAt`, `expiresAt`, `twoFactorPending`). */
   update(args: { session: Session }): Promise<void>;
   delete(args: { id: string }): Promise<void>;
+  /** Records the shared mailbox the session acts for, or null for the person's own. */
+  setActingMailbox(args: { id: string; mailboxId: string | null }): Promise<void>;
   /** Ends every session of an account except `exceptId`; returns how many ended. */
   deleteForAccount(args: { accountId: string; exceptId?: string }): Promise<number>;
   /** Deletes up to `limit` sessions whose `expiresAt` <= `now`; returns how many. */
@@ -464,6 +469,8 @@ export type Repositories = {
   encryptedValues: EncryptedValueRepository;
   /** Small blobs written in their message's transaction (core/blobs/ports.ts). */
   inlineBlobs: InlineBlobRepository;
+  /** Who may act for shared mailboxes (docs/decisions/0028). */
+  mailboxMembers: MailboxMemberRepository;
 };
 
 /**

@@ -137,6 +137,7 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: passwordHash ? now : null,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -87,6 +87,7 @@ async function addStaff(app: Sealpost, email: string): Promise<Account> {
     updatedAt: now,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

@@ -138,6 +138,7 @@ function account(n: number, now: number): Account {
     updatedAt: createdAt,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
   };
 }
 

@@ -57,6 +57,7 @@ async function addAccount(email: string, extra: Partial<Account> = {}): Promise<
     updatedAt: now,
     lastSignInAt: null,
     passwordChangedAt: now,
+    sharedMailbox: false,
     ...extra,
   };
   await app.storage.repos.accounts.insert({ account });

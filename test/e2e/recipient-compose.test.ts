@@ -73,6 +73,7 @@ beforeAll(async () => {
         updatedAt: now,
         lastSignInAt: null,
         passwordChangedAt: now,
+        sharedMailbox: false,
       },
     });
   }

@@ -86,6 +86,7 @@ async function addStaff(email: string, name: string): Promise<Account> {
     updatedAt: now,
     lastSignInAt: null,
     passwordChangedAt: null,
+    sharedMailbox: false,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

@@ -110,6 +110,7 @@ export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Se
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -172,6 +172,7 @@ export async function composeHarness(env: Record<string, string> = {}): Promise<
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

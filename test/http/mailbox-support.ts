@@ -137,6 +137,7 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -79,6 +79,7 @@ describe.each(databases)('the session line and the way back, $name', ({ env }) =
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
     };
     await h.app.storage.repos.accounts.insert({ account });
     return account;

@@ -139,6 +139,7 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: null,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

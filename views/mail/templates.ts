@@ -47,6 +47,27 @@ export const englishMailTemplates: MailTemplates = {
     return { subject, text, html };
   },
 
+  mailboxInvitation({ orgName, mailboxEmail, link, registered, publicUrl }) {
+    const subject = `You are invited to read ${mailboxEmail}'s secure messages (${orgName})`;
+    const lines = [
+      `The holder of ${mailboxEmail} has invited you to read and answer the secure messages ${orgName} sends to that address, as yourself, with your own password.`,
+      registered
+        ? `Sign in at ${publicUrl} with your own account and accept the invitation under "Shared mailboxes".`
+        : 'To accept, create your own password with this link. We will email you a code to check that this is your address. The link works for 14 days.',
+      'If you were not expecting this, ignore this email: nothing happens unless you accept.',
+      `Is this email genuine? The link must start with ${publicUrl}/ .`,
+    ];
+    const text = [lines[0], '', lines[1], '', link, '', lines[2], '', lines[3]].join('\n');
+    const html = page([
+      `<p>${escapeHtml(lines[0] ?? '')}</p>`,
+      `<p>${escapeHtml(lines[1] ?? '')}</p>`,
+      `<p><a href="${escapeHtml(link)}">${registered ? 'Sign in and accept' : 'Accept the invitation'}</a></p>`,
+      `<p>${escapeHtml(lines[2] ?? '')}</p>`,
+      `<p>${escapeHtml(lines[3] ?? '')}</p>`,
+    ]);
+    return { subject, text, html };
+  },
+
   accessDecision({ orgName, granted, accessEndsAt, link }) {
     const subject = `Your request to ${orgName}: ${granted ? 'granted' : 'not granted'}`;
     const until = accessEndsAt

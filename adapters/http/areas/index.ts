@@ -4,6 +4,7 @@ import type { SessionPolicy } from '../../../core/auth/sessions.ts';
 import { MINUTE_MS } from '../../../core/shared/time.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { actingForMailbox } from '../middleware/acting.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
 import { sessionEndLine } from '../middleware/session-end.ts';
@@ -72,6 +73,8 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
   const foundation = new Hono<AppEnv>();
   foundation.use(compressHtml());
   foundation.use(sessionMiddleware({ sessions: accounts, https }));
+  // Shared mailboxes: on the mailbox routes, `account` becomes the mailbox acted for.
+  foundation.use(actingForMailbox({ storage: app.storage, settings: app.settings }));
   foundation.use(
     csrfProtection({
       secrets: app.secrets,

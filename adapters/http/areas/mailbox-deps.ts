@@ -19,6 +19,7 @@ export function mailboxDepsFrom(
     | 'config'
     | 'scanner'
     | 'inlineBlobMaxBytes'
+    | 'actingFor'
   >,
 ): MailboxDeps {
   return {
@@ -33,5 +34,6 @@ export function mailboxDepsFrom(
     internalDelivery: app.config.internalDelivery,
     scanner: app.scanner,
     inlineBlobMaxBytes: app.inlineBlobMaxBytes,
+    ...(app.actingFor ? { actingFor: app.actingFor } : {}),
   };
 }

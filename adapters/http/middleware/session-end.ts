@@ -56,7 +56,7 @@ function lineFor(
   html: string,
 ): string {
   const session = c.get('session');
-  const account = c.get('account');
+  const account = c.get('person');
   if (!session || !account || session.twoFactorPending) return '';
   const end = sessionEnd(args.policy, session, account);
   const url = new URL(c.req.url);

@@ -107,6 +107,8 @@ export function sessionMiddleware(args: {
   return async (c, next) => {
     c.set('session', null);
     c.set('account', null);
+    c.set('person', null);
+    c.set('actingFor', null);
     c.set('timedOut', null);
     const token = getCookie(c, name);
     if (token !== undefined) {
@@ -115,6 +117,7 @@ export function sessionMiddleware(args: {
       if (valid) {
         c.set('session', valid.session);
         c.set('account', valid.session.twoFactorPending ? null : valid.account);
+        c.set('person', valid.session.twoFactorPending ? null : valid.account);
       } else {
         // A session that ended by inactivity a moment ago keeps its cookie for a while:
         // a message being written when it ended can still be saved as a draft.
@@ -128,7 +131,8 @@ export function sessionMiddleware(args: {
       c.res.headers.set('Cache-Control', 'no-store');
     }
     const session = c.get('session');
-    const account = c.get('account');
+    // The person, not the mailbox they may act for: the session and its limits are theirs.
+    const account = c.get('person');
     if (session && account && c.req.header('HX-Request') === 'true') {
       const { policy, clock } = args.sessions;
       const status = sessionStatus(policy, session, account, clock.now());

@@ -62,6 +62,8 @@ export const accounts = pgTable(
     updatedAt: instant('updated_at').notNull(),
     lastSignInAt: instant('last_sign_in_at'),
     passwordChangedAt: instant('password_changed_at'),
+    /** A team mailbox (docs/decisions/0028): no password, ever; its members act for it. */
+    sharedMailbox: boolean('shared_mailbox').notNull().default(false),
   },
   (t) => [
     uniqueIndex('accounts_email_key_unique').on(t.emailKey),
@@ -85,6 +87,10 @@ export const sessions = pgTable(
     twoFactorPending: boolean('two_factor_pending').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** The shared mailbox the person is acting for (docs/decisions/0028), or null. */
+    actingMailboxId: text('acting_mailbox_id').references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
   },
   (t) => [
     index('sessions_account_idx').on(t.accountId),
@@ -506,3 +512,27 @@ export const inlineBlobs = pgTable('inline_blobs', {
   data: bytes('data').notNull(),
   storedAt: instant('stored_at').notNull(),
 });
+
+/**
+ * Who may act for a shared mailbox (docs/decisions/0028): a generic address's invited
+ * members, a team mailbox's assigned staff. Either account going takes the row with it.
+ */
+export const mailboxMembers = pgTable(
+  'mailbox_members',
+  {
+    mailboxId: text('mailbox_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    // Who added them is history, like an audit actor: no foreign key.
+    addedById: text('added_by_id'),
+    createdAt: instant('created_at').notNull(),
+    acceptedAt: instant('accepted_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.mailboxId, t.memberId] }),
+    index('mailbox_members_member_idx').on(t.memberId),
+  ],
+);

@@ -40,6 +40,7 @@ export function toAccount(row: Account): Account {
     updatedAt: row.updatedAt,
     lastSignInAt: row.lastSignInAt,
     passwordChangedAt: row.passwordChangedAt,
+    sharedMailbox: row.sharedMailbox,
   };
 }
 
@@ -56,6 +57,7 @@ export function toSession(row: Session): Session {
     twoFactorPending: row.twoFactorPending,
     ip: row.ip,
     userAgent: row.userAgent,
+    actingMailboxId: row.actingMailboxId,
   };
 }
 

@@ -108,6 +108,7 @@ export async function startBenchApp(
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

@@ -86,6 +86,7 @@ export async function startTestPortal(args: { prefix: string }): Promise<TestPor
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     };
     await app.storage.repos.accounts.insert({ account });

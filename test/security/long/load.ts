@@ -182,6 +182,7 @@ async function seed(dataDir: string, clients: number, messages: number) {
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     });
     const sender = account('officer@barnet.gov.uk', { kind: 'staff', role: 'sender' });

@@ -66,6 +66,7 @@ export async function accountsHarness(
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

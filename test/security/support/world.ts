@@ -178,6 +178,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
       updatedAt: now,
       lastSignInAt: null,
       passwordChangedAt: now,
+      sharedMailbox: false,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

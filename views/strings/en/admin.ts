@@ -40,6 +40,12 @@ const actions: Record<AuditAction, string> = {
   'legal-hold.set': 'Legal hold placed',
   'legal-hold.clear': 'Legal hold lifted',
   'audit.export': 'Audit trail exported',
+  'mailbox.invite': 'Invited to a shared mailbox',
+  'mailbox.accept': 'Shared mailbox invitation accepted',
+  'mailbox.remove': 'Removed from a shared mailbox',
+  'mailbox.create': 'Team mailbox created',
+  'mailbox.assign': 'Added to a team mailbox',
+  'mailbox.unassign': 'Taken off a team mailbox',
   'job.run': 'Job run',
 };
 
@@ -336,6 +342,7 @@ export const admin = {
       'internal-delivery': 'Reply to staff',
       'email-code': 'Code to check an email address',
       'delivery-report': 'Report of mail not delivered',
+      'mailbox-invitation': 'Invitation to a shared mailbox',
     },
     retry: 'Try again',
     retryNamed: (to: string) => ` the email to ${to}`,

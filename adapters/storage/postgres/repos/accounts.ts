@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { AccountRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, containsPattern, toAccount } from '../../shared/mappers.ts';
 import type { PgContext, PgDb } from '../context.ts';
@@ -85,6 +85,16 @@ export function pgAccounts(ctx: PgContext): AccountRepository {
           : await accountStatements.findByEmailKey(db).execute({ emailKey });
         return row ? toAccount(row) : null;
       }),
+    listSharedMailboxes: () =>
+      ctx.run(async (db) =>
+        (
+          await db
+            .select()
+            .from(accounts)
+            .where(eq(accounts.sharedMailbox, true))
+            .orderBy(asc(accounts.emailKey))
+        ).map(toAccount),
+      ),
     search: ({ query, kind, role, ...page }) =>
       ctx.run(async (db) => {
         const rows = await accountStatements

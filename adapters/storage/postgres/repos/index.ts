@@ -16,6 +16,7 @@ import { pgEncryptedValues } from './encrypted-values.ts';
 import { pgFieldKeys } from './field-keys.ts';
 import { pgInlineBlobs } from './inline-blobs.ts';
 import { pgJobRuns } from './job-runs.ts';
+import { pgMailboxMembers } from './mailbox-members.ts';
 import { pgMessages } from './messages.ts';
 import { pgOutbox } from './outbox.ts';
 import { pgPersonalData } from './personal-data.ts';
@@ -52,5 +53,6 @@ export function pgRepositories(ctx: PgContext): Repositories {
     fieldKeys: pgFieldKeys(ctx),
     encryptedValues: pgEncryptedValues(ctx),
     inlineBlobs: pgInlineBlobs(ctx),
+    mailboxMembers: pgMailboxMembers(ctx),
   };
 }

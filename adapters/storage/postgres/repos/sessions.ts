@@ -55,6 +55,10 @@ export function pgSessions(ctx: PgContext): SessionRepository {
       ctx.run(async (db) => {
         await db.delete(sessions).where(eq(sessions.id, id));
       }),
+    setActingMailbox: ({ id, mailboxId }) =>
+      ctx.run(async (db) => {
+        await db.update(sessions).set({ actingMailboxId: mailboxId }).where(eq(sessions.id, id));
+      }),
     deleteForAccount: ({ accountId, exceptId }) =>
       ctx.run(async (db) => {
         const gone = await db

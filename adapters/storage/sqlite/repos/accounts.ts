@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { AccountRepository } from '../../../../core/storage/ports.ts';
 import { checkPage, containsPattern, toAccount } from '../../shared/mappers.ts';
 import type { SqliteContext, SqliteDb } from '../connection.ts';
@@ -81,6 +81,16 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepository {
         const row = accountStatements.findByEmailKey(db).get({ emailKey });
         return row ? toAccount(row) : null;
       }),
+    listSharedMailboxes: () =>
+      ctx.run((db) =>
+        db
+          .select()
+          .from(accounts)
+          .where(eq(accounts.sharedMailbox, true))
+          .orderBy(asc(accounts.emailKey))
+          .all()
+          .map(toAccount),
+      ),
     search: ({ query, kind, role, ...page }) =>
       ctx.run((db) =>
         accountStatements

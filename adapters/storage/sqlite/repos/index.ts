@@ -16,6 +16,7 @@ import { sqliteEncryptedValues } from './encrypted-values.ts';
 import { sqliteFieldKeys } from './field-keys.ts';
 import { sqliteInlineBlobs } from './inline-blobs.ts';
 import { sqliteJobRuns } from './job-runs.ts';
+import { sqliteMailboxMembers } from './mailbox-members.ts';
 import { sqliteMessages } from './messages.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePersonalData } from './personal-data.ts';
@@ -52,5 +53,6 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
     fieldKeys: sqliteFieldKeys(ctx),
     encryptedValues: sqliteEncryptedValues(ctx),
     inlineBlobs: sqliteInlineBlobs(ctx),
+    mailboxMembers: sqliteMailboxMembers(ctx),
   };
 }

@@ -55,6 +55,10 @@ export function sqliteSessions(ctx: SqliteContext): SessionRepository {
       ctx.run((db) => {
         db.delete(sessions).where(eq(sessions.id, id)).run();
       }),
+    setActingMailbox: ({ id, mailboxId }) =>
+      ctx.run((db) => {
+        db.update(sessions).set({ actingMailboxId: mailboxId }).where(eq(sessions.id, id)).run();
+      }),
     deleteForAccount: ({ accountId, exceptId }) =>
       ctx.run(
         (db) =>
