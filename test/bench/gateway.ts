@@ -18,6 +18,7 @@ import { compose } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
 import { freePort } from '../support/cli.ts';
 import { COUNCIL, startBenchApp } from './support/app.ts';
+import { describeProfile, monotonicMicros, summariseProfiles } from './support/cpu-profile.ts';
 import { emitReport, type Figure, higherIsBetter, info, progress } from './support/report.ts';
 import { sampleRss, toMB } from './support/rss.ts';
 import { startServe } from './support/serve.ts';
@@ -29,6 +30,7 @@ const CONNECTIONS = 8;
 const SIZE = 20_000;
 const CLIENT = fileURLToPath(new URL('./support/smtp-client.ts', import.meta.url));
 const SENDER = `adult.social.care@${COUNCIL}`;
+const PROFILED = 300;
 
 /** Runs the client process against `port` and resolves with what it printed. */
 function sendLoad(port: number, tag: string, count = COUNT): Promise<SmtpLoadResult> {
@@ -149,6 +151,29 @@ async function main(): Promise<void> {
     if (!(await gateway.stop())) throw new Error('sealpost gateway did not stop cleanly');
     const stored = await storedBy(bench.env);
     if (stored < COUNT) throw new Error(`only ${stored} secure messages were stored`);
+
+    // Where the gateway's time goes: a second, shorter run under --cpu-prof (the
+    // profiler slows it, so the measured run above is never profiled).
+    const profDir = mkdtempSync(path.join(tmpdir(), 'sealpost-gateway-prof-'));
+    const profiled = await startServe({
+      command: 'gateway',
+      env: bench.env,
+      gatewayPort,
+      cpuProfDir: profDir,
+    });
+    let window = { from: 0, to: 0 };
+    try {
+      await sendLoad(gatewayPort, 'warm-prof', 50);
+      const from = monotonicMicros();
+      await sendLoad(gatewayPort, 'prof', PROFILED);
+      window = { from, to: monotonicMicros() };
+    } finally {
+      if (!(await profiled.stop())) notes.push('the profiled gateway did not stop cleanly');
+    }
+    const lines = describeProfile('CPU profile, gateway', summariseProfiles(profDir, window));
+    process.stdout.write(`${lines.join('\n')}\n`);
+    notes.push(lines.map((line) => line.trim()).join('; '));
+    rmSync(profDir, { recursive: true, force: true });
 
     figures.push(
       higherIsBetter({
