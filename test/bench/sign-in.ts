@@ -8,12 +8,14 @@
 // each request names one of 5,000 client addresses in X-Forwarded-For, as a proxy in
 // front of a council's portal would: the per-address limit is then met as it is in use.
 
-import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verify } from '@node-rs/argon2';
 import { normalisePassword } from '../../core/accounts/password-policy.ts';
 import { PASSWORD, startBenchApp } from './support/app.ts';
+import { describeProfile, monotonicMicros, summariseProfiles } from './support/cpu-profile.ts';
 import { runLoad, type TargetGroup } from './support/load.ts';
 import { emitReport, type Figure, higherIsBetter, median, progress } from './support/report.ts';
 import { serveKnowsWorkers, startServe } from './support/serve.ts';
@@ -107,6 +109,42 @@ async function main(): Promise<void> {
         atLeast: 0.8,
       }),
     );
+    // Where a sign-in's time goes: a short run against a second server under
+    // --cpu-prof, one process (the profiler slows it: the measured runs are not profiled).
+    await server.stop(); // stopping twice (again in finally) is a no-op
+    const profDir = mkdtempSync(path.join(tmpdir(), 'sealpost-sign-in-prof-'));
+    const profiled = await startServe({
+      env: { ...bench.env, TRUST_PROXY: 'on' },
+      ...(serveKnowsWorkers() ? { workers: 1 } : {}),
+      cpuProfDir: profDir,
+    });
+    let window = { from: 0, to: 0 };
+    try {
+      const profiledForm = await (await fetch(`${profiled.url}/sign-in`)).text();
+      const profiledCsrf = /name="_csrf" value="([^"]+)"/.exec(profiledForm)?.[1] ?? '';
+      const from = monotonicMicros();
+      await runLoad({
+        url: `${profiled.url}/sign-in`,
+        targets,
+        connections: CONCURRENCY,
+        seconds: SECONDS,
+        method: 'POST',
+        expect: '3xx',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: profiled.url },
+        body: new URLSearchParams({
+          _csrf: profiledCsrf,
+          email: EMAIL,
+          password: PASSWORD,
+        }).toString(),
+      });
+      window = { from, to: monotonicMicros() };
+    } finally {
+      if (!(await profiled.stop())) notes.push('the profiled server did not stop cleanly');
+    }
+    const lines = describeProfile('CPU profile, sign-in', summariseProfiles(profDir, window));
+    process.stdout.write(`${lines.join('\n')}\n`);
+    notes.push(lines.map((line) => line.trim()).join('; '));
+    rmSync(profDir, { recursive: true, force: true });
     notes.push(
       `argon2id m=19456 KiB, t=2, p=1 (the default); ${CONCURRENCY} at a time, ${ROUNDS} rounds ` +
         `of ${SECONDS} s each side, the median round; ratio by round ` +
