@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { assetUrl, themeUrl } from './assets.ts';
 import { brandColourForText } from './brand-colour.ts';
+import { ACTING_SLOT, MAILBOXES_NAV_SLOT } from './components/acting-line.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { classes } from './components/field.tsx';
 import { SESSION_END_SLOT } from './components/session-end.tsx';
@@ -147,6 +148,8 @@ export function Layout(props: LayoutProps) {
                 </div>
               </div>
             </section>
+            {/* The shared mailbox being worked from, filled in per request (see ACTING_SLOT). */}
+            {signedIn ? raw(ACTING_SLOT) : null}
             {/* When the session ends, filled in per request (see SESSION_END_SLOT). */}
             {signedIn ? raw(SESSION_END_SLOT) : null}
           </header>
@@ -269,6 +272,8 @@ function SignedInMenu(props: LayoutProps & { link: (href: string) => string }) {
             </a>
           </li>
         ))}
+        {/* "Shared mailboxes", for people who have one, filled in per request. */}
+        {raw(MAILBOXES_NAV_SLOT)}
         <li class="govuk-service-navigation__item">
           {/* A POST with the CSRF token: a link could be followed by a prefetcher or forged. */}
           <form method="post" action={props.link(LAYOUT_PATHS.signOut)} class="sp-nav__form">

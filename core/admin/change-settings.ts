@@ -30,6 +30,7 @@ const LOGGED_VALUES = new Set<keyof Settings>([
   'maxRecipients',
   'forwardsPerHour',
   'linkAccessRequests',
+  'sharedMailboxes',
 ]);
 
 /** True when two setting values are the same (lists compared item by item). */

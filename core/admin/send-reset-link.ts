@@ -14,7 +14,9 @@ export type SendResetLinkResult =
   /** No such account, or a disabled one (enable it first). */
   | { ok: false; reason: 'not-found' | 'disabled' }
   /** The account already has several unused links: the newest is in their mailbox. */
-  | { ok: false; reason: 'too-many-links' };
+  | { ok: false; reason: 'too-many-links' }
+  /** A team mailbox: nobody signs in to it, so it never gets a password (decision 0028). */
+  | { ok: false; reason: 'team-mailbox' };
 
 /**
  * Emails the account's owner a one-hour, single-use link to choose a new password, as
@@ -29,6 +31,7 @@ export async function sendResetLink(
 ): Promise<SendResetLinkResult> {
   const account = await deps.storage.repos.accounts.findById({ id: input.accountId });
   if (!account) return { ok: false, reason: 'not-found' };
+  if (account.sharedMailbox) return { ok: false, reason: 'team-mailbox' };
   if (account.status !== 'active') return { ok: false, reason: 'disabled' };
   const settings = await deps.settings.get();
   const now = deps.clock.now();

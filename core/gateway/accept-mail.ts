@@ -259,8 +259,15 @@ export async function acceptMail(
       allowedDomains: settings.internalDomains,
       allowSubdomains: settings.allowSubdomains,
     });
-  const internal = recipients.filter(isInternal);
-  const external = recipients.filter((a) => !isInternal(a));
+  // A team mailbox (decision 0028) is kept in the portal, not on the council's mail
+  // server: a mail to be encrypted reaches it as a secure message, as an outside
+  // address does, instead of being relayed.
+  const teams =
+    decision.action === 'encrypt'
+      ? await teamMailboxKeys(deps, recipients.filter(isInternal))
+      : new Set<string>();
+  const internal = recipients.filter((a) => isInternal(a) && !teams.has(emailKey(a)));
+  const external = recipients.filter((a) => !isInternal(a) || teams.has(emailKey(a)));
 
   const decided: AuditEntry = {
     action: 'gateway.decision',
@@ -273,7 +280,8 @@ export async function acceptMail(
       action: decision.action,
       reasons: oneLine(decision.reasons.join('; '), 500),
       internalRecipients: internal.length,
-      externalRecipients: external.length,
+      externalRecipients: external.length - teams.size,
+      teamRecipients: teams.size,
       attachments: mail.attachments.length,
     },
   };
@@ -325,6 +333,18 @@ export async function acceptMail(
   // Refused, or only duplicates of an earlier attempt: the decision still leaves its trace.
   await recordDecision();
   return outcome;
+}
+
+/** Of `addresses` (inside the council), the email keys of team mailboxes. */
+async function teamMailboxKeys(deps: AcceptMailDeps, addresses: string[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const address of addresses) {
+    const account = await deps.storage.repos.accounts.findByEmailKey({
+      emailKey: emailKey(address),
+    });
+    if (account?.sharedMailbox) keys.add(account.emailKey);
+  }
+  return keys;
 }
 
 /** The gateway's decision event, and whether a committed transaction holds it yet. */

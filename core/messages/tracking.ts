@@ -143,8 +143,10 @@ export async function trackMessage(
             name: names.get(e.targetId ?? '') ?? '',
             at: e.at,
           })),
+        // A shared mailbox's reply names the member who wrote it, with the mailbox in
+        // its details (decision 0028): it is still this delivery's reply.
         replies: replyEvents
-          .filter((e) => e.actorId === d.recipientId)
+          .filter((e) => e.actorId === d.recipientId || e.details.mailboxId === d.recipientId)
           .map((e) => ({ messageId: String(e.details.replyId ?? ''), at: e.at })),
         requests: requests.filter((r) => r.deliveryId === d.id),
         forwardedFrom: d.forwardedFromId

@@ -137,6 +137,19 @@ describe('admin settings', () => {
     expect(event?.ip).toBeTruthy();
   });
 
+  it('switches shared mailboxes for generic addresses off and on again', async () => {
+    expect((await h.settings.get()).sharedMailboxes).toBe(true);
+    const page = await (await h.get('/admin/settings', cookie)).text();
+    expect(page).toMatch(/name="sharedMailboxes"[^>]*checked|checked[^>]*name="sharedMailboxes"/);
+    const off = await save({ sharedMailboxes: null });
+    expect(off.headers.get('location')).toBe('/admin/settings?done=saved');
+    expect((await h.settings.get()).sharedMailboxes).toBe(false);
+    const [event] = await h.audit('settings.change');
+    expect(event?.details).toMatchObject({ keys: 'sharedMailboxes', sharedMailboxes: false });
+    await save({ sharedMailboxes: 'yes' });
+    expect((await h.settings.get()).sharedMailboxes).toBe(true);
+  });
+
   it('saves nothing and records nothing when nothing changed', async () => {
     const res = await save({});
     expect(res.headers.get('location')).toBe('/admin/settings?done=unchanged');

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
 import type { Sealpost } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
+import { currentDelegate } from '../../adapters/http/acting-context.ts';
 import { createPortal } from '../../adapters/http/portal.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
@@ -75,6 +76,8 @@ export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Se
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
     settings,
+    // As `compose` wires it: audit events of a member working in a team mailbox name them.
+    actingFor: currentDelegate,
     close: async () => {},
   };
   const app = createPortal(sealpost);

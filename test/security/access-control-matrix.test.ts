@@ -442,6 +442,75 @@ describe('access-control matrix: ids in forms and query strings', () => {
   });
 });
 
+describe('access-control matrix: shared mailboxes', () => {
+  it('a mailbox one is not an accepted member of, or a member of someone else’s, is missing', async ({
+    task,
+  }) => {
+    // Carol is an accepted member of a generic address, Bob is invited to it.
+    const holder = await w.addAccount(`shared-${w.ids.newId().slice(0, 8)}@example.org`);
+    const { bob, carol } = w.people;
+    const join = async (memberId: string, acceptedAt: Date | null) =>
+      w.storage.repos.mailboxMembers.insert({
+        member: {
+          mailboxId: holder.id,
+          memberId,
+          addedById: holder.id,
+          createdAt: w.clock.now(),
+          acceptedAt,
+        },
+      });
+    await join(carol.id, w.clock.now());
+    await join(bob.id, null);
+    const forms: Array<[string, (id: string) => Record<string, string>]> = [
+      ['/mailboxes/act', (id) => ({ mailboxId: id })],
+      ['/mailboxes/accept', (id) => ({ mailboxId: id })],
+      ['/mailboxes/leave', (id) => ({ mailboxId: id })],
+      ['/account/members/remove', (id) => ({ memberId: id })],
+    ];
+    const before = w.fingerprint();
+    let n = 0;
+    for (const actor of ['ann', 'olive', 'adam'] as const) {
+      for (const [path, fields] of forms) {
+        const probe = path === '/account/members/remove' ? carol.id : holder.id;
+        const send = (id: string) =>
+          w.post(path, { cookie: w.cookies[actor], csrf: w.tokens[actor], fields: fields(id) });
+        const theirs = await send(probe);
+        const missing = await send(w.ids.newId());
+        expect(theirs.status, `${actor} ${path}`).toBe(404);
+        expect(stable(await theirs.text()), `${actor} ${path}`).toBe(stable(await missing.text()));
+        n += 2;
+      }
+    }
+    // Bob, invited but not yet accepted, cannot work from it, nor remove Carol.
+    const bobActs = await w.post('/mailboxes/act', {
+      cookie: w.cookies.bob,
+      csrf: w.tokens.bob,
+      fields: { mailboxId: holder.id },
+    });
+    expect(bobActs.status).toBe(404);
+    const bobRemoves = await w.post('/account/members/remove', {
+      cookie: w.cookies.bob,
+      csrf: w.tokens.bob,
+      fields: { memberId: carol.id },
+    });
+    expect(bobRemoves.status).toBe(404);
+    expect(w.fingerprint()).toBe(before);
+    // Carol, the accepted member, can: the refusals above are not a route that always refuses.
+    const carolActs = await w.post('/mailboxes/act', {
+      cookie: w.cookies.carol,
+      csrf: w.tokens.carol,
+      fields: { mailboxId: holder.id },
+    });
+    expect(carolActs.status).toBe(303);
+    await w.post('/mailboxes/act', {
+      cookie: w.cookies.carol,
+      csrf: w.tokens.carol,
+      fields: { mailboxId: '' },
+    });
+    countCases(task, 'access control: requests', n + 3);
+  });
+});
+
 describe('access-control matrix: admin pages and the audit export', () => {
   const pages = Object.entries(ROUTES).filter(
     ([, spec]) => spec.area === 'admin' && spec.ids.length === 0,

@@ -211,6 +211,48 @@ async function targetFor(key: string): Promise<Target> {
       ]);
     case 'POST /admin/keys/rotate':
       return signedIn('adam', '/admin/keys/rotate');
+    case 'POST /admin/teams':
+      return signedIn('adam', '/admin/teams', [
+        ['email', `team-${w.ids.newId().slice(0, 6)}@${COUNCIL}`],
+        ['name', 'Housing team'],
+      ]);
+    // Olive's own id: the genuine request takes her back to her own mailbox, so her
+    // session, which later targets use, is left as it was.
+    case 'POST /staff/mailboxes/act':
+      return signedIn('olive', '/staff/mailboxes/act', [['mailboxId', w.people.olive.id]]);
+    // Shared mailboxes: a throwaway person, so choosing a mailbox leaves Ann's session be.
+    case 'POST /account/members':
+    case 'POST /account/members/remove':
+    case 'POST /mailboxes/act':
+    case 'POST /mailboxes/accept':
+    case 'POST /mailboxes/leave': {
+      const { account, cookie } = await throwaway('member');
+      const other = await w.addAccount(`shared-${w.ids.newId().slice(0, 6)}@example.org`);
+      const isHolder = key.startsWith('POST /account/');
+      await w.storage.repos.mailboxMembers.insert({
+        member: {
+          mailboxId: isHolder ? account.id : other.id,
+          memberId: isHolder ? other.id : account.id,
+          addedById: isHolder ? account.id : other.id,
+          createdAt: w.clock.now(),
+          acceptedAt: key === 'POST /mailboxes/accept' ? null : w.clock.now(),
+        },
+      });
+      const fields: Array<[string, string]> =
+        key === 'POST /account/members'
+          ? [['email', `invitee-${w.ids.newId().slice(0, 6)}@example.org`]]
+          : isHolder
+            ? [['memberId', other.id]]
+            : [['mailboxId', other.id]];
+      return {
+        path: key.slice(5),
+        fields,
+        cookie,
+        token: await w.sessionToken(cookie),
+        multipart: false,
+        foreignToken: w.tokens.bob,
+      };
+    }
     case 'POST /session/extend':
       return signedIn('ann', '/session/extend');
     case 'POST /session/stay':

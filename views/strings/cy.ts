@@ -2,6 +2,7 @@ import { admin } from './cy/admin.ts';
 import { compose } from './cy/compose.ts';
 import { help } from './cy/help.ts';
 import { mailbox } from './cy/mailbox.ts';
+import { mailboxes } from './cy/mailboxes.ts';
 import { staff } from './cy/staff.ts';
 import type { Translation } from './index.ts';
 
@@ -98,6 +99,8 @@ export const cy: Translation = {
   compose,
 
   mailbox,
+
+  mailboxes,
 
   staff,
 

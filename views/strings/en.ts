@@ -5,6 +5,7 @@ import { deliveryReport } from './en/delivery-report.ts';
 import { help } from './en/help.ts';
 import { info } from './en/info.ts';
 import { mailbox } from './en/mailbox.ts';
+import { mailboxes } from './en/mailboxes.ts';
 import { staff } from './en/staff.ts';
 
 /**
@@ -260,6 +261,9 @@ export const en = {
   compose,
 
   mailbox,
+
+  /** Shared mailboxes: a holder's members, a person's mailboxes, the acting line. */
+  mailboxes,
 
   staff,
 

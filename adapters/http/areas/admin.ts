@@ -10,6 +10,7 @@ import { dashboardRoutes } from './admin/dashboard.ts';
 import { keyRoutes } from './admin/keys.ts';
 import { mailRoutes } from './admin/mail.ts';
 import { settingsRoutes } from './admin/settings.ts';
+import { teamRoutes } from './admin/teams.ts';
 import { requireStaff } from './staff/context.ts';
 
 /** What the admin area may be told besides the composed app. */
@@ -50,6 +51,7 @@ export function adminArea(app: Sealpost, options: AdminAreaOptions): Hono<AppEnv
   dashboardRoutes(area, deps);
   settingsRoutes(area, deps);
   accountRoutes(area, deps);
+  teamRoutes(area, deps);
   mailRoutes(area, deps);
   keyRoutes(area, deps);
   auditRoutes(area, deps);

@@ -5,6 +5,7 @@ import { MINUTE_MS } from '../../../core/shared/time.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
 import { actingForMailbox } from '../middleware/acting.ts';
+import { actingLine } from '../middleware/acting-line.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
 import { sessionEndLine } from '../middleware/session-end.ts';
@@ -86,6 +87,8 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
   );
   // Inside the CSRF check: the line it adds to signed-in pages carries the page's token.
   foundation.use(sessionEndLine({ policy: accounts.policy, clock: app.clock }));
+  // "You are working in care.referrals@…" and the "Shared mailboxes" menu item.
+  foundation.use(actingLine({ storage: app.storage }));
 
   return [
     staticAssets({ brandColour: async () => (await org()).colour }),

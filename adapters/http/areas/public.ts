@@ -28,6 +28,7 @@ import type { Session } from '../../../core/auth/model.ts';
 import type { RateLimiter } from '../../../core/auth/rate-limit.ts';
 import { endResumeTokens, invalidateSession, signOut } from '../../../core/auth/sessions.ts';
 import { findTimeoutDraft } from '../../../core/messages/timeout-draft.ts';
+import { MAILBOXES_PATH } from '../../../views/components/acting-line.tsx';
 import { LAYOUT_PATHS } from '../../../views/layout.tsx';
 import { FormRefusedPage } from '../../../views/pages/auth/forbidden.tsx';
 import { LinkInvalidPage, LinkStartPage } from '../../../views/pages/auth/link.tsx';
@@ -121,6 +122,18 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
   };
   const render = (c: Ctx, page: JSX.Element, status: 200 | 400 | 403 | 404 | 429 = 200) =>
     c.html(page, status);
+
+  /**
+   * Where a person who has just registered from a link to no message lands: the shared
+   * mailboxes page when an invitation waits for them (the link in an invitation email),
+   * so they see it at once, else the inbox.
+   */
+  const landingAfterRegister = async (account: Account): Promise<string> => {
+    const memberships = await accounts.storage.repos.mailboxMembers.listForMember({
+      memberId: account.id,
+    });
+    return memberships.some((m) => m.acceptedAt === null) ? MAILBOXES_PATH : HOME_PATH;
+  };
 
   /**
    * Signs the browser in: ends whatever session it had (a new id at every sign-in),
@@ -329,7 +342,9 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     });
     if (result.ok) {
       await startSession(c, result);
-      const target = result.deliveryId ? messagePath(result.deliveryId) : HOME_PATH;
+      const target = result.deliveryId
+        ? messagePath(result.deliveryId)
+        : await landingAfterRegister(result.account);
       return c.redirect(target, 303);
     }
     if (result.reason === 'already-registered') {

@@ -15,6 +15,7 @@ import { draftRoutes } from './recipient/drafts.ts';
 import { groupRoutes } from './recipient/groups.ts';
 import { helpRoutes } from './recipient/help.ts';
 import { inboxRoutes } from './recipient/inbox.ts';
+import { sharedMailboxRoutes } from './recipient/mailboxes.ts';
 import { messageRoutes } from './recipient/message.ts';
 import { requestAccessRoutes } from './recipient/request-access.ts';
 import { sentRoutes } from './recipient/sent.ts';
@@ -31,7 +32,7 @@ export type RecipientAreaOptions = {
 /**
  * The recipient's side of the portal: the inbox (and the expired list), one message,
  * its files, reply, reply all, forward, delete, asking for more time, the account page,
- * the help pages; then writing to council staff, drafts, sent messages and the address
+ * shared mailboxes, the help pages; then writing to council staff, drafts, sent messages and the address
  * book.
  *
  * Every route reads top to bottom: check the session, validate, call a use case, render
@@ -61,6 +62,10 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   area.use('/inbox', gate);
   area.use('/inbox/*', gate);
   area.use('/account', gate);
+  area.use('/account/members', gate);
+  area.use('/account/members/*', gate);
+  area.use('/mailboxes', gate);
+  area.use('/mailboxes/*', gate);
   inboxRoutes(area, deps);
   messageRoutes(area, deps);
   attachmentRoutes(area, deps);
@@ -70,6 +75,8 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   deleteRoutes(area, deps);
   requestAccessRoutes(area, deps);
   area.get('/account', async (c) => render(c, AccountPage(await pageProps(deps, c))));
+  // Shared mailboxes: the ones the person works from, and who works from theirs.
+  sharedMailboxRoutes(area, deps);
   helpRoutes(area, deps);
 
   // Writing, drafts, sent and contacts: each route says "sign in" itself when signed out.

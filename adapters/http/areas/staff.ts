@@ -12,6 +12,7 @@ import { composeRoutes } from './staff/compose.ts';
 import { requireStaff, type StaffAreaDeps } from './staff/context.ts';
 import { draftRoutes, staffSignedOutRoute, staffTimeoutSave } from './staff/drafts.ts';
 import { inboxRoutes } from './staff/inbox.ts';
+import { mailboxRoutes } from './staff/mailboxes.ts';
 import { requestRoutes } from './staff/requests.ts';
 import { sentRoutes } from './staff/sent.ts';
 import { twoFactorGate, twoFactorRoutes } from './staff/two-factor.ts';
@@ -71,5 +72,6 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
   draftRoutes(area, deps);
   sentRoutes(area, deps);
   requestRoutes(area, deps);
+  mailboxRoutes(area, deps);
   return area;
 }

@@ -644,6 +644,24 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       path: (f) => `/admin/accounts/${f.accountId}/unlock`,
       allowed: { adam: { active: 400, disabled: 400, locked: 303 } },
     },
+    // Team mailboxes: an account that is not a team (the fixture is a recipient's) is
+    // answered exactly as a missing id, for the admin too; test/http/team-mailbox.test.ts
+    // covers real teams, their members and who else is refused.
+    {
+      route: 'POST /admin/teams/:id/members',
+      covers: ['id'],
+      fixture: 'account',
+      path: (f) => `/admin/teams/${f.accountId}/members`,
+      fields: () => ({ email: `olive@${COUNCIL}` }),
+      allowed: {},
+    },
+    {
+      route: 'POST /admin/teams/:id/members/:memberId/remove',
+      covers: ['id', 'memberId'],
+      fixture: 'account',
+      path: (f) => `/admin/teams/${f.accountId}/members/${f.accountId}/remove`,
+      allowed: {},
+    },
     {
       route: 'POST /admin/mail/:id/retry',
       covers: ['id'],
@@ -681,6 +699,15 @@ export const FIELD_ID_COVERAGE: readonly string[] = [
   'POST /staff/compose/send draftId',
   'POST /staff/sent/:messageId/revoke deliveryId',
   'POST /staff/sent/:messageId/restore deliveryId',
+  // A generic address one is not an accepted member of, or another person's member,
+  // answers as a missing id (access-control-matrix.test.ts, "shared mailboxes").
+  'POST /account/members/remove memberId',
+  'POST /mailboxes/act mailboxId',
+  'POST /mailboxes/accept mailboxId',
+  'POST /mailboxes/leave mailboxId',
+  // A team the person is not on answers as a missing id (test/http/team-mailbox.test.ts,
+  // "gives Bob, not on the team, the 404 a missing id gets").
+  'POST /staff/mailboxes/act mailboxId',
 ];
 
 /** Link-token routes: covered by "emailed links" in access-control-matrix.test.ts. */

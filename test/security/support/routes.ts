@@ -12,6 +12,7 @@ export type Resource =
   | 'group'
   | 'link-token'
   | 'account'
+  | 'mailbox'
   | 'outbox-mail';
 
 /** Where a route takes an id from. */
@@ -204,6 +205,32 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /account': { area: 'recipient', as: 'ann', ids: [] },
   'GET /account/export': { area: 'recipient', as: 'ann', ids: [] },
+  // Shared mailboxes (docs/decisions/0028): the holder's members page works on the
+  // person's own mailbox only; every mailbox id in a form is checked against the
+  // person's own membership.
+  'GET /account/members': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/members': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/members/remove': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'memberId', in: 'body', resource: 'account' }],
+  },
+  'GET /mailboxes': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /mailboxes/act': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'mailboxId', in: 'body', resource: 'mailbox' }],
+  },
+  'POST /mailboxes/accept': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'mailboxId', in: 'body', resource: 'mailbox' }],
+  },
+  'POST /mailboxes/leave': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'mailboxId', in: 'body', resource: 'mailbox' }],
+  },
 
   // ---- Writing, drafts, sent, address book ---------------------------------------
   'GET /compose': {
@@ -428,6 +455,15 @@ export const ROUTES: Record<string, RouteSpec> = {
     ids: [{ name: 'requestId', in: 'path', resource: 'access-request' }],
   },
 
+  // Team mailboxes (docs/decisions/0028): the switcher, and working from one. The id in
+  // the form is a team the person is on, else the 404 of a missing one.
+  'GET /staff/mailboxes': { area: 'staff', as: 'olive', ids: [] },
+  'POST /staff/mailboxes/act': {
+    area: 'staff',
+    as: 'olive',
+    ids: [{ name: 'mailboxId', in: 'body', resource: 'account' }],
+  },
+
   // ---- Admin (auditors read the dashboard and the audit log) ------------------------
   'GET /admin': { area: 'admin', as: 'adam', ids: [], readers: ['adam', 'audrey'] },
   'GET /admin/jobs': { area: 'admin', as: 'adam', ids: [] },
@@ -472,6 +508,21 @@ export const ROUTES: Record<string, RouteSpec> = {
     area: 'admin',
     as: 'adam',
     ids: [{ name: 'id', in: 'path', resource: 'account' }],
+  },
+  'GET /admin/teams': { area: 'admin', as: 'adam', ids: [] },
+  'POST /admin/teams': { area: 'admin', as: 'adam', ids: [] },
+  'POST /admin/teams/:id/members': {
+    area: 'admin',
+    as: 'adam',
+    ids: [{ name: 'id', in: 'path', resource: 'account' }],
+  },
+  'POST /admin/teams/:id/members/:memberId/remove': {
+    area: 'admin',
+    as: 'adam',
+    ids: [
+      { name: 'id', in: 'path', resource: 'account' },
+      { name: 'memberId', in: 'path', resource: 'account' },
+    ],
   },
   'GET /admin/mail': { area: 'admin', as: 'adam', ids: [] },
   'POST /admin/mail/:id/retry': {

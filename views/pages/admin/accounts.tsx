@@ -27,6 +27,8 @@ export type AccountView = {
   /** When the current lock ends; null when not locked now. */
   lockedUntil: Date | null;
   registered: boolean;
+  /** A team mailbox: nobody signs in to it, so it has no password actions. */
+  teamMailbox: boolean;
   twoFactor: boolean;
   legalHold: boolean;
   createdAt: Date;
@@ -37,18 +39,20 @@ export type AccountView = {
 /** The search as typed (kept in the form and the paging links). */
 export type AccountSearch = { q: string; kind: string; role: string };
 
-type Status = 'active' | 'disabled' | 'locked' | 'unregistered';
+type Status = 'active' | 'disabled' | 'locked' | 'unregistered' | 'team';
 const STATUS_COLOURS: Record<Status, TagColour | null> = {
   active: 'green',
   disabled: 'grey',
   locked: 'red',
   unregistered: null,
+  team: null,
 };
 
 /** What one status tag says: disabled first, then locked, then no password. */
 function statusOf(account: AccountView): Status {
   if (account.status === 'disabled') return 'disabled';
   if (account.lockedUntil) return 'locked';
+  if (account.teamMailbox) return 'team';
   if (!account.registered) return 'unregistered';
   return 'active';
 }
@@ -157,7 +161,7 @@ export function AccountsPage(
                 ),
               },
               { text: a.displayName, class: 'govuk-!-text-break-word' },
-              { text: roles[a.role] },
+              { text: a.teamMailbox ? s.kinds.team : roles[a.role] },
               { text: <StatusTag account={a} strings={props.strings} /> },
               { text: formatDate(a.createdAt, props.lang) },
             ],
@@ -198,7 +202,8 @@ export function AccountPage(
   );
   const actions: Child[] = [];
   if (a.lockedUntil) actions.push(action('unlock', s.unlock, s.unlockHint));
-  if (a.status === 'active') actions.push(action('reset', s.reset, s.resetHint));
+  // A team mailbox never has a password (docs/decisions/0028): no reset link to offer.
+  if (a.status === 'active' && !a.teamMailbox) actions.push(action('reset', s.reset, s.resetHint));
   if (a.status === 'disabled') actions.push(action('enable', s.enable, null));
   else if (!props.isSelf) actions.push(action('disable', s.disable, s.disableHint));
   return (
@@ -223,8 +228,11 @@ export function AccountPage(
       <SummaryList
         rows={[
           { key: s.name, value: a.displayName },
-          { key: s.kind, value: props.strings.admin.accounts.kinds[a.kind] },
-          { key: s.role, value: props.strings.admin.roles[a.role] },
+          {
+            key: s.kind,
+            value: props.strings.admin.accounts.kinds[a.teamMailbox ? 'team' : a.kind],
+          },
+          ...(a.teamMailbox ? [] : [{ key: s.role, value: props.strings.admin.roles[a.role] }]),
           {
             key: s.status,
             value: (
@@ -239,9 +247,18 @@ export function AccountPage(
             ),
           },
           { key: s.created, value: formatDateTime(a.createdAt, props.lang) },
-          { key: s.lastSignIn, value: whenOr(a.lastSignInAt, props.lang, s.never) },
-          { key: s.passwordChanged, value: whenOr(a.passwordChangedAt, props.lang, s.never) },
-          ...(a.kind === 'staff' ? [{ key: s.twoFactor, value: a.twoFactor ? s.on : s.off }] : []),
+          ...(a.teamMailbox
+            ? []
+            : [
+                { key: s.lastSignIn, value: whenOr(a.lastSignInAt, props.lang, s.never) },
+                {
+                  key: s.passwordChanged,
+                  value: whenOr(a.passwordChangedAt, props.lang, s.never),
+                },
+                ...(a.kind === 'staff'
+                  ? [{ key: s.twoFactor, value: a.twoFactor ? s.on : s.off }]
+                  : []),
+              ]),
           { key: s.legalHold, value: a.legalHold ? s.yes : s.no },
         ]}
       />
@@ -255,6 +272,16 @@ export function AccountPage(
       </p>
       <h2 class="govuk-heading-m">{s.actionsHeading}</h2>
       {props.isSelf ? <InsetText>{s.ownAccount}</InsetText> : null}
+      {a.teamMailbox ? (
+        <InsetText>
+          <p class="govuk-body">{s.teamMailbox}</p>
+          <p class="govuk-body">
+            <a class="govuk-link" href={link(ADMIN_PATHS.teams)}>
+              {s.teamsLink}
+            </a>
+          </p>
+        </InsetText>
+      ) : null}
       {actions}
       {props.deleteBlock ? (
         props.isSelf ? null : (

@@ -32,6 +32,7 @@ export type SettingsForm = {
   maxRecipients: string;
   forwardsPerHour: string;
   linkAccessRequests: boolean;
+  sharedMailboxes: boolean;
 };
 
 /**
@@ -249,6 +250,16 @@ export function SettingsPage(
           strings={props.strings}
         />
         {source('linkAccessRequests')}
+        <Checkboxes
+          name="sharedMailboxes"
+          hint={s.sharedMailboxesHint}
+          items={[{ value: 'yes', text: s.sharedMailboxes }]}
+          values={v.sharedMailboxes ? ['yes'] : []}
+          error={errors.sharedMailboxes}
+          small
+          strings={props.strings}
+        />
+        {source('sharedMailboxes')}
 
         <Button>{s.save}</Button>
       </form>

@@ -10,6 +10,7 @@ export type AdminNavKey =
   | 'dashboard'
   | 'settings'
   | 'accounts'
+  | 'teams'
   | 'mail'
   | 'keys'
   | 'audit'
@@ -21,6 +22,7 @@ export const ADMIN_PATHS = {
   settings: '/admin/settings',
   accounts: '/admin/accounts',
   newAccount: '/admin/accounts/new',
+  teams: '/admin/teams',
   mail: '/admin/mail',
   keys: '/admin/keys',
   rotateKey: '/admin/keys/rotate',
@@ -32,6 +34,9 @@ export const ADMIN_PATHS = {
 /** The page of one account, and its actions (`/unlock`, `/disable`, ...). */
 export const accountPath = (id: string, action?: string) =>
   `/admin/accounts/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+/** A team mailbox's members (POST assigns one), or one member's removal. */
+export const teamMembersPath = (teamId: string, memberId?: string) =>
+  `/admin/teams/${encodeURIComponent(teamId)}/members${memberId ? `/${encodeURIComponent(memberId)}/remove` : ''}`;
 /** The retry action of one failed mail. */
 export const retryMailPath = (id: string) => `/admin/mail/${encodeURIComponent(id)}/retry`;
 
@@ -46,7 +51,7 @@ export function canAdminister(viewer: StaffViewer): boolean {
 /** The sections a viewer sees: all for administrators, two for auditors. */
 export function adminNavFor(viewer: StaffViewer): AdminNavKey[] {
   return canAdminister(viewer)
-    ? ['dashboard', 'settings', 'accounts', 'mail', 'keys', 'audit', 'jobs']
+    ? ['dashboard', 'settings', 'accounts', 'teams', 'mail', 'keys', 'audit', 'jobs']
     : ['dashboard', 'audit'];
 }
 

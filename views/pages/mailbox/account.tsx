@@ -1,14 +1,17 @@
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
+import { sharedMailboxPaths } from './mailboxes.tsx';
 import { type MailboxPageProps, mailboxPaths } from './shared.tsx';
 
 /**
  * The signed-in person's account: who they are signed in as, how to change the
- * password, and "Sign out everywhere" (a POST that ends every session of the account).
+ * password, shared mailboxes (the ones they work from, and who works from theirs), and
+ * "Sign out everywhere" (a POST that ends every session of the account).
  */
 export function AccountPage(props: MailboxPageProps) {
   const s = props.strings.mailbox.account;
+  const m = props.strings.mailboxes.account;
   const link = (href: string) => linkKeepingLang(props, href);
   return (
     <Layout {...props} title={s.title}>
@@ -25,6 +28,20 @@ export function AccountPage(props: MailboxPageProps) {
               {s.passwordLink}
             </a>
           </p>
+          <h2 class="govuk-heading-m">{m.heading}</h2>
+          <p class="govuk-body">{m.body}</p>
+          <ul class="govuk-list">
+            <li>
+              <a class="govuk-link" href={link(sharedMailboxPaths.list)}>
+                {m.mailboxesLink}
+              </a>
+            </li>
+            <li>
+              <a class="govuk-link" href={link(sharedMailboxPaths.members)}>
+                {props.strings.mailboxes.members.link}
+              </a>
+            </li>
+          </ul>
           <h2 class="govuk-heading-m">{s.exportHeading}</h2>
           <p class="govuk-body">{s.exportBody}</p>
           <p class="govuk-body">

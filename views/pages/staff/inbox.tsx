@@ -6,7 +6,13 @@ import { SummaryList, type SummaryRow } from '../../components/summary-list.tsx'
 import { Table, type TableRow } from '../../components/table.tsx';
 import { Tag } from '../../components/tag.tsx';
 import { linkKeepingLang } from '../../layout.tsx';
-import { formatDateTime, formatSize, paginationItems } from '../mailbox/shared.tsx';
+import {
+  formatDate,
+  formatDateTime,
+  formatSize,
+  formatTime,
+  paginationItems,
+} from '../mailbox/shared.tsx';
 import {
   canAct,
   STAFF_PATHS,
@@ -24,11 +30,19 @@ export type StaffInboxRow = {
   isUnread: boolean;
   state: 'active' | 'expired' | 'revoked';
   attachmentCount: number;
+  /** In a team mailbox: the member who opened it first, or null. */
+  openedBy?: string | null;
 };
 
 /** Replies and messages sent to a staff member through the portal, newest first. */
 export function StaffInboxPage(
-  props: StaffPageProps & { rows: StaffInboxRow[]; page: number; pages: number },
+  props: StaffPageProps & {
+    rows: StaffInboxRow[];
+    page: number;
+    pages: number;
+    /** The team mailbox this inbox is, or null for the staff member's own. */
+    teamEmail?: string | null;
+  },
 ) {
   const s = props.strings.staff.inbox;
   const link = (href: string) => linkKeepingLang(props, href);
@@ -46,6 +60,11 @@ export function StaffInboxPage(
             {row.attachmentCount > 0 ? (
               <span class="govuk-body-s govuk-!-display-block">
                 {s.attachments(row.attachmentCount)}
+              </span>
+            ) : null}
+            {row.openedBy ? (
+              <span class="govuk-body-s govuk-!-display-block" data-testid="opened-by">
+                {s.openedBy(row.openedBy)}
               </span>
             ) : null}
           </>
@@ -69,7 +88,7 @@ export function StaffInboxPage(
   return (
     <StaffLayout {...props} title={s.title} nav="inbox">
       <h1 class="govuk-heading-l">{s.title}</h1>
-      <p class="govuk-body">{s.intro}</p>
+      <p class="govuk-body">{props.teamEmail ? s.teamIntro(props.teamEmail) : s.intro}</p>
       {props.rows.length === 0 ? (
         <p class="govuk-body">{s.empty}</p>
       ) : (
@@ -115,8 +134,19 @@ export type StaffMessageView = {
   attachments: Array<{ id: string; name: string; size: number }>;
 };
 
-/** One message in the staff inbox: who, when, the body, the files, and a secure reply. */
-export function StaffMessagePage(props: StaffPageProps & { message: StaffMessageView }) {
+/** One line of "who on the team opened or answered it". */
+export type StaffTeamActivity = { kind: 'opened' | 'replied'; by: string; at: Date };
+
+/**
+ * One message in the staff inbox: who, when, the body, the files, and a secure reply;
+ * in a team mailbox, also who on the team opened or answered it.
+ */
+export function StaffMessagePage(
+  props: StaffPageProps & {
+    message: StaffMessageView;
+    teamActivity?: StaffTeamActivity[] | null;
+  },
+) {
   const s = props.strings.staff.message;
   const m = props.message;
   const link = (href: string) => linkKeepingLang(props, href);
@@ -145,6 +175,22 @@ export function StaffMessagePage(props: StaffPageProps & { message: StaffMessage
       ) : null}
       <h1 class="govuk-heading-l govuk-!-text-break-word">{m.subject}</h1>
       <SummaryList rows={rows} />
+      {props.teamActivity && props.teamActivity.length > 0 ? (
+        <>
+          <h2 class="govuk-heading-s">{s.teamActivity}</h2>
+          <ul class="govuk-list govuk-body-s" data-testid="team-activity">
+            {props.teamActivity.map((a) => (
+              <li>
+                {(a.kind === 'opened' ? s.openedBy : s.repliedBy)(
+                  a.by,
+                  formatTime(a.at, props.lang),
+                  formatDate(a.at, props.lang),
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <MessageBody body={m.body} />
       {m.attachments.length > 0 ? (
         <>

@@ -11,6 +11,7 @@ export type StaffNavKey =
   | 'sent'
   | 'requests'
   | 'twoFactor'
+  | 'mailboxes'
   | 'admin';
 
 /** Where the staff menu's links go; the staff area answers every one. */
@@ -24,6 +25,8 @@ export const STAFF_PATHS = {
   sent: '/staff/sent',
   requests: '/staff/requests',
   twoFactor: '/staff/two-factor',
+  mailboxes: '/staff/mailboxes',
+  actAs: '/staff/mailboxes/act',
   admin: '/admin',
   signIn2fa: '/sign-in/two-factor',
   signOut: '/sign-out',
@@ -60,6 +63,10 @@ export type StaffPageProps = Omit<
   csrfToken: string;
   /** Admins who have not set up two-step verification see no menu: they can only do that. */
   menu?: boolean;
+  /** The team mailbox the viewer is working in, named in every page's header, or null. */
+  workingIn?: { email: string; name: string } | null;
+  /** True when the viewer is on any team mailbox: the menu offers "Team mailboxes". */
+  hasTeams?: boolean;
 };
 
 /** True when the viewer may send and change things (auditors only read). */
@@ -92,6 +99,7 @@ export function StaffLayout(
       beforeContent={
         <>
           {menu === false ? <SignOutOnly {...props} /> : <StaffNav {...props} />}
+          {menu === false ? null : <WorkingIn {...props} />}
           {before}
         </>
       }
@@ -106,6 +114,7 @@ function StaffNav(props: StaffPageProps & { nav?: StaffNavKey | undefined }) {
   const keys: StaffNavKey[] = canAct(props.viewer)
     ? ['inbox', 'compose', 'drafts', 'sent', 'requests', 'twoFactor']
     : ['inbox', 'sent', 'twoFactor'];
+  if (props.hasTeams && canAct(props.viewer)) keys.push('mailboxes');
   // Admins run the service; auditors read its dashboard and audit log there.
   if (props.viewer.role === 'admin' || props.viewer.role === 'auditor') keys.push('admin');
   return (
@@ -141,6 +150,23 @@ function StaffNav(props: StaffPageProps & { nav?: StaffNavKey | undefined }) {
         </ul>
       </div>
     </nav>
+  );
+}
+
+/**
+ * "You are working in housing@council", on every page while the viewer works in a team
+ * mailbox, with the way to switch: what they send goes out from the team.
+ */
+function WorkingIn(props: StaffPageProps) {
+  if (!props.workingIn) return null;
+  const s = props.strings.staff.mailboxes;
+  return (
+    <p class="govuk-body govuk-!-margin-top-3 govuk-!-margin-bottom-0" data-testid="working-in">
+      <strong class="govuk-!-font-weight-bold">{s.workingIn(props.workingIn.email)}</strong>{' '}
+      <a class="govuk-link" href={linkKeepingLang(props, STAFF_PATHS.mailboxes)}>
+        {s.switchLink}
+      </a>
+    </p>
   );
 }
 

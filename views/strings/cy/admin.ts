@@ -11,6 +11,7 @@ export const admin: Translation['admin'] = {
     dashboard: 'Dangosfwrdd',
     settings: 'Gosodiadau',
     accounts: 'Cyfrifon',
+    teams: 'Blychau post tîm',
     mail: 'E-byst a fethodd',
     keys: 'Allweddi',
     audit: 'Log archwilio',
@@ -28,6 +29,20 @@ export const admin: Translation['admin'] = {
   accounts: {
     title: 'Cyfrifon',
     search: 'Chwilio',
+    kinds: { team: 'Blwch post tîm' },
+  },
+  // Headings and buttons; the longer sentences fall back to English. TODO(cy): translator check.
+  teams: {
+    title: 'Blychau post tîm',
+    caption: 'Blychau post tîm',
+    members: 'Pwy sy’n gweithio ohono',
+    noMembers: 'Neb eto.',
+    remove: 'Tynnu i ffwrdd',
+    assign: 'Ychwanegu at y tîm',
+    createHeading: 'Creu blwch post tîm',
+    email: 'Cyfeiriad e-bost',
+    name: 'Enw',
+    create: 'Creu blwch post tîm',
   },
   mail: {
     title: 'E-byst a fethodd',

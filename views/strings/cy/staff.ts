@@ -14,7 +14,20 @@ export const staff: Translation['staff'] = {
     sent: 'Negeseuon a anfonwyd',
     requests: 'Ceisiadau',
     twoFactor: 'Dilysu dau gam',
+    mailboxes: 'Blychau post tîm',
     signOut: 'Allgofnodi',
+  },
+  // The longer sentences (intro, none) fall back to English. TODO(cy): translator check.
+  mailboxes: {
+    title: 'Blychau post tîm',
+    caption: 'Blychau post y gallwch weithio ohonynt',
+    columns: { mailbox: 'Blwch post', name: 'Enw', action: 'Cam' },
+    own: 'Eich blwch post eich hun',
+    current: 'Rydych chi’n gweithio yma',
+    workFrom: 'Gweithio o’r blwch post hwn',
+    backToOwn: 'Yn ôl i’ch blwch post eich hun',
+    workingIn: (email: string) => `Rydych chi’n gweithio yn ${email}.`,
+    switchLink: 'Newid blwch post',
   },
   twoFactor: {
     title: 'Rhowch eich cod diogelwch',
@@ -32,6 +45,14 @@ export const staff: Translation['staff'] = {
   },
   inbox: {
     title: 'Mewnflwch',
+    openedBy: (name: string) => `Agorwyd gan ${name}`,
+  },
+  message: {
+    teamActivity: 'Pwy yn y tîm a’i hagorodd neu a’i hatebodd',
+    openedBy: (name: string, time: string, date: string) =>
+      `Agorwyd gan ${name} am ${time} ar ${date}`,
+    repliedBy: (name: string, time: string, date: string) =>
+      `Atebwyd gan ${name} am ${time} ar ${date}`,
   },
   compose: {
     title: 'Anfon neges ddiogel',

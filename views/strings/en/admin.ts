@@ -59,6 +59,7 @@ export const admin = {
     dashboard: 'Dashboard',
     settings: 'Settings',
     accounts: 'Accounts',
+    teams: 'Team mailboxes',
     mail: 'Failed email',
     keys: 'Keys',
     audit: 'Audit log',
@@ -174,6 +175,10 @@ export const admin = {
       'Let someone who was given a notification’s link, but is not its addressee, ask the sender for access',
     linkAccessRequestsHint:
       'They must prove their own email address with a code first. If this is off, the page tells them to contact the sender.',
+    sharedMailboxes:
+      'Let the holder of a shared address, like care.referrals@partner.org.uk, invite other people to work from it',
+    sharedMailboxesHint:
+      'Each person signs in with their own password and everything they do is recorded with their name. If this is off, nobody can work from someone else’s address.',
     errors: {
       orgName: 'Enter an organisation name of 100 characters or fewer',
       orgColour: 'Enter a colour in the format #1d70b8',
@@ -199,6 +204,7 @@ export const admin = {
       maxRecipients: 'Enter the number of addresses as a whole number from 1 to 500',
       forwardsPerHour: 'Enter the number of forwards as a whole number from 1 to 1000',
       linkAccessRequests: 'Choose whether people given a link may ask for access',
+      sharedMailboxes: 'Choose whether people may work from a shared address',
     },
   },
 
@@ -210,7 +216,7 @@ export const admin = {
     kind: 'Type',
     role: 'Role',
     any: 'Any',
-    kinds: { staff: 'Staff', external: 'Outside the council' },
+    kinds: { staff: 'Staff', external: 'Outside the council', team: 'Team mailbox' },
     search: 'Search',
     caption: 'Accounts found',
     empty: 'No accounts match.',
@@ -226,6 +232,7 @@ export const admin = {
       disabled: 'Disabled',
       locked: 'Locked',
       unregistered: 'No password yet',
+      team: 'No password: staff work from it',
     },
     add: 'Add a staff member',
     viewNamed: (email: string) => `View ${email}`,
@@ -283,6 +290,46 @@ export const admin = {
       'too-many-links':
         'Several reset links were sent recently and have not been used. Ask the person to check their email, including spam.',
       disabled: 'The account is disabled. Enable it before sending a reset link.',
+      'team-mailbox':
+        'This is a team mailbox. It has no password and never gets one: staff work from it as themselves.',
+    },
+    teamMailbox:
+      'This is a team mailbox: nobody signs in to it. Staff work from it as themselves, so it has no password and no reset link. Manage who works from it on the team mailboxes page.',
+    teamsLink: 'Manage team mailboxes',
+  },
+
+  teams: {
+    title: 'Team mailboxes',
+    intro:
+      'A team mailbox, such as housing@, has no password. The staff you add work from it, each signed in as themselves, and the audit trail names whoever opened or answered each message.',
+    caption: 'Team mailboxes',
+    empty: 'There are no team mailboxes yet.',
+    members: 'Who works from it',
+    noMembers: 'Nobody yet.',
+    remove: 'Take off',
+    assignLabelNamed: (team: string) => `Email address of a staff member to add to ${team}`,
+    assign: 'Add to team',
+    createHeading: 'Create a team mailbox',
+    email: 'Email address',
+    emailHint: 'An address inside the council that the team reads, for example housing@',
+    name: 'Name',
+    nameHint: 'For example, Housing team',
+    create: 'Create team mailbox',
+    done: {
+      created: (email: string) => `Team mailbox ${email} created`,
+      assigned: (name: string, team: string) => `${name} now works from ${team}`,
+      removed: (name: string, team: string) => `${name} no longer works from ${team}`,
+    },
+    problems: {
+      'invalid-email': 'Enter an email address in the correct format, like housing@council.gov.uk',
+      outside: 'Enter an address at one of the council’s own domains',
+      taken: 'An account with this email address already exists',
+      'invalid-name': 'Enter a name of up to 100 characters, without < or >',
+      'no-team': 'This team mailbox no longer exists',
+      'no-such-staff':
+        'Enter the address of an active staff member who sends messages (auditors cannot work from a team mailbox)',
+      'already-member': 'They already work from this team mailbox',
+      'not-member': 'They were not on this team',
     },
   },
 

@@ -15,6 +15,7 @@ export const HELP_TOPICS = [
   'signing-in',
   'passwords',
   'attachments',
+  'shared-mailboxes',
   'problems',
 ] as const;
 
@@ -160,6 +161,39 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           heading: 'Large files on a slow connection',
           paragraphs: [
             'A large file can take a while on a phone. If a download stops, try again on Wi-Fi.',
+          ],
+        },
+      ],
+    },
+    'shared-mailboxes': {
+      title: 'Shared mailboxes',
+      summary:
+        'Letting colleagues work from a shared address like care.referrals@, each with their own password.',
+      sections: [
+        {
+          paragraphs: [
+            'If your team uses one email address, like care.referrals@partner.org.uk, do not share its password. The person who registered that address can let each colleague work from it with their own password instead. Everything anyone opens, downloads or sends there is recorded with their own name.',
+          ],
+        },
+        {
+          heading: 'If you registered the shared address',
+          paragraphs: [
+            'Sign in with the shared address and go to "Your account", then "People who work from your mailbox". Enter a colleague’s own email address and select "Send invitation". We email them a link.',
+            'The same page shows who is invited and who has accepted. Select "Remove" to stop someone working from the address: it takes effect at their next click. Colleagues cannot invite or remove anyone.',
+          ],
+        },
+        {
+          heading: 'If you were invited',
+          paragraphs: [
+            'Open the link in the invitation email. If you are new to this website, create your password with the code we email to your own address. Then go to "Shared mailboxes" and select "Accept".',
+            'To work from the shared address, select "Work from this mailbox" on the "Shared mailboxes" page. Every page then says "You are working in" and the address. Replies and new messages go out from the shared address. Your account, password and sign-out stay your own.',
+            'Select "Back to your own mailbox" to return to your own messages, or "Leave this mailbox" if you no longer need it.',
+          ],
+        },
+        {
+          heading: 'If shared mailboxes are switched off',
+          paragraphs: [
+            'The council can switch shared mailboxes off. Then nobody can work from someone else’s address, and the pages say so.',
           ],
         },
       ],

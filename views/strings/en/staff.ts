@@ -21,8 +21,24 @@ export const staff = {
     sent: 'Sent messages',
     requests: 'Requests',
     twoFactor: 'Two-step verification',
+    mailboxes: 'Team mailboxes',
     admin: 'Administration',
     signOut: 'Sign out',
+  },
+
+  mailboxes: {
+    title: 'Team mailboxes',
+    intro:
+      'Work from a team mailbox to read and answer its messages. What you send goes out from the team, and the team can see which of you opened or answered each message.',
+    caption: 'Mailboxes you can work from',
+    columns: { mailbox: 'Mailbox', name: 'Name', action: 'Action' },
+    own: 'Your own mailbox',
+    current: 'You are working here',
+    workFrom: 'Work from this mailbox',
+    backToOwn: 'Back to your own mailbox',
+    none: 'You are not on any team mailbox. An administrator adds you to one.',
+    workingIn: (email: string) => `You are working in ${email}.`,
+    switchLink: 'Switch mailbox',
   },
 
   twoFactor: {
@@ -95,6 +111,8 @@ export const staff = {
     revoked: 'Withdrawn',
     expired: 'Expired',
     attachments: (n: number) => `${n} ${n === 1 ? 'attachment' : 'attachments'}`,
+    teamIntro: (email: string) => `Messages sent to ${email}. Everyone on the team sees them.`,
+    openedBy: (name: string) => `Opened by ${name}`,
   },
 
   message: {
@@ -113,6 +131,11 @@ export const staff = {
     revoked: 'The sender has withdrawn this message. Contact them if you still need it.',
     expiredTitle: 'This message has expired',
     expired: 'You can no longer read this message.',
+    teamActivity: 'Who on the team opened or answered it',
+    openedBy: (name: string, time: string, date: string) =>
+      `Opened by ${name} at ${time} on ${date}`,
+    repliedBy: (name: string, time: string, date: string) =>
+      `Replied by ${name} at ${time} on ${date}`,
   },
 
   compose: {

@@ -55,6 +55,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       status: account.status,
       lockedUntil: isLocked(account, now) ? account.lockedUntil : null,
       registered: account.passwordHash !== null,
+      teamMailbox: account.sharedMailbox,
       twoFactor: account.totpKeyEnc !== null,
       legalHold: account.legalHold,
       createdAt: account.createdAt,

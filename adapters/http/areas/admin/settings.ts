@@ -39,6 +39,7 @@ export function settingsToForm(settings: Settings): SettingsForm {
     maxRecipients: String(settings.maxRecipients),
     forwardsPerHour: String(settings.forwardsPerHour),
     linkAccessRequests: settings.linkAccessRequests,
+    sharedMailboxes: settings.sharedMailboxes,
   };
 }
 
@@ -65,6 +66,7 @@ function readForm(get: (name: string) => string): SettingsForm {
     maxRecipients: line('maxRecipients'),
     forwardsPerHour: line('forwardsPerHour'),
     linkAccessRequests: get('linkAccessRequests') === 'yes',
+    sharedMailboxes: get('sharedMailboxes') === 'yes',
   };
 }
 
@@ -129,6 +131,7 @@ export function checkSettingsForm(
     maxRecipients: numbers.maxRecipients,
     forwardsPerHour: numbers.forwardsPerHour,
     linkAccessRequests: form.linkAccessRequests,
+    sharedMailboxes: form.sharedMailboxes,
   };
   const checked = Object.fromEntries(
     Object.entries(candidate).filter(([, value]) => value !== undefined),

@@ -54,25 +54,48 @@ export function langOf(c: Ctx): Lang {
   });
 }
 
-/** The props every staff page gives the layout. */
+/**
+ * The signed-in staff member themselves: `person`, never the team mailbox they may be
+ * working in (which is `account` on the mailbox routes, docs/decisions/0028). Their
+ * role, second factor and name are theirs, not the mailbox's.
+ */
+export function staffPersonOf(c: Ctx): StaffAccount {
+  const person = c.get('person') ?? c.get('account');
+  if (!isStaff(person)) throw new Error('staff route reached without a staff person');
+  return person;
+}
+
+/**
+ * The props every staff page gives the layout. The viewer is the person (their role
+ * decides the menu, even while working in a team mailbox); the header names the team
+ * mailbox they work in, and the menu offers "Team mailboxes" to anyone on a team: one
+ * indexed lookup of their memberships, skipped while acting (then they are on one).
+ */
 export async function staffPageProps(
   deps: Pick<StaffAreaDeps, 'accounts'>,
   c: Ctx,
 ): Promise<StaffPageProps> {
   const settings = await deps.accounts.settings.get();
   const lang = langOf(c);
-  const account = staffOf(c);
+  const person = staffPersonOf(c);
   const viewer: StaffViewer = {
-    displayName: account.displayName,
-    email: account.email,
-    role: account.role,
+    displayName: person.displayName,
+    email: person.email,
+    role: person.role,
   };
+  const actingFor = c.get('actingFor');
+  const hasTeams =
+    actingFor !== null ||
+    (await deps.accounts.storage.repos.mailboxMembers.listForMember({ memberId: person.id }))
+      .length > 0;
   return {
     strings: stringsFor(lang),
     lang,
     org: { name: settings.orgName, colour: settings.orgColour },
     csrfToken: c.get('csrfToken'),
     viewer,
+    workingIn: actingFor ? { email: actingFor.email, name: actingFor.displayName } : null,
+    hasTeams,
   };
 }
 
@@ -108,12 +131,21 @@ export function signInRedirect(c: Ctx): Response {
  * Every /staff route: signed-out people (and sessions still waiting for their second
  * factor) go to sign in; anyone signed in who is not staff gets the same 404 as a
  * page that does not exist.
+ *
+ * While a person works in a team mailbox, `account` is the mailbox (a sender) and
+ * `person` is them: both must be staff, and the person must be one who may send, so an
+ * auditor never gains a sender's powers through a team (assigning refuses auditors;
+ * this holds even if a member's role changes later).
  */
 export function requireStaff(deps: Pick<StaffAreaDeps, 'accounts'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const account = c.get('account');
     if (!account) return signInRedirect(c);
     if (!isStaff(account)) return notFound(deps, c);
+    const person = c.get('person');
+    if (person && person.id !== account.id && !(isStaff(person) && canSend(person))) {
+      return notFound(deps, c);
+    }
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { firstOpeners, teamActivity } from '../../../../core/mailboxes/team-activity.ts';
 import { downloadAttachment } from '../../../../core/messages/download-attachment.ts';
 import { openInlineImage } from '../../../../core/messages/inline-image.ts';
 import { listInbox } from '../../../../core/messages/mailbox.ts';
@@ -28,9 +29,20 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     if (list.rows.length === 0 && list.page > list.pages) {
       list = await listInbox(deps.mailbox, { account, page: list.pages });
     }
+    // A team's inbox says who opened each message first: one indexed read of the audit
+    // trail per opened row of this page (at most a page's worth), and only for teams.
+    const team = c.get('actingFor');
+    const openers =
+      team && team.id === account.id
+        ? await firstOpeners(deps.mailbox.storage.repos, {
+            mailboxId: team.id,
+            deliveryIds: list.rows.filter((r) => !r.isUnread).map((r) => r.delivery.id),
+          })
+        : new Map<string, string>();
     return c.html(
       StaffInboxPage({
         ...(await staffPageProps(deps, c)),
+        teamEmail: team && team.id === account.id ? team.email : null,
         page: list.page,
         pages: list.pages,
         rows: list.rows.map((row) => ({
@@ -41,6 +53,7 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
           isUnread: row.isUnread,
           state: row.state,
           attachmentCount: row.attachmentCount,
+          openedBy: openers.get(row.delivery.id) ?? null,
         })),
       }),
     );
@@ -64,6 +77,16 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     const opened = result.opened;
     const body = await readText(await opened.body(), MAX_BODY_BYTES);
+    // In a team mailbox: who on the team opened or answered it, from the audit trail.
+    const team = c.get('actingFor');
+    const activity =
+      team && team.id === account.id
+        ? await teamActivity(deps.mailbox.storage.repos, {
+            mailboxId: team.id,
+            deliveryId: opened.delivery.id,
+            messageId: opened.message.id,
+          })
+        : null;
     const from = opened.participants.find((p) => p.kind === 'from');
     return c.html(
       StaffMessagePage({
@@ -88,6 +111,7 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
             .filter((a) => !a.inline)
             .map((a) => ({ id: a.id, name: a.name, size: a.size })),
         },
+        teamActivity: activity,
       }),
     );
   });

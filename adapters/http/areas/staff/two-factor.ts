@@ -209,7 +209,9 @@ export function twoFactorGate(): MiddlewareHandler<AppEnv> {
     '/sign-out-everywhere',
   ]);
   return async (c, next) => {
-    const account = c.get('account');
+    // The person, not the mailbox: on a team mailbox's pages `account` is the team (a
+    // sender without a second factor), and an admin working there must still have one.
+    const account = c.get('person') ?? c.get('account');
     if (account && mustEnrolTotp(account) && !allowed.has(c.req.path)) {
       return c.redirect(STAFF_PATHS.twoFactor, 303);
     }
