@@ -29,6 +29,8 @@ export type AuditAction =
   | 'account.enable'
   | 'account.delete'
   | 'account.totp-enrol'
+  /** Two-step verification turned off by the account's holder (password typed again). */
+  | 'account.totp-remove'
   /** A signed-in person's password, asked again before a sensitive change, was wrong. */
   | 'account.reauth-failed'
   | 'settings.change'

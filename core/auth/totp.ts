@@ -3,13 +3,15 @@ import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from '../accounts/pass
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import type { MailTemplates } from '../mail/ports.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { Session } from './model.ts';
 import { reissueSession } from './sessions.ts';
+import { prepareSecondFactorNotice } from './totp-notice.ts';
 
 /**
- * The second factor for staff: time-based one-time passwords (RFC 6238) from an
+ * The second factor for staff, and for recipients who choose one: time-based one-time passwords (RFC 6238) from an
  * authenticator app, and ten single-use recovery codes for a lost phone.
  *
  * - The key is random (160 bits, RFC 4226's recommendation), shown once as a QR code
@@ -70,6 +72,10 @@ export type TotpDeps = {
   totp: TotpCodes;
   /** Checks the password again before an app already set up is replaced. */
   hasher: PasswordHasher;
+  /** The wording of the emailed notice of a change (see `emailsSecondFactorChanges`). */
+  templates: MailTemplates;
+  /** The portal's address without a trailing slash, named in that notice. */
+  publicUrl: string;
 };
 
 /** The plaintext inside `Account.totpKeyEnc`: the key and the last step accepted. */
@@ -88,9 +94,12 @@ export function mustEnrolTotp(account: Account): boolean {
   return account.kind === 'staff' && account.role === 'admin' && account.totpKeyEnc === null;
 }
 
-/** True when the account may set up a second factor at all (staff only). */
+/**
+ * True when the account may set up a second factor at all: staff, and recipients who
+ * choose to. A team mailbox never signs in (docs/decisions/0028), so it has none.
+ */
 export function canEnrolTotp(account: Account): boolean {
-  return account.kind === 'staff';
+  return account.kind === 'staff' || (account.kind === 'external' && !account.sharedMailbox);
 }
 
 /** A key being set up, before it is confirmed with a code. */
@@ -173,12 +182,14 @@ export type ConfirmEnrolmentResult =
   | { ok: false; reason: 'invalid-token' | 'wrong-code' | 'wrong-password' };
 
 /**
- * True when replacing a second factor must first prove the password again (ASVS
+ * True when setting up a second factor must first prove the password again (ASVS
  * V7.5.1): an unattended signed-in browser must not be enough to move someone's
- * sign-in to another phone. A first set-up follows a password typed moments ago.
+ * sign-in to another phone. Replacing one always asks. A staff member's first set-up
+ * does not (an admin is sent there straight after typing the password); a recipient's
+ * does, since their sessions may stay signed in for days ("Keep me signed in").
  */
 export function enrolmentNeedsPassword(account: Account): boolean {
-  return account.totpKeyEnc !== null;
+  return account.totpKeyEnc !== null || account.kind === 'external';
 }
 
 /**
@@ -212,7 +223,7 @@ export async function confirmTotpEnrolment(
         ip: input.ip,
         targetType: 'account',
         targetId: input.account.id,
-        details: { purpose: 'totp-replace' },
+        details: { purpose: input.account.totpKeyEnc !== null ? 'totp-replace' : 'totp-enrol' },
       }),
     );
     return { ok: false, reason: 'wrong-password' };
@@ -227,6 +238,11 @@ export async function confirmTotpEnrolment(
   );
   const stored = await sealStored(deps, { v: 1, key: pending.keyText, lastStep: step });
   const replaced = input.account.totpKeyEnc !== null;
+  const notice = await prepareSecondFactorNotice(deps, {
+    account: input.account,
+    orgName: input.issuer,
+    change: replaced ? 'replaced' : 'enrolled',
+  });
   await deps.storage.transaction(async (repos) => {
     const fresh = await repos.accounts.findById({ id: input.account.id, forUpdate: true });
     if (!fresh) return;
@@ -248,11 +264,13 @@ export async function confirmTotpEnrolment(
       targetId: fresh.id,
       details: { replaced, recoveryCodes: recoveryCodes.length },
     });
+    if (notice) await repos.outbox.insert({ mail: notice });
   });
   return { ok: true, recoveryCodes };
 }
 
-async function passwordMatches(
+/** True when `password` is the account's current one (for asking it again). */
+export async function passwordMatches(
   deps: Pick<TotpDeps, 'hasher'>,
   input: { account: Account; password: string | null },
 ): Promise<boolean> {
@@ -271,6 +289,8 @@ export type SecondFactorResult =
   | {
       ok: true;
       method: 'totp' | 'recovery-code';
+      /** Whose sign-in it was: staff and recipients land on different pages. */
+      accountKind: Account['kind'];
       /** Recovery codes left after this one (for a warning when few remain). */
       recoveryCodesLeft: number;
       /** The signed-in session that replaces the half-signed-in one, and its token. */
@@ -369,6 +389,7 @@ export async function verifySecondFactor(
     return {
       ok: true,
       method,
+      accountKind: account.kind,
       recoveryCodesLeft: next.recoveryCodeHashes.length,
       session: renewed.session,
       sessionToken: renewed.token,

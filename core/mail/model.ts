@@ -13,7 +13,9 @@ export type MailKind =
   /** An invitation to act for a generic address (docs/decisions/0028). */
   | 'mailbox-invitation'
   /** A delivery status notification (RFC 3464) to the sender of a mail the relay partly refused. */
-  | 'delivery-report';
+  | 'delivery-report'
+  /** A notice that the account's second factor was set up, replaced or removed. */
+  | 'second-factor';
 
 /** The email itself, as the Mailer sends it. Held encrypted while it waits in the outbox. */
 export type MailContent = {

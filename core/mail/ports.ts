@@ -89,6 +89,15 @@ export type MailTemplates = {
     publicUrl: string;
     linkMinutes: number;
   }): RenderedMail;
+  /**
+   * Tells a person that two-step verification on their account was turned on, moved to
+   * another app, or turned off; and what to do if it was not them. No link.
+   */
+  secondFactorChanged(args: {
+    orgName: string;
+    change: 'enrolled' | 'replaced' | 'removed';
+    publicUrl: string;
+  }): RenderedMail;
   /** A new staff member's link to set their first password. */
   setPassword(args: {
     orgName: string;

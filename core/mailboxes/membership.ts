@@ -62,6 +62,25 @@ function canActFor(
   );
 }
 
+/**
+ * Whose delivery `deliveryId` is, for a person whose session has just ended (no session
+ * says which mailbox they were working from): their own, or that of a shared mailbox
+ * they may act for. Null for anyone else's, or a missing one.
+ */
+export async function deliveryOwnerFor(
+  repos: Pick<Repositories, 'accounts' | 'mailboxMembers' | 'deliveries'>,
+  input: { person: Account; deliveryId: string; genericAllowed: boolean },
+): Promise<Account | null> {
+  const delivery = await repos.deliveries.findById({ id: input.deliveryId });
+  if (!delivery) return null;
+  if (delivery.recipientId === input.person.id) return input.person;
+  return mailboxToActFor(repos, {
+    person: input.person,
+    mailboxId: delivery.recipientId,
+    genericAllowed: input.genericAllowed,
+  });
+}
+
 /** The mailboxes a person acts for, and the invitations waiting for their answer. */
 export async function mailboxesOf(
   repos: Pick<Repositories, 'accounts' | 'mailboxMembers'>,

@@ -42,6 +42,7 @@ function tidy(content: DraftContent): DraftContent {
     body: content.body.slice(0, MAX_BODY),
     inReplyToId: content.inReplyToId,
     savedOnTimeout: content.savedOnTimeout === true,
+    savedBy: typeof content.savedBy === 'string' ? content.savedBy.slice(0, 200) : null,
     answer: tidyAnswer(content.answer),
     staff: tidyStaff(content.staff),
   };
@@ -104,6 +105,7 @@ async function unseal(deps: Pick<DraftDeps, 'cipher'>, draft: Draft): Promise<Dr
     body: typeof raw.body === 'string' ? raw.body : '',
     inReplyToId: typeof raw.inReplyToId === 'string' ? raw.inReplyToId : null,
     savedOnTimeout: raw.savedOnTimeout === true,
+    savedBy: typeof raw.savedBy === 'string' ? raw.savedBy : null,
     answer: tidyAnswer(raw.answer),
     staff: tidyStaff(raw.staff),
   };

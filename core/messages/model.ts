@@ -108,6 +108,11 @@ export type DraftContent = {
   /** Set when the draft was saved because the session had ended on Send. */
   savedOnTimeout?: boolean;
   /**
+   * For a draft saved on timeout in a shared mailbox's drafts (decision 0028): the
+   * person who was writing it, whom signing in again takes back to it.
+   */
+  savedBy?: string | null;
+  /**
    * For a recipient's reply, reply all or forward saved as a draft: which of their own
    * deliveries it answers (so sending it from the draft threads it, or forwards that
    * message), and for a forward the original's files that were ticked.

@@ -1,3 +1,5 @@
+import type { Account } from '../accounts/model.ts';
+import { mailboxesOf } from '../mailboxes/membership.ts';
 import { type DraftDeps, openDraft } from './drafts.ts';
 import type { Draft } from './model.ts';
 
@@ -15,7 +17,7 @@ const NEWEST = 10;
  */
 export async function findTimeoutDraft(
   deps: DraftDeps,
-  input: { accountId: string; since: Date | null },
+  input: { accountId: string; since: Date | null; savedBy?: string },
 ): Promise<Draft | null> {
   const drafts = await deps.storage.repos.drafts.listForAccount({
     accountId: input.accountId,
@@ -26,7 +28,37 @@ export async function findTimeoutDraft(
   for (const draft of drafts) {
     if (draft.updatedAt.getTime() <= since) break;
     const opened = await openDraft(deps, { accountId: input.accountId, draftId: draft.id });
-    if (opened?.content.savedOnTimeout) return opened.draft;
+    if (!opened?.content.savedOnTimeout) continue;
+    if (input.savedBy !== undefined && opened.content.savedBy !== input.savedBy) continue;
+    return opened.draft;
+  }
+  return null;
+}
+
+/**
+ * As `findTimeoutDraft`, for a person who may act for shared mailboxes (decision 0028):
+ * their own drafts first, then each mailbox's drafts for one this person was writing
+ * there when their session ended. `mailboxId` names the mailbox to act for again, or
+ * null for their own.
+ */
+export async function findTimeoutDraftFor(
+  deps: DraftDeps,
+  input: { person: Account; since: Date | null; genericAllowed: boolean },
+): Promise<{ draft: Draft; mailboxId: string | null } | null> {
+  const { person, since } = input;
+  const own = await findTimeoutDraft(deps, { accountId: person.id, since });
+  if (own) return { draft: own, mailboxId: null };
+  const { mailboxes } = await mailboxesOf(deps.storage.repos, {
+    person,
+    genericAllowed: input.genericAllowed,
+  });
+  for (const mailbox of mailboxes) {
+    const draft = await findTimeoutDraft(deps, {
+      accountId: mailbox.id,
+      since,
+      savedBy: person.id,
+    });
+    if (draft) return { draft, mailboxId: mailbox.id };
   }
   return null;
 }

@@ -207,6 +207,58 @@ describe.each([
     await check('compose with an outside address');
   });
 
+  it('keeps files in a draft: saved, reopened, one removed, sent with a new one', async () => {
+    const staged = (name: string) => page.locator('.govuk-summary-list__key', { hasText: name });
+    await page.goto(`${origin}/compose`);
+    await headingIs('Write a message');
+    await page.getByLabel('To', { exact: true }).fill('priya@barnet.gov.uk');
+    await page.getByLabel('Subject').fill('Signed tenancy form');
+    await page.getByLabel('Message').fill('The signed pages are attached.');
+    await page.locator('#attachments').setInputFiles([
+      { name: 'page-1.txt', mimeType: 'text/plain', buffer: Buffer.from('page one') },
+      { name: 'wrong.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one') },
+    ]);
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect.poll(() => page.getByText('Your draft has been saved').count()).toBe(1);
+    expect(await staged('page-1.txt').count()).toBe(1);
+    expect(await staged('wrong.txt').count()).toBe(1);
+    await check('draft saved with files');
+
+    // Reopened from Drafts: the text and both files are there.
+    await page.goto(`${origin}/drafts`);
+    await headingIs('Drafts');
+    await page.getByRole('link', { name: 'Signed tenancy form' }).click();
+    await headingIs('Write a message');
+    expect(await page.getByLabel('Message').inputValue()).toBe('The signed pages are attached.');
+    expect(await staged('page-1.txt').count()).toBe(1);
+    await check('draft reopened with files');
+
+    // Remove one (a plain form button, text edits saved with it).
+    await page.getByLabel('Message').fill('The signed pages are attached, and a letter.');
+    await page.getByRole('button', { name: 'Remove wrong.txt' }).click();
+    await expect.poll(() => page.getByText('The file has been removed').count()).toBe(1);
+    expect(await staged('wrong.txt').count()).toBe(0);
+    expect(await staged('page-1.txt').count()).toBe(1);
+    expect(await page.getByLabel('Message').inputValue()).toBe(
+      'The signed pages are attached, and a letter.',
+    );
+    await check('draft after removing a file');
+
+    // Send: the kept file and one chosen now.
+    await page
+      .locator('#attachments')
+      .setInputFiles([
+        { name: 'letter.txt', mimeType: 'text/plain', buffer: Buffer.from('a letter') },
+      ]);
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await headingIs('Sent');
+    const row = page.locator('tbody tr', { hasText: 'Signed tenancy form' });
+    await expect.poll(() => row.locator('td').last().textContent()).toBe('2');
+    await page.goto(`${origin}/drafts`);
+    await headingIs('Drafts');
+    expect(await page.getByRole('link', { name: 'Signed tenancy form' }).count()).toBe(0);
+  }, 45_000);
+
   it('saves the message in Drafts when the session timed out before Send', async () => {
     await page.goto(`${origin}/compose`);
     await headingIs('Write a message');

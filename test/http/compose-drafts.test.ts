@@ -74,7 +74,7 @@ describe('drafts', () => {
     expect(await draftsOf('ann@example.org')).toHaveLength(0);
   });
 
-  it('says files are not kept when a draft is saved with files chosen', async () => {
+  it('keeps the files chosen when a draft is saved, streamed into encryption', async () => {
     const saved = await h.postMultipart(`/compose/save?_csrf=${encodeURIComponent(csrf)}`, {
       cookie,
       parts: [
@@ -83,10 +83,14 @@ describe('drafts', () => {
       ],
     });
     expect(saved.res.status).toBe(303);
-    expect(saved.pulled()).toBeLessThan(1_000_000);
     const location = saved.res.headers.get('location') ?? '';
-    expect(location).toMatch(/\?saved=files$/);
-    expect(await (await h.get(location, cookie)).text()).toContain('Files are not kept in drafts.');
+    expect(location).toMatch(/\?saved=1$/);
+    const draftId = location.slice('/drafts/'.length, location.indexOf('?'));
+    const [file] = await h.app.storage.repos.attachments.listForDraft({ draftId });
+    expect(file?.size).toBe(5_000_000);
+    const page = await (await h.get(location, cookie)).text();
+    expect(page).toContain('big.bin');
+    expect(page).not.toContain('Files are not kept in drafts');
   });
 
   it('autosaves (htmx) into one draft, and sending deletes it', async () => {

@@ -6,6 +6,7 @@ import { normalisePassword } from '../../core/accounts/password-policy.ts';
 import type { AuditEvent } from '../../core/audit/model.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
+import { streamOf } from '../../core/shared/streams.ts';
 import { GOOD_PASSWORD } from '../auth/support.ts';
 import { newestCodeTo } from '../support/email-code.ts';
 import { COUNCIL, type ComposeHarness, composeHarness } from './compose-harness.ts';
@@ -52,7 +53,11 @@ export async function sharedMailboxHarness(env: Record<string, string> = {}) {
   const officer = await addStaff(`officer@${COUNCIL}`);
 
   /** Olive sends a message to `to`; returns its delivery id for that address. */
-  const send = async (to: string, subject: string): Promise<string> => {
+  const send = async (
+    to: string,
+    subject: string,
+    files: Array<{ name: string; text: string }> = [],
+  ): Promise<string> => {
     const settings = await h.app.settings.get();
     const result = await sendMessage(
       mailboxDepsFrom(h.app),
@@ -70,7 +75,11 @@ export async function sharedMailboxHarness(env: Record<string, string> = {}) {
         subject,
         body: 'Please see the referral.',
         bodyFormat: 'text',
-        attachments: [],
+        attachments: files.map((f) => ({
+          name: f.name,
+          contentType: 'text/plain',
+          content: streamOf(new TextEncoder().encode(f.text)),
+        })),
         readOnly: false,
         classification: null,
         source: 'web',

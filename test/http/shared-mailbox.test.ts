@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { INVITES_PER_DAY } from '../../adapters/http/areas/recipient/mailboxes.ts';
 import type { Account } from '../../core/accounts/model.ts';
+import { openDraft } from '../../core/messages/drafts.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { stable } from './mailbox-support.ts';
 import {
@@ -177,6 +179,84 @@ describe.each(databases)('shared mailboxes, recipient side, $name', ({ env }) =>
       id: toOfficer?.messageId ?? '',
     });
     expect(message?.senderId).toBe(holder.id);
+  });
+
+  it('keeps the reply Alice was writing in the mailbox when her session ended, and takes her back to it', async () => {
+    const { alice, cookie } = await aliceMember();
+    const deliveryId = await h.send(GENERIC, 'Referral');
+    await act(cookie, holder.id);
+    const path = `/inbox/${deliveryId}/reply`;
+    const csrf = await h.tokenFrom(path, cookie);
+    h.clock.advance(16 * 60_000);
+    const res = await h.postForm(path, {
+      cookie,
+      csrf: csrf ?? null,
+      fields: [
+        ['subject', 'Re: Referral'],
+        ['body', 'Typed before lunch.'],
+      ],
+    });
+    expect(res.status).toBe(303);
+    const draftId = /[?&]draft=([^&]+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    // In the mailbox's drafts, where its reply belongs, marked as Alice's.
+    const draftDeps = {
+      storage: h.app.storage,
+      cipher: h.app.cipher,
+      ids: h.app.ids,
+      clock: h.app.clock,
+    };
+    const saved = await openDraft(draftDeps, { accountId: holder.id, draftId });
+    expect(saved?.content).toMatchObject({ body: 'Typed before lunch.', savedBy: alice.id });
+    expect(await openDraft(draftDeps, { accountId: alice.id, draftId })).toBeNull();
+
+    // Signing in again works from the mailbox again, and the draft opens as its reply.
+    const fresh = await h.signIn(ALICE);
+    const sessions = await h.app.storage.repos.sessions.listForAccount({ accountId: alice.id });
+    expect(sessions.at(-1)?.actingMailboxId).toBe(holder.id);
+    const opened = await h.get(`/drafts/${draftId}`, fresh);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toContain(`/inbox/${deliveryId}/reply`);
+    // The holder signing in is not taken into Alice's draft: the session stays their own.
+    await h.signIn(GENERIC);
+    const holderSessions = await h.app.storage.repos.sessions.listForAccount({
+      accountId: holder.id,
+    });
+    expect(holderSessions.at(-1)?.actingMailboxId).toBeNull();
+  });
+
+  it('audits a download made from the mailbox with Alice’s name', async () => {
+    const { alice, cookie } = await aliceMember();
+    const deliveryId = await h.send(GENERIC, 'Referral', [{ name: 'form.txt', text: 'the form' }]);
+    await act(cookie, holder.id);
+    const [file] = await h.app.storage.repos.attachments.listForMessage({
+      messageId:
+        (await h.app.storage.repos.deliveries.findById({ id: deliveryId }))?.messageId ?? '',
+    });
+    const res = await h.get(`/inbox/${deliveryId}/attachments/${file?.id}`, cookie);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('the form');
+    expect(await h.lastAudit('message.download')).toMatchObject({
+      actorId: alice.id,
+      actorLabel: ALICE,
+      details: { mailboxId: holder.id, mailbox: GENERIC },
+    });
+  });
+
+  it('lets a holder send a day’s invitations, not a flood', async () => {
+    for (let i = 0; i < INVITES_PER_DAY; i++) {
+      expect((await invite(`person${i}@example.net`)).status).toBe(303);
+    }
+    const mails = (await h.outbox()).length;
+    const refused = await invite('one.more@example.net');
+    expect(refused.status).toBe(429);
+    const page = await refused.text();
+    expect(page).toContain('the most allowed');
+    expect(page).toContain('value="one.more@example.net"');
+    expect((await h.outbox()).length).toBe(mails);
+    // A day later the holder may invite again.
+    h.clock.advance(24 * 60 * 60_000 + 60_000);
+    holderCookie = await h.signIn(GENERIC);
+    expect((await invite('one.more@example.net')).status).toBe(303);
   });
 
   it('keeps Alice’s own account while she works from the mailbox', async () => {

@@ -195,7 +195,8 @@ describe('access-control matrix: ids in forms and query strings', () => {
       );
       const page = await (await w.get(`/drafts/${saved}`, w.cookies[actor])).text();
       expect(page).not.toContain('worker-');
-      // Sending with Ann's draft named: sent, and Ann's draft is still there.
+      // Sending with Ann's draft named: answered as a draft that no longer exists (its
+      // files are not theirs to send), nothing sent, and Ann's draft is still there.
       const sendWithDraft = await w.request('POST', `/compose?_csrf=${w.tokens[actor]}`, {
         cookie: w.cookies[actor],
         headers: { origin: 'https://messages.example.gov.uk' },
@@ -206,8 +207,12 @@ describe('access-control matrix: ids in forms and query strings', () => {
           ['body', 'Sent'],
         ]),
       });
-      expect(sendWithDraft.status).toBe(303);
+      expect(sendWithDraft.status).toBe(400);
+      expect(await sendWithDraft.text()).toContain('That draft no longer exists.');
       expect(await w.storage.repos.drafts.findById({ id: draft.draftId })).not.toBeNull();
+      expect(
+        await w.storage.repos.attachments.listForDraft({ draftId: draft.draftId }),
+      ).toHaveLength(1);
       // Send naming Ann's contact and group: refused as "no longer exists", nothing sent.
       const send = await w.request('POST', `/compose?_csrf=${w.tokens[actor]}`, {
         cookie: w.cookies[actor],
@@ -400,6 +405,56 @@ describe('access-control matrix: ids in forms and query strings', () => {
     const draft = await w.storage.repos.drafts.findById({ id: olives.draftId });
     expect(draft?.accountId).toBe(w.people.olive.id);
     countCases(task, 'access control: requests', n + 1);
+  });
+
+  it('a file or draft of another person’s, named on a reply or forward, is missing', async ({
+    task,
+  }) => {
+    // Ann's draft with a file waiting in it; Carol answers her own copy of a message.
+    const anns = await makeFixture(w, 'draft', 'active');
+    const file = await w.storage.repos.attachments.findById({ id: anns.attachmentId });
+    const sent = await w.send({ from: w.people.olive, to: [w.people.carol.email] });
+    const carols = sent.deliveries[w.people.carol.email] as string;
+    const ask = (path: string, fields: Array<[string, string]>) =>
+      w.request('POST', `${path}${path.includes('?') ? '&' : '?'}_csrf=${w.tokens.carol}`, {
+        cookie: w.cookies.carol,
+        headers: { origin: 'https://messages.example.gov.uk' },
+        body: formData(fields),
+      });
+    let n = 0;
+    for (const kind of ['reply', 'forward'] as const) {
+      const path = `/inbox/${carols}/${kind}`;
+      const fields = (draftId: string): Array<[string, string]> => [
+        ['draftId', draftId],
+        ['to', `colleague@${COUNCIL}`],
+        ['subject', 'Re: x'],
+        ['body', 'y'],
+      ];
+      // Remove, naming Ann's file (with her draft, or none): the one 404 page.
+      const missingId = w.ids.newId();
+      const missing = await ask(`${path}?remove=${missingId}`, fields(''));
+      expect(missing.status).toBe(404);
+      const baseline = normalise(await missing.text(), missingFixture(w, anns));
+      for (const draftId of [anns.draftId, '']) {
+        const foreign = await ask(`${path}?remove=${anns.attachmentId}`, fields(draftId));
+        expect(foreign.status).toBe(404);
+        expect(normalise(await foreign.text(), anns)).toBe(baseline);
+      }
+      // Send naming Ann's draft: refused as a draft that no longer exists, nothing sent.
+      const before = await w.storage.repos.messages.countSent({ senderId: w.people.carol.id });
+      const send = await ask(path, fields(anns.draftId));
+      expect(send.status).toBe(400);
+      expect(await send.text()).toContain('That draft no longer exists.');
+      expect(await w.storage.repos.messages.countSent({ senderId: w.people.carol.id })).toBe(
+        before,
+      );
+      n += 4;
+    }
+    expect(await w.storage.repos.attachments.findById({ id: anns.attachmentId })).toEqual(file);
+    expect((await w.storage.repos.drafts.findById({ id: anns.draftId }))?.accountId).toBe(
+      w.people.ann.id,
+    );
+    countCases(task, 'access control: requests', n);
   });
 
   it('a delivery of another message cannot be withdrawn through one’s own message', async ({

@@ -82,7 +82,11 @@ async function targetFor(key: string): Promise<Target> {
   if (row) {
     const state = STATES[row.fixture].find((s) => row.allowed[as]?.[s] !== undefined);
     const fixture = await makeFixture(w, row.fixture, state ?? 'active');
-    return signedIn(as, row.path(fixture), Object.entries(row.fields?.(fixture) ?? {}));
+    const target = signedIn(as, row.path(fixture), Object.entries(row.fields?.(fixture) ?? {}));
+    // A draft file's Remove posts the whole compose form: multipart, token in the query.
+    return key === 'POST /drafts/:id/files/:fileId/remove'
+      ? { ...target, multipart: true }
+      : target;
   }
   switch (key) {
     case 'POST /sign-in':
@@ -152,6 +156,17 @@ async function targetFor(key: string): Promise<Target> {
         ['token', 'x'],
         ['code', '123456'],
       ]);
+    // Ann has no second factor: the genuine requests pass the CSRF check and stop at
+    // the made-up enrolment token (400) or at "nothing to turn off" (404), before any
+    // password is counted, so her session, which later targets use, lives on.
+    case 'POST /account/two-factor':
+      return signedIn('ann', '/account/two-factor', [
+        ['token', 'x'],
+        ['password', 'not checked'],
+        ['code', '123456'],
+      ]);
+    case 'POST /account/two-factor/remove':
+      return signedIn('ann', '/account/two-factor/remove', [['password', 'not checked']]);
     case 'POST /compose':
     case 'POST /compose/save':
       return {

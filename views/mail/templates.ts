@@ -146,6 +146,27 @@ export const englishMailTemplates: MailTemplates = {
     return { subject, text, html };
   },
 
+  secondFactorChanged({ orgName, change, publicUrl }) {
+    const what =
+      change === 'removed'
+        ? 'Two-step verification has been turned off'
+        : change === 'replaced'
+          ? 'Two-step verification has been moved to a new authenticator app'
+          : 'Two-step verification has been turned on';
+    const subject = `${what} (${orgName} secure messages)`;
+    const lines = [
+      `${what} for your ${orgName} secure messages account.`,
+      change === 'removed'
+        ? 'From now on you sign in with your password only.'
+        : 'From now on you sign in with your password and a code from your authenticator app.',
+      `If this was not you, someone may know your password. Go to ${publicUrl}/sign-in now, choose "Forgotten your password?" to set a new one, and tell ${orgName} using the details on its website.`,
+      'This email has no link on purpose. If you did not expect it, do not reply to it.',
+    ];
+    const text = lines.join('\n\n');
+    const html = page(lines.map((line) => `<p>${escapeHtml(line)}</p>`));
+    return { subject, text, html };
+  },
+
   setPassword({ orgName, name, link, publicUrl, linkDays }) {
     const subject = `Set your password for ${orgName} secure messages`;
     const text = [

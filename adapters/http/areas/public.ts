@@ -27,7 +27,7 @@ import { buildDeviceToken } from '../../../core/auth/device-cookie.ts';
 import type { Session } from '../../../core/auth/model.ts';
 import type { RateLimiter } from '../../../core/auth/rate-limit.ts';
 import { endResumeTokens, invalidateSession, signOut } from '../../../core/auth/sessions.ts';
-import { findTimeoutDraft } from '../../../core/messages/timeout-draft.ts';
+import { findTimeoutDraftFor } from '../../../core/messages/timeout-draft.ts';
 import { MAILBOXES_PATH } from '../../../views/components/acting-line.tsx';
 import { LAYOUT_PATHS } from '../../../views/layout.tsx';
 import { FormRefusedPage } from '../../../views/pages/auth/forbidden.tsx';
@@ -237,11 +237,20 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     // Back where they were: the message they were writing when the session timed out
     // (its page says it was saved then), before any page they asked for; after the
     // second step for staff who have one.
-    const draft = await findTimeoutDraft(accounts, {
-      accountId: result.account.id,
+    // A draft written in a shared mailbox is there (decision 0028): the new session
+    // works from that mailbox again, as the old one did.
+    const found = await findTimeoutDraftFor(accounts, {
+      person: result.account,
       since: result.previousSignInAt,
+      genericAllowed: (await accounts.settings.get()).sharedMailboxes,
     });
-    const back = draft ? draftPathFor(result.account, draft.id) : next;
+    if (found?.mailboxId) {
+      await accounts.storage.repos.sessions.setActingMailbox({
+        id: result.session.id,
+        mailboxId: found.mailboxId,
+      });
+    }
+    const back = found ? draftPathFor(result.account, found.draft.id) : next;
     return c.redirect(afterSignIn(result, back), 303);
   });
 

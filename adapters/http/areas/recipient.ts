@@ -20,6 +20,7 @@ import { messageRoutes } from './recipient/message.ts';
 import { requestAccessRoutes } from './recipient/request-access.ts';
 import { sentRoutes } from './recipient/sent.ts';
 import { signedOutRoute } from './recipient/timeout.ts';
+import { recipientTwoFactorRoutes } from './recipient/two-factor.ts';
 
 /** What the recipient area may be told besides the composed app. */
 export type RecipientAreaOptions = {
@@ -62,6 +63,8 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   area.use('/inbox', gate);
   area.use('/inbox/*', gate);
   area.use('/account', gate);
+  area.use('/account/two-factor', gate);
+  area.use('/account/two-factor/*', gate);
   area.use('/account/members', gate);
   area.use('/account/members/*', gate);
   area.use('/mailboxes', gate);
@@ -74,7 +77,14 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   forwardRoutes(area, deps);
   deleteRoutes(area, deps);
   requestAccessRoutes(area, deps);
-  area.get('/account', async (c) => render(c, AccountPage(await pageProps(deps, c))));
+  area.get('/account', async (c) => {
+    // The person's own page: a second factor is theirs, never a shared mailbox's.
+    const person = c.get('person');
+    const twoFactorOn =
+      person?.kind === 'external' && !person.sharedMailbox ? person.totpKeyEnc !== null : undefined;
+    return render(c, AccountPage({ ...(await pageProps(deps, c)), twoFactorOn }));
+  });
+  recipientTwoFactorRoutes(area, deps);
   // Shared mailboxes: the ones the person works from, and who works from theirs.
   sharedMailboxRoutes(area, deps);
   helpRoutes(area, deps);

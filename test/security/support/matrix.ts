@@ -253,8 +253,20 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
       },
     });
     if (!saved.ok) throw new Error('draft not saved');
+    // A file waiting in the draft, for its Remove route.
+    const staged = await stageDraftFiles(
+      { ...w.deps, blobs: w.app.blobs },
+      {
+        accountId: ann.id,
+        draftId: saved.draft.id,
+        files: [{ name: FILE.name, contentType: FILE.contentType, content: streamOf(FILE.bytes) }],
+        limits: { maxAttachments: 10, maxTotalBytes: 1024 * 1024 },
+      },
+    );
+    if (!staged.ok) throw new Error('draft file not staged');
+    const [file] = await w.storage.repos.attachments.listForDraft({ draftId: saved.draft.id });
     if (state === 'deleted') await w.storage.repos.drafts.delete({ id: saved.draft.id });
-    return { ...EMPTY, state, draftId: saved.draft.id };
+    return { ...EMPTY, state, draftId: saved.draft.id, attachmentId: file?.id ?? '' };
   }
 
   const contact = await saveContact(w.deps, {
@@ -549,6 +561,16 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       allowed: { ann: ACTIVE_ONLY(303) },
     },
     {
+      // Remove posts the whole compose form: the text is saved with it (so a file id of
+      // another person's draft must not even save anything into that draft).
+      route: 'POST /drafts/:id/files/:fileId/remove',
+      covers: ['id', 'fileId'],
+      fixture: 'draft',
+      path: (f) => `/drafts/${f.draftId}/files/${f.attachmentId}/remove`,
+      fields: (f) => ({ subject: 'Ann’s private draft', body: 'Not finished', draftId: f.draftId }),
+      allowed: { ann: ACTIVE_ONLY(303) },
+    },
+    {
       route: 'GET /contacts/:id',
       covers: ['id'],
       fixture: 'contact',
@@ -688,6 +710,10 @@ export const FIELD_ID_COVERAGE: readonly string[] = [
   'POST /compose/save contact',
   'POST /compose/save group',
   'POST /compose/autosave draftId',
+  'POST /inbox/:id/reply draftId',
+  'POST /inbox/:id/reply remove',
+  'POST /inbox/:id/forward draftId',
+  'POST /inbox/:id/forward remove',
   'POST /contacts/groups members',
   'POST /contacts/groups/:id members',
   'GET /staff/compose replyTo',

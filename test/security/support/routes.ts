@@ -173,20 +173,30 @@ export const ROUTES: Record<string, RouteSpec> = {
     as: 'ann',
     ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
   },
+  // Save as draft (`?save=1`) and Remove beside a kept file (`?remove=`) post here too.
   'POST /inbox/:id/reply': {
     area: 'recipient',
     as: 'ann',
-    ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
+    ids: [
+      { name: 'id', in: 'path', resource: 'delivery' },
+      { name: 'draftId', in: 'body', resource: 'draft' },
+      { name: 'remove', in: 'query', resource: 'attachment' },
+    ],
   },
   'GET /inbox/:id/forward': {
     area: 'recipient',
     as: 'ann',
     ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
   },
+  // Save as draft (`?save=1`) and Remove beside a kept file (`?remove=`) post here too.
   'POST /inbox/:id/forward': {
     area: 'recipient',
     as: 'ann',
-    ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
+    ids: [
+      { name: 'id', in: 'path', resource: 'delivery' },
+      { name: 'draftId', in: 'body', resource: 'draft' },
+      { name: 'remove', in: 'query', resource: 'attachment' },
+    ],
   },
   'GET /inbox/:id/delete': {
     area: 'recipient',
@@ -205,6 +215,11 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /account': { area: 'recipient', as: 'ann', ids: [] },
   'GET /account/export': { area: 'recipient', as: 'ann', ids: [] },
+  // A recipient's own second factor: personal routes (the person, never a shared
+  // mailbox); the enrolment token is bound to the session by a MAC, not an owned id.
+  'GET /account/two-factor': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/two-factor': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/two-factor/remove': { area: 'recipient', as: 'ann', ids: [] },
   // Shared mailboxes (docs/decisions/0028): the holder's members page works on the
   // person's own mailbox only; every mailbox id in a form is checked against the
   // person's own membership.
@@ -274,6 +289,15 @@ export const ROUTES: Record<string, RouteSpec> = {
     area: 'recipient',
     as: 'ann',
     ids: [{ name: 'id', in: 'path', resource: 'draft' }],
+  },
+  // Remove beside a file waiting in a draft (the whole compose form posts here).
+  'POST /drafts/:id/files/:fileId/remove': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [
+      { name: 'id', in: 'path', resource: 'draft' },
+      { name: 'fileId', in: 'path', resource: 'attachment' },
+    ],
   },
   'GET /sent': { area: 'recipient', as: 'ann', ids: [] },
   'GET /sent/:id': {

@@ -18,6 +18,7 @@ import { TextInput } from '../../components/text-input.tsx';
 import { Textarea } from '../../components/textarea.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
 import type { Strings } from '../../strings/index.ts';
+import { formatSize } from '../mailbox/shared.tsx';
 import { AutosaveStatus } from './autosave.tsx';
 import { actionWithToken, megabytes, type SignedInPageProps } from './shared.tsx';
 
@@ -55,7 +56,12 @@ export const EMPTY_COMPOSE: ComposeValues = {
 };
 
 /** Why the page shows a banner above the form. */
-export type ComposeNotice = 'draft-saved' | 'draft-saved-files-dropped' | 'opened-timeout-draft';
+export type ComposeNotice = 'draft-saved' | 'draft-file-removed' | 'opened-timeout-draft';
+
+/** Where a draft file's Remove button posts (the whole form, so nothing typed is lost). */
+export function draftFileRemovePath(draftId: string, fileId: string): string {
+  return `/drafts/${encodeURIComponent(draftId)}/files/${encodeURIComponent(fileId)}/remove`;
+}
 
 /**
  * The compose form: To and Cc, a picker of contacts and groups (plain checkboxes, so it
@@ -77,6 +83,8 @@ export function ComposePage(
     limits: { maxAttachments: number; maxTotalBytes: number };
     /** The council's domains, to say who can be written to. */
     allowedDomains: string[];
+    /** Files waiting in the draft: sent with the message, each with a Remove button. */
+    files?: Array<{ id: string; name: string; size: number }>;
     notice?: ComposeNotice | null;
     /** When the draft was last saved, already formatted for the reader. */
     savedAt?: string | null;
@@ -113,6 +121,10 @@ export function ComposePage(
             novalidate
           >
             <CsrfField token={props.csrfToken} />
+            {/* Enter in a field sends, as before, rather than pressing the first Remove. */}
+            <button type="submit" hidden tabindex={-1}>
+              {s.send}
+            </button>
             <div
               hx-post={link(COMPOSE_PATHS.autosave)}
               hx-trigger="input changed delay:5s"
@@ -210,6 +222,15 @@ export function ComposePage(
                 savedAt={props.savedAt ?? null}
               />
             </div>
+            <DraftFiles
+              strings={props.strings}
+              files={props.files ?? []}
+              removeAction={(fileId) =>
+                v.draftId
+                  ? actionWithToken(link(draftFileRemovePath(v.draftId, fileId)), props.csrfToken)
+                  : ''
+              }
+            />
             <FileUpload
               strings={props.strings}
               name="attachments"
@@ -239,15 +260,54 @@ export function ComposePage(
   );
 }
 
+/**
+ * The files waiting in a draft, each with a Remove button that posts the whole form to
+ * its own address (`formaction`, the CSRF token in its query): the text typed is saved
+ * with it, and files being chosen are kept too. Shared by "Write a message", Reply and
+ * Forward; nothing without files.
+ */
+export function DraftFiles(props: {
+  strings: Strings;
+  files: Array<{ id: string; name: string; size: number }>;
+  removeAction: (fileId: string) => string;
+}) {
+  const s = props.strings.compose;
+  if (props.files.length === 0) return null;
+  return (
+    <>
+      <p class="govuk-body">{s.filesKept}</p>
+      <dl class="govuk-summary-list">
+        {props.files.map((file) => (
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key govuk-!-text-break-word">{file.name}</dt>
+            <dd class="govuk-summary-list__value">{formatSize(file.size, props.strings)}</dd>
+            <dd class="govuk-summary-list__actions">
+              <button
+                type="submit"
+                formaction={props.removeAction(file.id)}
+                class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                data-module="govuk-button"
+              >
+                {s.remove}
+                <span class="govuk-visually-hidden">{s.removeHidden(file.name)}</span>
+              </button>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}
+
 function Notice(props: { strings: Strings; notice: ComposeNotice | null }) {
   const s = props.strings.compose;
-  if (props.notice === 'draft-saved' || props.notice === 'draft-saved-files-dropped') {
+  if (props.notice === 'draft-saved' || props.notice === 'draft-file-removed') {
     return (
-      <NotificationBanner type="success" strings={props.strings} heading={s.draftSavedHeading}>
-        {props.notice === 'draft-saved-files-dropped' ? (
-          <p class="govuk-body">{s.draftFilesDropped}</p>
-        ) : null}
-      </NotificationBanner>
+      <NotificationBanner
+        type="success"
+        strings={props.strings}
+        heading={props.notice === 'draft-saved' ? s.draftSavedHeading : s.draftFileRemoved}
+      />
     );
   }
   if (props.notice === 'opened-timeout-draft') {

@@ -3,14 +3,22 @@ import { CsrfField } from '../../components/csrf-field.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
 import { sharedMailboxPaths } from './mailboxes.tsx';
 import { type MailboxPageProps, mailboxPaths } from './shared.tsx';
+import { accountTwoFactorPaths } from './two-factor.tsx';
 
 /**
  * The signed-in person's account: who they are signed in as, how to change the
- * password, shared mailboxes (the ones they work from, and who works from theirs), and
- * "Sign out everywhere" (a POST that ends every session of the account).
+ * password, two-step verification (theirs to choose), shared mailboxes (the ones they
+ * work from, and who works from theirs), and "Sign out everywhere" (a POST that ends
+ * every session of the account).
  */
-export function AccountPage(props: MailboxPageProps) {
+export function AccountPage(
+  props: MailboxPageProps & {
+    /** Whether the person uses two-step verification; omitted when they cannot (staff). */
+    twoFactorOn?: boolean | undefined;
+  },
+) {
   const s = props.strings.mailbox.account;
+  const t = props.strings.mailbox.twoFactor;
   const m = props.strings.mailboxes.account;
   const link = (href: string) => linkKeepingLang(props, href);
   return (
@@ -28,6 +36,17 @@ export function AccountPage(props: MailboxPageProps) {
               {s.passwordLink}
             </a>
           </p>
+          {props.twoFactorOn === undefined ? null : (
+            <>
+              <h2 class="govuk-heading-m">{t.title}</h2>
+              <p class="govuk-body">{props.twoFactorOn ? t.on : t.off}</p>
+              <p class="govuk-body">
+                <a class="govuk-link" href={link(accountTwoFactorPaths.page)}>
+                  {props.twoFactorOn ? t.manageLink : t.setUpLink}
+                </a>
+              </p>
+            </>
+          )}
           <h2 class="govuk-heading-m">{m.heading}</h2>
           <p class="govuk-body">{m.body}</p>
           <ul class="govuk-list">

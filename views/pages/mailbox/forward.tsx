@@ -7,7 +7,15 @@ import { FileUpload } from '../../components/file-upload.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
+import { DraftFiles } from '../compose/compose.tsx';
 import { actionWithToken, megabytes } from '../compose/shared.tsx';
+import {
+  AnswerDraftBanner,
+  type AnswerDraftNotice,
+  DefaultSend,
+  SaveDraftButton,
+  withQuery,
+} from './reply.tsx';
 import { fileTypeName, formatSize, type MailboxPageProps, mailboxPaths } from './shared.tsx';
 
 /**
@@ -41,6 +49,9 @@ export function ForwardPage(
     draftId?: string | null;
     /** Set when the draft was saved because the session ended on Send. */
     openedTimeoutDraft?: boolean;
+    /** Files of the person's own kept in the draft, each with a Remove button. */
+    staged?: Array<{ id: string; name: string; size: number }>;
+    notice?: AnswerDraftNotice | null;
   },
 ) {
   const c = props.strings.compose;
@@ -49,6 +60,7 @@ export function ForwardPage(
   const errors = props.errors ?? {};
   const hasErrors = Object.keys(errors).length > 0;
   const back = link(mailboxPaths.message(props.deliveryId));
+  const path = mailboxPaths.forward(props.deliveryId);
   return (
     <Layout
       {...props}
@@ -60,6 +72,7 @@ export function ForwardPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           {hasErrors ? <ErrorSummary strings={props.strings} errors={errorItems(errors)} /> : null}
+          <AnswerDraftBanner strings={props.strings} notice={props.notice ?? null} />
           {props.openedTimeoutDraft ? (
             <InsetText>
               <p class="govuk-body govuk-!-font-weight-bold">{c.timeoutDraftHeading}</p>
@@ -77,11 +90,12 @@ export function ForwardPage(
           <p class="govuk-body">{s.privacy}</p>
           <form
             method="post"
-            action={actionWithToken(link(mailboxPaths.forward(props.deliveryId)), props.csrfToken)}
+            action={actionWithToken(link(path), props.csrfToken)}
             enctype="multipart/form-data"
             novalidate
           >
             <CsrfField token={props.csrfToken} />
+            <DefaultSend text={s.send} />
             {props.draftId ? <input type="hidden" name="draftId" value={props.draftId} /> : null}
             <TextInput
               strings={props.strings}
@@ -116,6 +130,13 @@ export function ForwardPage(
                 />
               </>
             ) : null}
+            <DraftFiles
+              strings={props.strings}
+              files={props.staged ?? []}
+              removeAction={(fileId) =>
+                actionWithToken(link(withQuery(path, 'remove', fileId)), props.csrfToken)
+              }
+            />
             <FileUpload
               strings={props.strings}
               name="attachments"
@@ -130,6 +151,10 @@ export function ForwardPage(
             />
             <ButtonGroup>
               <Button>{s.send}</Button>
+              <SaveDraftButton
+                text={c.saveDraft}
+                formaction={actionWithToken(link(withQuery(path, 'save', '1')), props.csrfToken)}
+              />
               <a class="govuk-link" href={back}>
                 {s.cancel}
               </a>

@@ -4,10 +4,13 @@ import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary, errorItems } from '../../components/error-summary.tsx';
 import { FileUpload } from '../../components/file-upload.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
+import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { SummaryList } from '../../components/summary-list.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { Textarea } from '../../components/textarea.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
+import type { Strings } from '../../strings/index.ts';
+import { DraftFiles } from '../compose/compose.tsx';
 import { actionWithToken, megabytes } from '../compose/shared.tsx';
 import { type MailboxPageProps, mailboxPaths } from './shared.tsx';
 
@@ -34,10 +37,14 @@ export function ReplyPage(
     draftId?: string | null;
     /** Set when the draft was saved because the session ended on Send. */
     openedTimeoutDraft?: boolean;
+    /** Files kept in the draft: sent with the reply, each with a Remove button. */
+    files?: Array<{ id: string; name: string; size: number }>;
+    notice?: AnswerDraftNotice | null;
   },
 ) {
   const c = props.strings.compose;
   const s = props.strings.mailbox.reply;
+  const path = mailboxPaths.reply(props.deliveryId, props.all);
   const link = (href: string) => linkKeepingLang(props, href);
   const errors = props.errors ?? {};
   const hasErrors = Object.keys(errors).length > 0;
@@ -54,6 +61,7 @@ export function ReplyPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           {hasErrors ? <ErrorSummary strings={props.strings} errors={errorItems(errors)} /> : null}
+          <AnswerDraftBanner strings={props.strings} notice={props.notice ?? null} />
           {props.openedTimeoutDraft ? (
             <InsetText>
               <p class="govuk-body govuk-!-font-weight-bold">{c.timeoutDraftHeading}</p>
@@ -71,14 +79,12 @@ export function ReplyPage(
           <p class="govuk-body">{s.toHint}</p>
           <form
             method="post"
-            action={actionWithToken(
-              link(mailboxPaths.reply(props.deliveryId, props.all)),
-              props.csrfToken,
-            )}
+            action={actionWithToken(link(path), props.csrfToken)}
             enctype="multipart/form-data"
             novalidate
           >
             <CsrfField token={props.csrfToken} />
+            <DefaultSend text={s.send} />
             {props.draftId ? <input type="hidden" name="draftId" value={props.draftId} /> : null}
             <TextInput
               strings={props.strings}
@@ -98,6 +104,13 @@ export function ReplyPage(
               rows={10}
               error={errors.body}
             />
+            <DraftFiles
+              strings={props.strings}
+              files={props.files ?? []}
+              removeAction={(fileId) =>
+                actionWithToken(link(withQuery(path, 'remove', fileId)), props.csrfToken)
+              }
+            />
             <FileUpload
               strings={props.strings}
               name="attachments"
@@ -112,6 +125,10 @@ export function ReplyPage(
             />
             <ButtonGroup>
               <Button>{s.send}</Button>
+              <SaveDraftButton
+                text={c.saveDraft}
+                formaction={actionWithToken(link(withQuery(path, 'save', '1')), props.csrfToken)}
+              />
               <a class="govuk-link" href={back}>
                 {s.cancel}
               </a>
@@ -121,4 +138,51 @@ export function ReplyPage(
       </div>
     </Layout>
   );
+}
+
+/** What a reply or forward page says after its draft was saved or a file taken out. */
+export type AnswerDraftNotice = 'saved' | 'removed';
+
+/** The success banner after Save as draft or Remove on a reply or forward. */
+export function AnswerDraftBanner(props: { strings: Strings; notice: AnswerDraftNotice | null }) {
+  if (!props.notice) return null;
+  const c = props.strings.compose;
+  return (
+    <NotificationBanner
+      type="success"
+      strings={props.strings}
+      heading={props.notice === 'saved' ? c.draftSavedHeading : c.draftFileRemoved}
+    />
+  );
+}
+
+/**
+ * A hidden copy of Send, first in the form, so Enter in a field sends (as before) rather
+ * than pressing the first Remove button of a kept file.
+ */
+export function DefaultSend(props: { text: string }) {
+  return (
+    <button type="submit" hidden tabindex={-1}>
+      {props.text}
+    </button>
+  );
+}
+
+/** Save as draft: the same form, posted with `save=1` (its files kept in the draft). */
+export function SaveDraftButton(props: { text: string; formaction: string }) {
+  return (
+    <button
+      type="submit"
+      class="govuk-button govuk-button--secondary"
+      data-module="govuk-button"
+      formaction={props.formaction}
+    >
+      {props.text}
+    </button>
+  );
+}
+
+/** `path` with one more query parameter. */
+export function withQuery(path: string, key: string, value: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
 }

@@ -1,12 +1,15 @@
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
-import { Details } from '../../components/details.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Panel } from '../../components/panel.tsx';
-import { PasswordInput } from '../../components/password-input.tsx';
-import { QrCode } from '../../components/qr-code.tsx';
 import { TextInput } from '../../components/text-input.tsx';
+import {
+  RecoveryCodeList,
+  type TotpSetupErrors,
+  TotpSetupSteps,
+  totpSetupErrorMessages,
+} from '../../components/totp-setup.tsx';
 import { WarningText } from '../../components/warning-text.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
 import type { AuthPageProps } from '../auth/shared.tsx';
@@ -85,26 +88,20 @@ export function TwoFactorEndedPage(
  * in the form (sealed with a MAC) and is stored only once confirmed.
  */
 export function TotpSetupPage(
-  props: StaffPageProps & {
-    required: boolean;
-    alreadyEnrolled: boolean;
-    keyText: string;
-    uri: string;
-    token: string;
-    error?: 'wrongCode' | 'missing' | undefined;
-    /** When replacing an app: why the password was refused. */
-    passwordError?: 'wrongPassword' | 'missingPassword' | undefined;
-    expired?: boolean;
-    /** Set right after signing in with a recovery code: how many are left. */
-    codesLeft?: number | null;
-  },
+  props: StaffPageProps &
+    TotpSetupErrors & {
+      required: boolean;
+      alreadyEnrolled: boolean;
+      keyText: string;
+      uri: string;
+      token: string;
+      expired?: boolean;
+      /** Set right after signing in with a recovery code: how many are left. */
+      codesLeft?: number | null;
+    },
 ) {
   const s = props.strings.staff.setup;
-  const error = props.error ? s[props.error] : undefined;
-  const passwordError = props.passwordError ? s[props.passwordError] : undefined;
-  const errors: Record<string, string> = {};
-  if (passwordError) errors.password = passwordError;
-  if (error) errors.code = error;
+  const errors = totpSetupErrorMessages(props.strings, props);
   return (
     <StaffLayout
       {...props}
@@ -130,49 +127,12 @@ export function TotpSetupPage(
           {props.alreadyEnrolled ? (
             <WarningText strings={props.strings}>{s.replaceWarning}</WarningText>
           ) : null}
-          <h2 class="govuk-heading-m">{s.step1Heading}</h2>
-          <p class="govuk-body">{s.step1}</p>
-          <h2 class="govuk-heading-m">{s.step2Heading}</h2>
-          <p class="govuk-body">{s.step2}</p>
-          <p class="govuk-body">
-            <QrCode data={props.uri} label={s.qrLabel(props.viewer.email)} />
-          </p>
-          <Details summary={s.manualSummary}>
-            <p class="govuk-body">{s.manual}</p>
-            <p class="govuk-body">
-              {s.manualKeyLabel}:{' '}
-              <strong class="govuk-!-text-break-word" data-testid="totp-key">
-                {groupKey(props.keyText)}
-              </strong>
-            </p>
-          </Details>
-          <h2 class="govuk-heading-m">{s.step3Heading}</h2>
-          <form method="post" action={linkKeepingLang(props, STAFF_PATHS.twoFactor)} novalidate>
-            <CsrfField token={props.csrfToken} />
-            <input type="hidden" name="token" value={props.token} />
-            {props.alreadyEnrolled ? (
-              <PasswordInput
-                strings={props.strings}
-                name="password"
-                label={s.passwordLabel}
-                hint={s.passwordHint}
-                autocomplete="current-password"
-                error={passwordError}
-              />
-            ) : null}
-            <TextInput
-              strings={props.strings}
-              name="code"
-              label={s.codeLabel}
-              hint={s.codeHint}
-              autocomplete="one-time-code"
-              inputmode="numeric"
-              spellcheck={false}
-              width="10"
-              error={error}
-            />
-            <Button>{s.button}</Button>
-          </form>
+          <TotpSetupSteps
+            {...props}
+            action={STAFF_PATHS.twoFactor}
+            email={props.viewer.email}
+            needsPassword={props.alreadyEnrolled}
+          />
         </div>
       </div>
     </StaffLayout>
@@ -187,24 +147,10 @@ export function RecoveryCodesPage(props: StaffPageProps & { codes: string[] }) {
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <Panel title={s.title}>{s.intro}</Panel>
-          <h2 class="govuk-heading-m">{s.heading}</h2>
-          <WarningText strings={props.strings}>{s.warning}</WarningText>
-          <p class="govuk-body">{s.use}</p>
-          <ul class="govuk-list govuk-list--bullet" data-testid="recovery-codes">
-            {props.codes.map((code) => (
-              <li>
-                <span class="govuk-!-font-weight-bold">{code}</span>
-              </li>
-            ))}
-          </ul>
+          <RecoveryCodeList strings={props.strings} codes={props.codes} />
           <Button href={linkKeepingLang(props, STAFF_PATHS.home)}>{s.continue}</Button>
         </div>
       </div>
     </StaffLayout>
   );
-}
-
-/** A key in groups of four characters, easier to copy by eye. */
-function groupKey(key: string): string {
-  return key.match(/.{1,4}/g)?.join(' ') ?? key;
 }

@@ -12,6 +12,7 @@ export const compose: Translation['compose'] = {
   body: 'Neges',
   send: 'Anfon neges',
   saveDraft: 'Cadw fel drafft',
+  remove: 'Tynnu',
   drafts: { title: 'Drafftiau', subject: 'Pwnc', to: 'At', open: 'Agor', delete: 'Dileu' },
   sent: {
     title: 'Wedi’u hanfon',

@@ -58,4 +58,21 @@ export const mailbox: Translation['mailbox'] = {
     title: 'Eich cyfrif',
     everywhereButton: 'Allgofnodi ym mhobman',
   },
+  twoFactor: {
+    title: 'Dilysu dau gam',
+    on: 'Mae dilysu dau gam ymlaen. I fewngofnodi, mae angen cod o’ch ap dilysu yn ogystal â’ch cyfrinair.',
+    off: 'Mae dilysu dau gam i ffwrdd. Gallwch ei droi ymlaen fel bod angen cod o ap ar eich ffôn yn ogystal â’ch cyfrinair i fewngofnodi. Eich dewis chi yw hyn.',
+    setUpLink: 'Sefydlu dilysu dau gam',
+    manageLink: 'Newid neu ddiffodd dilysu dau gam',
+    passwordHint:
+      'Gan fod hyn yn newid sut rydych chi’n mewngofnodi, mae angen eich cyfrinair arnom eto.',
+    codesLeft: (n: number) =>
+      n === 1 ? 'Mae gennych 1 cod adfer ar ôl.' : `Mae gennych ${n} cod adfer ar ôl.`,
+    replaceHeading: 'Defnyddio ffôn neu ap newydd',
+    replaceLink: 'Sefydlu ap newydd',
+    removeHeading: 'Diffodd dilysu dau gam',
+    removeButton: 'Diffodd dilysu dau gam',
+    removed: 'Mae dilysu dau gam i ffwrdd',
+    backToAccount: 'Yn ôl i’ch cyfrif',
+  },
 };

@@ -45,6 +45,8 @@ export const mailboxes: Translation['mailboxes'] = {
     done: {
       invited: 'Gwahoddiad wedi’i anfon',
     },
+    tooOften: (perDay: number) =>
+      `Rydych wedi anfon ${perDay} gwahoddiad heddiw, y nifer fwyaf a ganiateir. Rhowch gynnig arall yfory.`,
     problems: {
       'invalid-email': 'Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@example.com',
       self: 'Rhowch gyfeiriad e-bost rhywun arall, nid eich un chi',

@@ -24,7 +24,11 @@ export const compose = {
   body: 'Message',
   attachments: 'Attach files (optional)',
   attachmentsHint: (max: number, mb: string) =>
-    `Up to ${max} files, ${mb} in total. Files are not kept in drafts: add them when you send.`,
+    `Up to ${max} files, ${mb} of files in total (the message text does not count).`,
+  filesKept:
+    'These files are attached. They stay with the message until you send it or delete the draft.',
+  remove: 'Remove',
+  removeHidden: (name: string) => ` ${name}`,
   send: 'Send message',
   saveDraft: 'Save as draft',
   autosaved: (time: string) => `Draft saved at ${time}.`,
@@ -33,7 +37,7 @@ export const compose = {
   autosaveSignIn: 'Sign in to carry on',
   openedDraft: 'You are editing a draft.',
   draftSavedHeading: 'Your draft has been saved',
-  draftFilesDropped: 'Files are not kept in drafts. Add them again before you send.',
+  draftFileRemoved: 'The file has been removed',
   timeoutDraftHeading: 'This message was saved when you were signed out',
   timeoutDraftBody: 'Check it, add any files again, and send it.',
   problems: {

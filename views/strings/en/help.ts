@@ -88,7 +88,8 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
     },
     'signing-in': {
       title: 'Signing in and out',
-      summary: 'Signing in, staying signed in, and signing out on every device.',
+      summary:
+        'Signing in, staying signed in, two-step verification, and signing out on every device.',
       sections: [
         {
           paragraphs: [
@@ -103,6 +104,15 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
             'Each page says when you will be signed out if you do nothing. Select "Stay signed in" to have more time.',
             'If you were signed out while writing a message or a reply, what you wrote is kept as a draft. Sign in again and you are taken straight to it. Files you had chosen are not kept: choose them again.',
           ],
+        },
+        {
+          heading: 'Two-step verification',
+          paragraphs: [
+            'You can choose to have signing in ask for a code from an authenticator app on your phone as well as your password. Then nobody can read your messages with your password alone.',
+            'To turn it on, go to "Your account" and select "Set up two-step verification". Scan the QR code with the app, or type in the key shown under it, then enter your password and the code the app shows. Keep the recovery codes you are then shown somewhere safe: each one lets you sign in once if you lose your phone.',
+            'You can turn it off again on the same page, with your password. We email you whenever it is turned on or off. If you work from a shared mailbox, this is for your own sign-in.',
+          ],
+          links: [{ text: 'Two-step verification', href: '/account/two-factor' }],
         },
         {
           heading: 'Signing out',

@@ -181,6 +181,30 @@ export const mailbox = {
     everywhereButton: 'Sign out everywhere',
   },
 
+  /** A recipient's own, optional second factor (the set-up steps are `staff.setup`'s). */
+  twoFactor: {
+    title: 'Two-step verification',
+    on: 'Two-step verification is on. Signing in needs a code from your authenticator app as well as your password.',
+    off: 'Two-step verification is off. You can turn it on so that signing in needs a code from an app on your phone as well as your password. It is your choice.',
+    setUpLink: 'Set up two-step verification',
+    manageLink: 'Change or turn off two-step verification',
+    optional:
+      'It is your choice. You can turn it off again from your account page, with your password.',
+    passwordHint: 'Because this changes how you sign in, we need your password again.',
+    codesLeft: (n: number) =>
+      n === 1 ? 'You have 1 recovery code left.' : `You have ${n} recovery codes left.`,
+    replaceHeading: 'Use a new phone or app',
+    replaceBody:
+      'If you have a new phone, or have used most of your recovery codes, set up your authenticator app again. You get new recovery codes and the old ones stop working.',
+    replaceLink: 'Set up a new app',
+    removeHeading: 'Turn off two-step verification',
+    removeBody:
+      'You will then sign in with your password only, so anyone who learns it can read your messages. Your recovery codes stop working. We email you to say it is off.',
+    removeButton: 'Turn off two-step verification',
+    removed: 'Two-step verification is off',
+    backToAccount: 'Back to your account',
+  },
+
   sizes: {
     bytes: (n: number) => (n === 1 ? '1 byte' : `${n} bytes`),
     kb: (n: string) => `${n} KB`,

@@ -49,6 +49,8 @@ export const mailboxes = {
       invited: 'Invitation sent',
       removed: 'They can no longer work from your mailbox',
     },
+    tooOften: (perDay: number) =>
+      `You have sent ${perDay} invitations today, the most allowed. Try again tomorrow.`,
     problems: {
       'switched-off': 'Your council has switched shared mailboxes off',
       'not-a-holder': 'You cannot invite people to this mailbox',

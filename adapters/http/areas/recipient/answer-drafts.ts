@@ -1,5 +1,6 @@
 import type { Account } from '../../../../core/accounts/model.ts';
 import { endTimedOutSession, idleLimitMs } from '../../../../core/auth/sessions.ts';
+import { deliveryOwnerFor } from '../../../../core/mailboxes/membership.ts';
 import { deleteDraft, openDraft, saveDraft } from '../../../../core/messages/drafts.ts';
 import type { DraftAnswer, DraftContent } from '../../../../core/messages/model.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
@@ -43,6 +44,22 @@ export async function answerDraftFor(
   return opened;
 }
 
+/** What a reply or forward page says after its draft was saved or a file removed. */
+export function answerDraftNotice(c: Ctx): 'saved' | 'removed' | null {
+  const saved = c.req.query('saved');
+  return saved === 'saved' || saved === 'removed' ? saved : null;
+}
+
+/** The reply or forward page (`path`) opened on its draft, saying what was just done. */
+export function answerDraftPathFor(
+  path: string,
+  draftId: string,
+  done: 'saved' | 'removed',
+): string {
+  const query = `draft=${encodeURIComponent(draftId)}&saved=${done}`;
+  return `${path}${path.includes('?') ? '&' : '?'}${query}`;
+}
+
 /** Deletes the draft a sent answer came from (only if it is the person's). */
 export async function dropAnswerDraft(
   deps: RecipientAreaDeps,
@@ -68,10 +85,19 @@ export async function saveAnswerOnTimeout(
   const { app, mailbox } = deps;
   const timedOut = c.get('timedOut');
   if (!timedOut) return signInToInbox(deps, c);
-  const owner = timedOut.account;
+  const person = timedOut.account;
+  // Their own message, or one of a shared mailbox they were working from (decision
+  // 0028): the draft goes to that mailbox's drafts, marked as this person's.
+  const owner =
+    (await deliveryOwnerFor(mailbox.storage.repos, {
+      person,
+      deliveryId: id,
+      genericAllowed: (await app.settings.get()).sharedMailboxes,
+    })) ?? person;
   const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
-  const content = access.ok && access.role === 'recipient' ? await contentFor(owner) : null;
-  if (!content) return signInToInbox(deps, c);
+  const written = access.ok && access.role === 'recipient' ? await contentFor(owner) : null;
+  if (!written) return signInToInbox(deps, c);
+  const content = owner.id === person.id ? written : { ...written, savedBy: person.id };
   const draftId = upload.fields.get('draftId') || null;
   let saved = await saveDraft(deps.drafts, { accountId: owner.id, draftId, content });
   if (!saved.ok) saved = await saveDraft(deps.drafts, { accountId: owner.id, content });
@@ -81,7 +107,7 @@ export async function saveAnswerOnTimeout(
     { sessionId: timedOut.sessionId },
   );
   clearSessionCookie(c, { https: deps.https });
-  const idle = Math.round(idleLimitMs(deps.policy, owner) / MINUTE_MS);
+  const idle = Math.round(idleLimitMs(deps.policy, person) / MINUTE_MS);
   const dropped = upload.firstFile !== null || upload.refusal !== null;
   const draft = encodeURIComponent(saved.draft.id);
   return c.redirect(

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import type { Account } from '../../../../core/accounts/model.ts';
+import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import { type ForwardProblem, forwardMessage } from '../../../../core/messages/forward-message.ts';
 import {
   type ForwardedOriginal,
@@ -10,6 +12,7 @@ import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
 import { FORWARD_FILES_SHOWN, ForwardPage } from '../../../../views/pages/mailbox/forward.tsx';
 import type { MessageNotice } from '../../../../views/pages/mailbox/message.tsx';
+import type { AnswerDraftNotice } from '../../../../views/pages/mailbox/reply.tsx';
 import { formatDateTime, mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Lang, Strings } from '../../../../views/strings/index.ts';
 import { htmlToPlainText } from '../../../html/html-shape.ts';
@@ -20,11 +23,21 @@ import { uploadLimitsFor, uploadRefusalText } from '../compose/refusals.ts';
 import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
   answerDraftFor,
+  answerDraftNotice,
+  answerDraftPathFor,
   answerLimitsOf,
   dropAnswerDraft,
   onFormFields,
   saveAnswerOnTimeout,
 } from './answer-drafts.ts';
+import {
+  draftFileDeps,
+  hasDraftFile,
+  saveInto,
+  stagedFilesOf,
+  stagedForSend,
+  stageUpload,
+} from './compose-form.ts';
 import {
   idOf,
   languageOf,
@@ -42,7 +55,10 @@ import {
  * Forward, with a choice of the message's files and files of one's own: unchanged, each
  * address gets its own copy of the message (or a request, outside the council); with
  * files added or left out, it goes as a new message from this person. A problem comes
- * back with what was typed (status 400); Send after a timeout saves it as a draft.
+ * back with what was typed (status 400); Send after a timeout saves it as a draft. Save
+ * as draft (`?save=1`) keeps the addresses, the ticks and the files chosen in the
+ * person's draft of this forward; Remove (`?remove=<file id>`) takes one kept file out;
+ * Send sends the kept files with any new ones (always as a new message then).
  */
 export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
   const { app, mailbox } = deps;
@@ -57,6 +73,8 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       errors?: Record<string, string>;
       draftId: string | null;
       openedTimeoutDraft?: boolean;
+      staged?: Array<{ id: string; name: string; size: number }>;
+      notice?: AnswerDraftNotice | null;
     },
   ) =>
     ForwardPage({
@@ -72,6 +90,8 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       limits: answerLimitsOf(props.settings),
       draftId: args.draftId,
       openedTimeoutDraft: args.openedTimeoutDraft ?? false,
+      staged: args.staged ?? [],
+      notice: args.notice ?? null,
     });
 
   area.get('/inbox/:id/forward', async (c) => {
@@ -93,6 +113,8 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
           : forwardable.files.map((f) => f.id),
         draftId: saved?.draft.id ?? null,
         openedTimeoutDraft: saved?.content.savedOnTimeout === true,
+        staged: await stagedFilesOf(deps, account.id, saved?.draft.id ?? null),
+        notice: saved ? answerDraftNotice(c) : null,
       }),
     );
   });
@@ -107,31 +129,32 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     const upload = await readComposeUpload(c, limits);
     const fields = upload.fields;
     const to = fields.get('to').slice(0, 5_000);
-    const draftId = fields.get('draftId');
-    const account = c.get('account');
-    if (!account) {
-      return saveAnswerOnTimeout(deps, c, id, upload, async (owner) => {
-        const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
-        if (!access.ok) return null;
-        const files = await mailbox.storage.repos.attachments.listForMessage({
-          messageId: access.message.id,
-        });
-        const all = files.filter((f) => !f.inline).map((f) => f.id);
-        return {
-          to: splitAddresses(to),
-          cc: [],
-          subject: await decryptText(mailbox, access.message.subjectEnc),
-          body: '',
-          inReplyToId: access.message.id,
-          savedOnTimeout: true,
-          answer: {
-            kind: 'forward',
-            deliveryId: id,
-            keepFileIds: keptFrom(fields, all).filter((f) => all.includes(f)),
-          },
-        };
+    let draftId = fields.get('draftId');
+    /** The forward as a draft of `owner`'s, or null when the message is not theirs. */
+    const contentFor = async (owner: Account, savedOnTimeout: boolean) => {
+      const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
+      if (!access.ok) return null;
+      const files = await mailbox.storage.repos.attachments.listForMessage({
+        messageId: access.message.id,
       });
-    }
+      const all = files.filter((f) => !f.inline).map((f) => f.id);
+      return {
+        to: splitAddresses(to),
+        cc: [],
+        subject: await decryptText(mailbox, access.message.subjectEnc),
+        body: '',
+        inReplyToId: access.message.id,
+        savedOnTimeout,
+        answer: {
+          kind: 'forward' as const,
+          deliveryId: id,
+          keepFileIds: keptFrom(fields, all).filter((f) => all.includes(f)),
+        },
+      };
+    };
+    const account = c.get('account');
+    if (!account)
+      return saveAnswerOnTimeout(deps, c, id, upload, (owner) => contentFor(owner, true));
 
     const forwardable = await findForwardable(mailbox, { account, deliveryId: id });
     if (!forwardable) return notFound(deps, c);
@@ -140,21 +163,69 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     const keep = keptFrom(fields, allIds);
     // Only files of this message can be carried: any other id is "not found".
     if (keep.some((k) => !allIds.includes(k))) return notFound(deps, c);
-    const again = (errors: Record<string, string>) => {
+    const again = async (errors: Record<string, string>) => {
       if (upload.firstFile && !errors.attachments) {
         errors.attachments = props.strings.compose.problems.chooseAgain;
       }
-      const page = forwardPage(props, { id, forwardable, to, keepFileIds: keep, errors, draftId });
+      const staged = await stagedFilesOf(deps, account.id, draftId || null);
+      const page = forwardPage(props, {
+        id,
+        forwardable,
+        to,
+        keepFileIds: keep,
+        errors,
+        draftId,
+        staged,
+      });
       return render(c, page, 400);
     };
+
+    // Save as draft, or Remove beside a kept file: the addresses, ticks and files first.
+    const remove = c.req.query('remove') ?? '';
+    if (c.req.query('save') === '1' || remove !== '') {
+      // Remove names a file of the person's own draft, or nothing is saved: the 404.
+      if (remove !== '' && !(await hasDraftFile(deps, account.id, draftId, remove))) {
+        return notFound(deps, c);
+      }
+      const content = await contentFor(account, false);
+      if (!content) return notFound(deps, c);
+      const draft = await saveInto(deps, account.id, draftId || null, content);
+      draftId = draft.id;
+      const refused = await stageUpload(deps, {
+        accountId: account.id,
+        draftId,
+        upload,
+        settings,
+        strings: props.strings,
+      });
+      if (refused) return again(refused);
+      if (remove !== '') {
+        const removed = await removeDraftFile(draftFileDeps(deps), {
+          accountId: account.id,
+          draftId,
+          attachmentId: remove,
+        });
+        if (!removed) return notFound(deps, c);
+      }
+      const done = remove === '' ? 'saved' : 'removed';
+      return seeOther(c, answerDraftPathFor(mailboxPaths.forward(id), draftId, done));
+    }
+
     if (upload.refusal) return again(uploadRefusalText(props.strings, settings, upload.refusal));
+    // The draft's kept files go too, counted with the original's and the new ones.
+    const staged = draftId ? await stagedForSend(deps, account.id, draftId, limits) : null;
+    if (draftId && !staged) {
+      draftId = '';
+      return again({ _: props.strings.compose.problems.draftGone });
+    }
 
     const addressing = policyOf(props.settings);
     const forwardLimits = {
       maxRecipients: props.settings.maxRecipients,
       forwardsPerHour: props.settings.forwardsPerHour,
     };
-    const unchanged = upload.firstFile === null && keep.length === allIds.length;
+    const unchanged =
+      upload.firstFile === null && (staged?.count ?? 0) === 0 && keep.length === allIds.length;
     if (unchanged) {
       // The message as it is: each address gets its own copy of it (or a request).
       const result = await forwardMessage(mailbox, addressing, forwardLimits, {
@@ -182,18 +253,25 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     const keptBytes = forwardable.files
       .filter((f) => keep.includes(f.id))
       .reduce((sum, f) => sum + f.size, 0);
-    const tooMany = keep.length + (upload.firstFile ? 1 : 0) > settings.maxAttachments;
+    const stagedCount = staged?.count ?? 0;
+    const tooMany =
+      keep.length + stagedCount + (upload.firstFile ? 1 : 0) > settings.maxAttachments;
     if (tooMany)
       return again(uploadRefusalText(props.strings, settings, { reason: 'too-many-files' }));
-    if (keptBytes > settings.maxTotalBytes) {
+    if (keptBytes + (staged?.bytes ?? 0) > settings.maxTotalBytes) {
       return again(uploadRefusalText(props.strings, settings, { reason: 'too-large' }));
     }
-    limits.maxFiles = settings.maxAttachments - keep.length;
-    limits.maxTotalBytes = settings.maxTotalBytes - keptBytes;
+    // `stagedForSend` took the draft's files off the limits already.
+    limits.maxFiles = Math.max(0, limits.maxFiles - keep.length);
+    limits.maxTotalBytes = Math.max(0, limits.maxTotalBytes - keptBytes);
 
     const lang = languageOf(c);
-    const attachments =
-      upload.firstFile && upload.rest ? streamedAttachments(upload.rest, upload.firstFile) : [];
+    async function* attachments() {
+      if (staged) yield* staged.files();
+      if (upload.firstFile && upload.rest) {
+        yield* streamedAttachments(upload.rest, upload.firstFile);
+      }
+    }
     let result: Awaited<ReturnType<typeof forwardWithFiles>>;
     try {
       result = await forwardWithFiles(
@@ -205,7 +283,7 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
           deliveryId: id,
           to: to.split(/[\s,;]+/),
           keepFileIds: keep,
-          attachments,
+          attachments: attachments(),
           compose: (original) => forwardedText(props.strings, lang, original),
           ip: c.get('clientIp'),
         },

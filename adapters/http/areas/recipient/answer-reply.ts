@@ -1,7 +1,10 @@
 import type { Hono } from 'hono';
+import type { Account } from '../../../../core/accounts/model.ts';
+import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
+import type { DraftContent } from '../../../../core/messages/model.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
 import { prepareReply, replyToMessage } from '../../../../core/messages/reply-message.ts';
-import { ReplyPage } from '../../../../views/pages/mailbox/reply.tsx';
+import { type AnswerDraftNotice, ReplyPage } from '../../../../views/pages/mailbox/reply.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
@@ -10,11 +13,21 @@ import { uploadLimitsFor, uploadRefusalText } from '../compose/refusals.ts';
 import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
   answerDraftFor,
+  answerDraftNotice,
+  answerDraftPathFor,
   answerLimitsOf,
   dropAnswerDraft,
   onFormFields,
   saveAnswerOnTimeout,
 } from './answer-drafts.ts';
+import {
+  draftFileDeps,
+  hasDraftFile,
+  saveInto,
+  stagedFilesOf,
+  stagedForSend,
+  stageUpload,
+} from './compose-form.ts';
 import {
   idOf,
   notFound,
@@ -29,7 +42,10 @@ import {
 
 /**
  * Reply and Reply all (`?all=1`), with files: a problem comes back with what was typed
- * (status 400), and Send after the session timed out saves it as a draft.
+ * (status 400), and Send after the session timed out saves it as a draft. Save as draft
+ * (`?save=1` on the same form) keeps the text and the files chosen in the person's
+ * draft of this reply; each file kept has a Remove button (`?remove=<file id>`, the
+ * whole form posted, so nothing typed is lost); Send sends the kept files with any new.
  */
 export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
   const { app, mailbox } = deps;
@@ -45,6 +61,8 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       errors: Record<string, string>;
       draftId: string | null;
       openedTimeoutDraft?: boolean;
+      files?: Array<{ id: string; name: string; size: number }>;
+      notice?: AnswerDraftNotice | null;
     },
   ) =>
     ReplyPage({
@@ -59,6 +77,8 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       limits: answerLimitsOf(props.settings),
       draftId: args.draftId,
       openedTimeoutDraft: args.openedTimeoutDraft ?? false,
+      files: args.files ?? [],
+      notice: args.notice ?? null,
     });
 
   area.get('/inbox/:id/reply', async (c) => {
@@ -87,6 +107,8 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
         errors,
         draftId: saved?.draft.id ?? null,
         openedTimeoutDraft: saved?.content.savedOnTimeout === true,
+        files: await stagedFilesOf(deps, account.id, saved?.draft.id ?? null),
+        notice: saved ? answerDraftNotice(c) : null,
       }),
     );
   });
@@ -96,32 +118,35 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
     if (!id) return notFound(deps, c);
     const all = c.req.query('all') === '1';
     const settings = await app.settings.get();
-    const upload = await readComposeUpload(c, uploadLimitsFor(settings));
+    const limits = uploadLimitsFor(settings);
+    const upload = await readComposeUpload(c, limits);
     const fields = upload.fields;
     const subject = fields.get('subject').slice(0, 1_000);
     const body = fields.get('body');
-    const draftId = fields.get('draftId');
-    const account = c.get('account');
-    if (!account) {
-      return saveAnswerOnTimeout(deps, c, id, upload, async (owner) => {
-        const addressed = await prepareReply(mailbox, policyOf(settings), {
-          account: owner,
-          deliveryId: id,
-          all,
-        });
-        const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
-        if (!access.ok) return null;
-        return {
-          to: addressed?.recipients ?? [],
-          cc: [],
-          subject,
-          body,
-          inReplyToId: access.message.id,
-          savedOnTimeout: true,
-          answer: { kind: all ? 'reply-all' : 'reply', deliveryId: id, keepFileIds: [] },
-        };
+    let draftId = fields.get('draftId');
+    /** The reply as a draft of `owner`'s, or null when the message is not theirs. */
+    const contentFor = async (owner: Account, savedOnTimeout: boolean) => {
+      const addressed = await prepareReply(mailbox, policyOf(settings), {
+        account: owner,
+        deliveryId: id,
+        all,
       });
-    }
+      const access = await findOwnDelivery(mailbox.storage.repos, owner, id, mailbox.clock.now());
+      if (!access.ok) return null;
+      const content: DraftContent = {
+        to: addressed?.recipients ?? [],
+        cc: [],
+        subject,
+        body,
+        inReplyToId: access.message.id,
+        savedOnTimeout,
+        answer: { kind: all ? 'reply-all' : 'reply', deliveryId: id, keepFileIds: [] },
+      };
+      return content;
+    };
+    const account = c.get('account');
+    if (!account)
+      return saveAnswerOnTimeout(deps, c, id, upload, (owner) => contentFor(owner, true));
 
     const props = await pageProps(deps, c);
     const addressing = policyOf(props.settings);
@@ -132,14 +157,60 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       if (upload.firstFile && !errors.attachments) {
         errors.attachments = props.strings.compose.problems.chooseAgain;
       }
-      const page = replyPage(props, { id, all, draft, subject, body, errors, draftId });
+      const files = await stagedFilesOf(deps, account.id, draftId || null);
+      const page = replyPage(props, { id, all, draft, subject, body, errors, draftId, files });
       return render(c, page, 400);
     };
-    if (upload.refusal) return again(uploadRefusalText(props.strings, settings, upload.refusal));
-    if (body.trim() === '') return again({ body: props.strings.mailbox.reply.bodyMissing });
 
-    const attachments =
-      upload.firstFile && upload.rest ? streamedAttachments(upload.rest, upload.firstFile) : [];
+    // Save as draft, or Remove beside a kept file: the text and the files chosen first.
+    const remove = c.req.query('remove') ?? '';
+    if (c.req.query('save') === '1' || remove !== '') {
+      // Remove names a file of the person's own draft, or nothing is saved: the 404.
+      if (remove !== '' && !(await hasDraftFile(deps, account.id, draftId, remove))) {
+        return notFound(deps, c);
+      }
+      const content = await contentFor(account, false);
+      if (!content) return notFound(deps, c);
+      const draft = await saveInto(deps, account.id, draftId || null, content);
+      draftId = draft.id;
+      const refused = await stageUpload(deps, {
+        accountId: account.id,
+        draftId,
+        upload,
+        settings,
+        strings: props.strings,
+      });
+      if (refused) return again(refused);
+      if (remove !== '') {
+        const removed = await removeDraftFile(draftFileDeps(deps), {
+          accountId: account.id,
+          draftId,
+          attachmentId: remove,
+        });
+        if (!removed) return notFound(deps, c);
+      }
+      const done = remove === '' ? 'saved' : 'removed';
+      return seeOther(c, answerDraftPathFor(mailboxPaths.reply(id, all), draftId, done));
+    }
+
+    if (upload.refusal) return again(uploadRefusalText(props.strings, settings, upload.refusal));
+    // The draft's files go with the reply, and count with the new ones.
+    const staged = draftId ? await stagedForSend(deps, account.id, draftId, limits) : null;
+    if (draftId && !staged) {
+      draftId = '';
+      return again({ _: props.strings.compose.problems.draftGone });
+    }
+    if (body.trim() === '') return again({ body: props.strings.mailbox.reply.bodyMissing });
+    if (staged && upload.firstFile && staged.count + 1 > settings.maxAttachments) {
+      return again(uploadRefusalText(props.strings, settings, { reason: 'too-many-files' }));
+    }
+
+    async function* attachments() {
+      if (staged) yield* staged.files();
+      if (upload.firstFile && upload.rest) {
+        yield* streamedAttachments(upload.rest, upload.firstFile);
+      }
+    }
     let result: Awaited<ReturnType<typeof replyToMessage>>;
     try {
       result = await replyToMessage(mailbox, addressing, props.settings, {
@@ -148,7 +219,7 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
         all,
         subject,
         body,
-        attachments,
+        attachments: attachments(),
         ip: c.get('clientIp'),
       });
     } catch (error) {

@@ -1,8 +1,15 @@
 import type { Account } from '../../../../core/accounts/model.ts';
 import { listContacts } from '../../../../core/contacts/address-book.ts';
 import { listGroups } from '../../../../core/contacts/groups.ts';
+import {
+  type DraftFileDeps,
+  draftFilesToSend,
+  listDraftFiles,
+  stageDraftFiles,
+} from '../../../../core/messages/draft-files.ts';
 import { saveDraft } from '../../../../core/messages/drafts.ts';
 import type { DraftContent } from '../../../../core/messages/model.ts';
+import type { Settings } from '../../../../core/settings/model.ts';
 import {
   type ComposeNotice,
   ComposePage,
@@ -10,8 +17,11 @@ import {
 } from '../../../../views/pages/compose/compose.tsx';
 import { formatTime } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
-import type { FormFields } from '../compose/compose-form.ts';
+import type { MultipartLimits } from '../../multipart.ts';
+import type { ComposeUpload, FormFields } from '../compose/compose-form.ts';
 import { type AddressInput, draftAddresses, isCouncilAddress } from '../compose/recipients.ts';
+import { uploadRefusalText } from '../compose/refusals.ts';
+import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import { type Ctx, composePageProps, type RecipientAreaDeps } from './context.ts';
 
 /** The subject's limit, as sendMessage has it. */
@@ -53,9 +63,10 @@ export async function composePage(
   },
 ) {
   const { props, settings, lang } = await composePageProps(deps, c, account);
-  const [contacts, groups] = await Promise.all([
+  const [contacts, groups, files] = await Promise.all([
     listContacts(deps.contacts, { ownerId: account.id }),
     listGroups(deps.contacts, { ownerId: account.id }),
+    stagedFilesOf(deps, account.id, args.values.draftId),
   ]);
   return ComposePage({
     ...props,
@@ -65,6 +76,7 @@ export async function composePage(
     groups: groups.map((g) => ({ id: g.id, name: g.name, count: g.members.length })),
     limits: { maxAttachments: settings.maxAttachments, maxTotalBytes: settings.maxTotalBytes },
     allowedDomains: settings.internalDomains,
+    files,
     notice: args.notice ?? null,
     savedAt: args.savedAt ? formatTime(args.savedAt, lang) : null,
   });
@@ -114,4 +126,93 @@ export function checkText(strings: Strings, values: ComposeValues): Record<strin
   else if (subject.length > MAX_SUBJECT) issues.subject = p.subjectTooLong(MAX_SUBJECT);
   if (values.body.trim() === '') issues.body = p.bodyMissing;
   return issues;
+}
+
+/** What keeping files in a person's drafts needs: the draft use cases' deps and the blobs. */
+export function draftFileDeps(deps: RecipientAreaDeps): DraftFileDeps {
+  return { ...deps.drafts, blobs: deps.app.blobs };
+}
+
+/** The files waiting in the person's draft `draftId` ([] when none, or not theirs). */
+export async function stagedFilesOf(
+  deps: RecipientAreaDeps,
+  accountId: string,
+  draftId: string | null,
+): Promise<Array<{ id: string; name: string; size: number }>> {
+  if (!draftId) return [];
+  const files = await listDraftFiles(deps.drafts, { accountId, draftId });
+  return (files ?? []).map((f) => ({ id: f.id, name: f.name, size: f.size }));
+}
+
+/** True when `fileId` is a file waiting in the person's own draft `draftId`. */
+export async function hasDraftFile(
+  deps: RecipientAreaDeps,
+  accountId: string,
+  draftId: string,
+  fileId: string,
+): Promise<boolean> {
+  if (!draftId || !fileId) return false;
+  const files = await listDraftFiles(deps.drafts, { accountId, draftId });
+  return (files ?? []).some((f) => f.id === fileId);
+}
+
+/**
+ * The files a draft being sent holds, to go first in the message, with the upload's
+ * limits narrowed to what is left of the message's (files only, text aside) before any
+ * byte of a newly chosen file is read: staged and new files count together. Null when
+ * `draftId` names no draft of the person's (sent or deleted in another tab).
+ */
+export async function stagedForSend(
+  deps: RecipientAreaDeps,
+  accountId: string,
+  draftId: string,
+  limits: MultipartLimits,
+): Promise<(NonNullable<Awaited<ReturnType<typeof draftFilesToSend>>> & { bytes: number }) | null> {
+  const staged = await draftFilesToSend(draftFileDeps(deps), { accountId, draftId });
+  if (!staged) return null;
+  // The draft is the person's (checked just above), so its rows can be read directly.
+  const rows = await deps.drafts.storage.repos.attachments.listForDraft({ draftId });
+  const bytes = rows.reduce((sum, f) => sum + f.size, 0);
+  limits.maxFiles = Math.max(0, limits.maxFiles - staged.count);
+  limits.maxTotalBytes = Math.max(0, limits.maxTotalBytes - bytes);
+  return { ...staged, bytes };
+}
+
+/**
+ * Puts the files of an upload into the person's draft (just saved with the text), each
+ * streamed into encryption, within the message's limits counting the files already in
+ * it (files only, text aside). Null when all went in (or none was chosen); otherwise the
+ * words of the refusal, by field: none of this upload's files is kept then, the draft's
+ * earlier files stay, and the text was saved before.
+ */
+export async function stageUpload(
+  deps: RecipientAreaDeps,
+  args: {
+    accountId: string;
+    draftId: string;
+    upload: ComposeUpload;
+    settings: Settings;
+    strings: Strings;
+  },
+): Promise<Record<string, string> | null> {
+  const { upload, settings, strings } = args;
+  if (upload.refusal) return uploadRefusalText(strings, settings, upload.refusal);
+  if (!upload.firstFile || !upload.rest) return null;
+  try {
+    const staged = await stageDraftFiles(draftFileDeps(deps), {
+      accountId: args.accountId,
+      draftId: args.draftId,
+      files: streamedAttachments(upload.rest, upload.firstFile),
+      limits: settings,
+    });
+    if (staged.ok) return null;
+    // 'not-found' is a draft gone between saving and staging (deleted in another tab).
+    return staged.reason === 'not-found'
+      ? { _: strings.compose.problems.draftGone }
+      : uploadRefusalText(strings, settings, { reason: staged.reason });
+  } catch (error) {
+    const broken = upload.reader?.refusal;
+    if (!broken) throw error;
+    return uploadRefusalText(strings, settings, broken);
+  }
 }

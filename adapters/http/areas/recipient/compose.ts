@@ -1,13 +1,19 @@
 import type { Hono } from 'hono';
+import type { Account } from '../../../../core/accounts/model.ts';
 import { findContact } from '../../../../core/contacts/address-book.ts';
 import { findGroup } from '../../../../core/contacts/groups.ts';
+import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import { deleteDraft, saveDraft } from '../../../../core/messages/drafts.ts';
-import { sendMessage } from '../../../../core/messages/send-message.ts';
+import { type OutgoingAttachment, sendMessage } from '../../../../core/messages/send-message.ts';
 import { AutosaveStatus } from '../../../../views/pages/compose/autosave.tsx';
 import { type ComposeValues, EMPTY_COMPOSE } from '../../../../views/pages/compose/compose.tsx';
 import { formatTime } from '../../../../views/pages/mailbox/shared.tsx';
 import type { AppEnv } from '../../env.ts';
-import { readComposeUpload, urlencodedFields } from '../compose/compose-form.ts';
+import {
+  type ComposeUpload,
+  readComposeUpload,
+  urlencodedFields,
+} from '../compose/compose-form.ts';
 import { resolveRecipients } from '../compose/recipients.ts';
 import { uploadLimitsFor, uploadRefusalText } from '../compose/refusals.ts';
 import { streamedAttachments } from '../compose/streamed-attachments.ts';
@@ -16,10 +22,21 @@ import {
   checkText,
   composePage,
   draftContent,
+  draftFileDeps,
+  hasDraftFile,
   saveInto,
+  stagedForSend,
+  stageUpload,
   valuesFrom,
 } from './compose-form.ts';
-import { basics, type RecipientAreaDeps, render, signInRequired } from './context.ts';
+import {
+  basics,
+  type Ctx,
+  notFoundFor,
+  type RecipientAreaDeps,
+  render,
+  signInRequired,
+} from './context.ts';
 import { AFTER_TIMEOUT, saveComposeOnTimeout } from './timeout.ts';
 
 /**
@@ -52,7 +69,8 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     const account = c.get('account');
     if (!account && !c.get('timedOut')) return signInRequired(deps, c);
     const settings = await app.settings.get();
-    const upload = await readComposeUpload(c, uploadLimitsFor(settings));
+    const limits = uploadLimitsFor(settings);
+    const upload = await readComposeUpload(c, limits);
     if (!account) return saveComposeOnTimeout(deps, c, upload);
 
     const { strings } = await basics(deps, c);
@@ -61,6 +79,15 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       render(c, await composePage(deps, c, account, { values, issues }), 400);
     if (upload.refusal) return fail(uploadRefusalText(strings, settings, upload.refusal));
 
+    // The draft's files go with the message, and count with the new ones.
+    const staged = values.draftId
+      ? await stagedForSend(deps, account.id, values.draftId, limits)
+      : null;
+    if (values.draftId && !staged) {
+      // Sent or deleted in another tab: its files are gone, so nothing is sent blind.
+      values.draftId = null;
+      return fail({ _: strings.compose.problems.draftGone });
+    }
     const recipients = await resolveRecipients(deps.contacts, {
       ownerId: account.id,
       input: addressInput(values),
@@ -73,9 +100,16 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       if (upload.firstFile) issues.attachments = strings.compose.problems.chooseAgain;
       return fail(issues);
     }
+    if (staged && upload.firstFile && staged.count + 1 > settings.maxAttachments) {
+      return fail(uploadRefusalText(strings, settings, { reason: 'too-many-files' }));
+    }
 
-    const attachments =
-      upload.firstFile && upload.rest ? streamedAttachments(upload.rest, upload.firstFile) : [];
+    async function* attachments(): AsyncGenerator<OutgoingAttachment> {
+      if (staged) yield* staged.files();
+      if (upload.firstFile && upload.rest) {
+        yield* streamedAttachments(upload.rest, upload.firstFile);
+      }
+    }
     let result: Awaited<ReturnType<typeof sendMessage>>;
     try {
       result = await sendMessage(deps.mailbox, settings, {
@@ -85,7 +119,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
         subject: values.subject,
         body: values.body,
         bodyFormat: 'text',
-        attachments,
+        attachments: attachments(),
         readOnly: false,
         classification: null,
         source: 'portal',
@@ -101,38 +135,68 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       return fail(refused ? uploadRefusalText(strings, settings, refused) : result.issues);
     }
     if (values.draftId) {
-      await deleteDraft(
-        { ...deps.drafts, blobs: app.blobs },
-        {
-          accountId: account.id,
-          draftId: values.draftId,
-        },
-      );
+      await deleteDraft(draftFileDeps(deps), { accountId: account.id, draftId: values.draftId });
     }
     return c.redirect('/sent?sent=1', 303);
   });
 
+  // Save as draft: the text, and the files chosen, into the person's draft.
   area.post('/compose/save', async (c) => {
     const account = c.get('account');
     if (!account && !c.get('timedOut')) return signInRequired(deps, c);
     const settings = await app.settings.get();
     const upload = await readComposeUpload(c, uploadLimitsFor(settings));
     if (!account) return saveComposeOnTimeout(deps, c, upload);
+    const saved = await saveWithFiles(c, account, upload);
+    if (!saved.ok) return saved.response;
+    return c.redirect(`/drafts/${encodeURIComponent(saved.draftId)}?saved=1`, 303);
+  });
+
+  // Remove, beside a file of the draft: the whole form posts, so nothing typed is lost.
+  area.post('/drafts/:id/files/:fileId/remove', async (c) => {
+    const account = c.get('account');
+    if (!account) return signInRequired(deps, c);
+    const settings = await app.settings.get();
+    const upload = await readComposeUpload(c, uploadLimitsFor(settings));
+    // Only the person's own draft: another's is the same 404 as a missing one.
+    const draftId = c.req.param('id');
+    const fileId = c.req.param('fileId');
+    if (!(await hasDraftFile(deps, account.id, draftId, fileId))) {
+      return notFoundFor(deps, c, account);
+    }
+    const saved = await saveWithFiles(c, account, upload, draftId);
+    if (!saved.ok) return saved.response;
+    const removed = await removeDraftFile(draftFileDeps(deps), {
+      accountId: account.id,
+      draftId: saved.draftId,
+      attachmentId: fileId,
+    });
+    if (!removed) return notFoundFor(deps, c, account);
+    return c.redirect(`/drafts/${encodeURIComponent(saved.draftId)}?saved=removed`, 303);
+  });
+
+  /**
+   * Saves what was typed into the person's draft (a new one when it is gone), then the
+   * files chosen into it, within the message's limits counting the files already there.
+   * A refusal comes back as the form (400) with the text saved and kept.
+   */
+  async function saveWithFiles(
+    c: Ctx,
+    account: Account,
+    upload: ComposeUpload,
+    draftId?: string,
+  ): Promise<{ ok: true; draftId: string } | { ok: false; response: Response }> {
+    const settings = await app.settings.get();
     const values = valuesFrom(upload.fields);
-    if (
-      upload.refusal &&
-      upload.refusal.reason !== 'too-many-files' &&
-      upload.refusal.reason !== 'too-large'
-    ) {
-      const { strings } = await basics(deps, c);
-      return render(
-        c,
-        await composePage(deps, c, account, {
-          values,
-          issues: uploadRefusalText(strings, settings, upload.refusal),
-        }),
-        400,
-      );
+    if (draftId) values.draftId = draftId;
+    const { strings } = await basics(deps, c);
+    const fail = async (issues: Record<string, string>) => ({
+      ok: false as const,
+      response: await render(c, await composePage(deps, c, account, { values, issues }), 400),
+    });
+    const refusal = upload.refusal;
+    if (refusal && refusal.reason !== 'too-many-files' && refusal.reason !== 'too-large') {
+      return fail(uploadRefusalText(strings, settings, refusal));
     }
     const draft = await saveInto(
       deps,
@@ -140,12 +204,17 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       values.draftId,
       await draftContent(deps, account.id, values, false),
     );
-    const dropped = upload.firstFile !== null || upload.refusal !== null;
-    return c.redirect(
-      `/drafts/${encodeURIComponent(draft.id)}?saved=${dropped ? 'files' : '1'}`,
-      303,
-    );
-  });
+    values.draftId = draft.id;
+    const refused = await stageUpload(deps, {
+      accountId: account.id,
+      draftId: draft.id,
+      upload,
+      settings,
+      strings,
+    });
+    if (refused) return fail(refused);
+    return { ok: true, draftId: draft.id };
+  }
 
   // htmx only: saves a few seconds after typing stops and answers with the status line.
   area.post('/compose/autosave', async (c) => {

@@ -101,7 +101,7 @@ export async function composePageProps(
 }
 
 /** A page, with its status. */
-export function render(c: Ctx, page: JSX.Element, status: 200 | 400 | 401 | 404 = 200) {
+export function render(c: Ctx, page: JSX.Element, status: 200 | 400 | 401 | 404 | 429 = 200) {
   return c.html(page, status);
 }
 
@@ -182,7 +182,9 @@ export function requireAccount(deps: Pick<RecipientAreaDeps, 'app'>): Middleware
     const { lang, strings, org } = await basics(deps, c);
     const url = new URL(c.req.url);
     const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : mailboxPaths.inbox;
-    const signInHref = `/sign-in?next=${encodeURIComponent(back)}${lang === 'en' ? '' : `&lang=${lang}`}`;
+    // Half signed in (a second factor still to enter): on to the code, not the password.
+    const signIn = c.get('session')?.twoFactorPending ? '/sign-in/two-factor' : '/sign-in';
+    const signInHref = `${signIn}?next=${encodeURIComponent(back)}${lang === 'en' ? '' : `&lang=${lang}`}`;
     return render(c, SignInRequiredPage({ strings, lang, org, account: null, signInHref }), 401);
   };
 }

@@ -72,8 +72,8 @@ export function draftRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
     if (answerPath) return c.redirect(answerPath, 303);
     const saved = c.req.query('saved');
     const notice: ComposeNotice | null =
-      saved === 'files'
-        ? 'draft-saved-files-dropped'
+      saved === 'removed'
+        ? 'draft-file-removed'
         : saved === '1'
           ? 'draft-saved'
           : content.savedOnTimeout

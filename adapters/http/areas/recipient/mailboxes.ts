@@ -7,6 +7,7 @@ import {
   mailboxToActFor,
   removeMember,
 } from '../../../../core/mailboxes/membership.ts';
+import { MINUTE_MS } from '../../../../core/shared/time.ts';
 import {
   MailboxesPage,
   MembersPage,
@@ -14,6 +15,7 @@ import {
 } from '../../../../views/pages/mailbox/mailboxes.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { sharedRateLimiter } from '../../rate-limiters.ts';
 import {
   type Ctx,
   MAX_ID_LENGTH,
@@ -41,9 +43,19 @@ const MAX_EMAIL_LENGTH = 320;
  * one 404 page, as a missing message is. Staff have team mailboxes instead (the staff
  * area): these pages are a 404 to them.
  */
+/** Invitations one holder may send in a day. */
+export const INVITES_PER_DAY = 20;
+
 export function sharedMailboxRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
   const core = deps.mailbox;
   const settings = () => deps.app.settings.get();
+  // Each invitation is an email to an outside address and maybe a new account: a holder
+  // may send a day's worth, not a flood (remove and invite again counts each time).
+  const inviteLimiter = sharedRateLimiter(deps.app, {
+    name: 'mailbox-invite',
+    limit: INVITES_PER_DAY,
+    windowMs: 24 * 60 * MINUTE_MS,
+  });
 
   area.get(sharedMailboxPaths.list, async (c) => {
     const person = recipientOf(c);
@@ -150,6 +162,17 @@ export function sharedMailboxRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps)
     if (!holder) return notFound(deps, c);
     const email = (await formOf(c)).get('email').slice(0, MAX_EMAIL_LENGTH);
     const s = await settings();
+    const limit = await inviteLimiter.hit(holder.id);
+    if (!limit.allowed) {
+      c.header('Retry-After', String(Math.ceil(limit.retryAfterMs / 1000)));
+      const { strings } = await pageProps(deps, c);
+      return membersPage(
+        c,
+        holder,
+        { email, error: strings.mailboxes.members.tooOften(INVITES_PER_DAY), notice: null },
+        429,
+      );
+    }
     const result = await inviteMember(core, {
       holder,
       email,
@@ -189,7 +212,7 @@ export function sharedMailboxRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps)
     c: Ctx,
     holder: Account,
     form: Pick<Parameters<typeof MembersPage>[0], 'email' | 'error' | 'notice'>,
-    status: 200 | 400 = 200,
+    status: 200 | 400 | 429 = 200,
   ) {
     const switchedOff = !(await settings()).sharedMailboxes;
     const members = [];

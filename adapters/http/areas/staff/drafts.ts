@@ -1,5 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { endTimedOutSession, idleLimitMs } from '../../../../core/auth/sessions.ts';
+import { deliveryOwnerFor } from '../../../../core/mailboxes/membership.ts';
 import { deleteDraft, listDrafts, openDraft } from '../../../../core/messages/drafts.ts';
 import { MINUTE_MS } from '../../../../core/shared/time.ts';
 import { SavedOnTimeoutPage } from '../../../../views/pages/compose/signed-out.tsx';
@@ -95,15 +96,30 @@ export function staffTimeoutSave(deps: StaffAreaDeps): MiddlewareHandler<AppEnv>
   return async (c, next) => {
     const timedOut = c.get('timedOut');
     if (c.req.method !== 'POST' || c.get('account') || !timedOut) return next();
-    const owner = timedOut.account;
-    if (!isStaff(owner) || !canSend(owner)) return next();
+    const person = timedOut.account;
+    if (!isStaff(person) || !canSend(person)) return next();
     const settings = await deps.accounts.settings.get();
     const upload = await readComposeUpload(c, kit.uploadLimits(settings));
     const values = readComposeValues(upload.fields.get);
-    const draft = await kit.saveInto(owner.id, values.draftId, draftContentOf(values, true));
+    // A reply to a team mailbox's message is kept in the team's drafts, marked as this
+    // person's, so signing in again works from the team and opens it (decision 0028).
+    const team = values.replyTo
+      ? await deliveryOwnerFor(deps.accounts.storage.repos, {
+          person,
+          deliveryId: values.replyTo,
+          genericAllowed: false,
+        })
+      : null;
+    const owner = team ?? person;
+    const content = draftContentOf(values, true);
+    const draft = await kit.saveInto(
+      owner.id,
+      values.draftId,
+      owner.id === person.id ? content : { ...content, savedBy: person.id },
+    );
     await endTimedOutSession(deps.accounts, { sessionId: timedOut.sessionId });
     clearSessionCookie(c, { https: deps.https });
-    const idle = Math.round(idleLimitMs(deps.accounts.policy, owner) / MINUTE_MS);
+    const idle = Math.round(idleLimitMs(deps.accounts.policy, person) / MINUTE_MS);
     const dropped = upload.firstFile !== null || upload.refusal !== null;
     const query = new URLSearchParams({ draft: draft.id, idle: String(idle) });
     if (dropped) query.set('files', '1');

@@ -10,6 +10,7 @@ import {
   type TotpDeps,
   verifySecondFactor,
 } from '../../../../core/auth/totp.ts';
+import { accountTwoFactorPaths } from '../../../../views/pages/mailbox/two-factor.tsx';
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import {
   RecoveryCodesPage,
@@ -20,7 +21,7 @@ import {
 import { stringsFor } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts';
-import { safeNextPath } from '../public.ts';
+import { HOME_PATH, safeNextPath } from '../public.ts';
 import {
   type Ctx,
   formOf,
@@ -33,6 +34,17 @@ import {
 
 /** Where staff land when nothing else was asked for. */
 const STAFF_HOME = STAFF_PATHS.home;
+
+/**
+ * Where a second step lands, by whose it was: staff on their side, recipients (who may
+ * choose a second factor too) in their inbox; after a recovery code, on the page that
+ * sets up a new app.
+ */
+function landingFor(kind: 'staff' | 'external' | null) {
+  return kind === 'external'
+    ? { home: HOME_PATH, setUp: accountTwoFactorPaths.page }
+    : { home: STAFF_HOME, setUp: STAFF_PATHS.twoFactor };
+}
 
 /**
  * The second step of signing in (`/sign-in/two-factor`, where the shared sign-in sends
@@ -59,7 +71,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const next = safeNextPath(c.req.query('next'));
     const session = c.get('session');
     if (!session) return c.redirect('/sign-in', 303);
-    if (!session.twoFactorPending) return c.redirect(next ?? STAFF_HOME, 303);
+    if (!session.twoFactorPending) {
+      return c.redirect(next ?? landingFor(c.get('person')?.kind ?? null).home, 303);
+    }
     return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next }));
   });
 
@@ -68,7 +82,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const next = safeNextPath(body.get('next'));
     const session = c.get('session');
     if (!session) return c.redirect('/sign-in', 303);
-    if (!session.twoFactorPending) return c.redirect(next ?? STAFF_HOME, 303);
+    if (!session.twoFactorPending) {
+      return c.redirect(next ?? landingFor(c.get('person')?.kind ?? null).home, 303);
+    }
     const code = body.get('code').trim().slice(0, 64);
     if (code === '') {
       return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'missing' }), 400);
@@ -95,11 +111,12 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       session: result.session,
       now: deps.accounts.clock.now(),
     });
+    const landing = landingFor(result.accountKind);
     // A recovery code means a lost phone: offer a new app (and new codes) straight away.
     if (result.method === 'recovery-code') {
-      return c.redirect(`${STAFF_PATHS.twoFactor}?codesLeft=${result.recoveryCodesLeft}`, 303);
+      return c.redirect(`${landing.setUp}?codesLeft=${result.recoveryCodesLeft}`, 303);
     }
-    return c.redirect(next ?? STAFF_HOME, 303);
+    return c.redirect(next ?? landing.home, 303);
   });
 
   area.get(STAFF_PATHS.twoFactor, async (c) => {

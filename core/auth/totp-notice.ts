@@ -1,0 +1,42 @@
+import type { Account } from '../accounts/model.ts';
+import type { Cipher } from '../crypto/ports.ts';
+import type { OutboxMail } from '../mail/model.ts';
+import { prepareOutboxMail } from '../mail/outbox.ts';
+import type { MailTemplates } from '../mail/ports.ts';
+import type { Clock, Ids } from '../shared/ports.ts';
+
+/** What changed about an account's second factor. */
+export type SecondFactorChange = 'enrolled' | 'replaced' | 'removed';
+
+/**
+ * True when a change to the account's second factor is emailed to its address (ASVS
+ * V6.3.7: people hear of changes to how they sign in, so one they did not make is
+ * noticed). Recipients: their address is the only channel the council has to them.
+ * Staff changes are in the audit trail the admins read; emailing them too is left for
+ * when staff sign-in moves to the council's identity provider.
+ */
+export function emailsSecondFactorChanges(account: Account): boolean {
+  return account.kind === 'external' && !account.sharedMailbox;
+}
+
+/**
+ * The outbox row telling the account's address that its second factor changed, made
+ * before the transaction (encryption is slow) for the caller to insert inside it, so
+ * the notice commits with the change or not at all; null when none is sent. A plain
+ * notice: no link, nothing a copy of it could be used for.
+ */
+export async function prepareSecondFactorNotice(
+  deps: { cipher: Cipher; ids: Ids; clock: Clock; templates: MailTemplates; publicUrl: string },
+  args: { account: Account; orgName: string; change: SecondFactorChange },
+): Promise<OutboxMail | null> {
+  if (!emailsSecondFactorChanges(args.account)) return null;
+  const rendered = deps.templates.secondFactorChanged({
+    orgName: args.orgName,
+    change: args.change,
+    publicUrl: deps.publicUrl,
+  });
+  return prepareOutboxMail(deps, {
+    kind: 'second-factor',
+    mail: { to: args.account.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },
+  });
+}
