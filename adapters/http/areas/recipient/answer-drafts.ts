@@ -1,6 +1,7 @@
 import type { Account } from '../../../../core/accounts/model.ts';
 import { endTimedOutSession, idleLimitMs } from '../../../../core/auth/sessions.ts';
 import { deliveryOwnerFor } from '../../../../core/mailboxes/membership.ts';
+import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import { deleteDraft, openDraft, saveDraft } from '../../../../core/messages/drafts.ts';
 import type { DraftAnswer, DraftContent } from '../../../../core/messages/model.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
@@ -8,9 +9,11 @@ import type { Settings } from '../../../../core/settings/model.ts';
 import { MINUTE_MS } from '../../../../core/shared/time.ts';
 import { SignInRequiredPage } from '../../../../views/pages/errors.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
+import type { Strings } from '../../../../views/strings/index.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import type { ComposeUpload } from '../compose/compose-form.ts';
-import { basics, type Ctx, type RecipientAreaDeps, render } from './context.ts';
+import { draftFileDeps, hasDraftFile, saveInto, stageUpload } from './compose-form.ts';
+import { basics, type Ctx, notFound, type RecipientAreaDeps, render, seeOther } from './context.ts';
 
 /*
  * What Reply, Reply all and Forward share: forms that carry files (multipart, streamed
@@ -137,4 +140,57 @@ export function onFormFields(
     out[field] = out[field] ? `${out[field]} ${text}` : text;
   }
   return out;
+}
+
+/**
+ * Save as draft, or Remove beside a kept file, on the reply and forward forms: what was
+ * typed is saved first (contentFor), then the files chosen are staged, then the named
+ * file removed; the person is sent back to the form (`formPath`) with a notice. Null
+ * when the request is neither (the caller goes on to Send). A Remove naming a file
+ * that is not in the person's own draft is the 404, before anything is saved.
+ */
+export async function saveOrRemoveAnswerFile(
+  deps: RecipientAreaDeps,
+  c: Ctx,
+  args: {
+    account: Account;
+    draftId: string;
+    upload: ComposeUpload;
+    settings: Settings;
+    strings: Strings;
+    formPath: string;
+    contentFor: (owner: Account, savedOnTimeout: boolean) => Promise<DraftContent | null>;
+    /** Told the saved draft's id before `again` runs, so the form shown again keeps it. */
+    onSaved: (draftId: string) => void;
+    again: (errors: Record<string, string>) => Promise<Response>;
+  },
+): Promise<Response | null> {
+  const { account } = args;
+  const remove = c.req.query('remove') ?? '';
+  if (c.req.query('save') !== '1' && remove === '') return null;
+  if (remove !== '' && !(await hasDraftFile(deps, account.id, args.draftId, remove))) {
+    return notFound(deps, c);
+  }
+  const content = await args.contentFor(account, false);
+  if (!content) return notFound(deps, c);
+  const draft = await saveInto(deps, account.id, args.draftId || null, content);
+  args.onSaved(draft.id);
+  const refused = await stageUpload(deps, {
+    accountId: account.id,
+    draftId: draft.id,
+    upload: args.upload,
+    settings: args.settings,
+    strings: args.strings,
+  });
+  if (refused) return args.again(refused);
+  if (remove !== '') {
+    const removed = await removeDraftFile(draftFileDeps(deps), {
+      accountId: account.id,
+      draftId: draft.id,
+      attachmentId: remove,
+    });
+    if (!removed) return notFound(deps, c);
+  }
+  const done = remove === '' ? 'saved' : 'removed';
+  return seeOther(c, answerDraftPathFor(args.formPath, draft.id, done));
 }

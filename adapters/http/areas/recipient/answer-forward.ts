@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import type { Account } from '../../../../core/accounts/model.ts';
-import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import { type ForwardProblem, forwardMessage } from '../../../../core/messages/forward-message.ts';
 import {
   type ForwardedOriginal,
@@ -24,20 +23,13 @@ import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
   answerDraftFor,
   answerDraftNotice,
-  answerDraftPathFor,
   answerLimitsOf,
   dropAnswerDraft,
   onFormFields,
   saveAnswerOnTimeout,
+  saveOrRemoveAnswerFile,
 } from './answer-drafts.ts';
-import {
-  draftFileDeps,
-  hasDraftFile,
-  saveInto,
-  stagedFilesOf,
-  stagedForSend,
-  stageUpload,
-} from './compose-form.ts';
+import { stagedFilesOf, stagedForSend } from './compose-form.ts';
 import {
   idOf,
   languageOf,
@@ -180,36 +172,21 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       return render(c, page, 400);
     };
 
-    // Save as draft, or Remove beside a kept file: the addresses, ticks and files first.
-    const remove = c.req.query('remove') ?? '';
-    if (c.req.query('save') === '1' || remove !== '') {
-      // Remove names a file of the person's own draft, or nothing is saved: the 404.
-      if (remove !== '' && !(await hasDraftFile(deps, account.id, draftId, remove))) {
-        return notFound(deps, c);
-      }
-      const content = await contentFor(account, false);
-      if (!content) return notFound(deps, c);
-      const draft = await saveInto(deps, account.id, draftId || null, content);
-      draftId = draft.id;
-      const refused = await stageUpload(deps, {
-        accountId: account.id,
-        draftId,
-        upload,
-        settings,
-        strings: props.strings,
-      });
-      if (refused) return again(refused);
-      if (remove !== '') {
-        const removed = await removeDraftFile(draftFileDeps(deps), {
-          accountId: account.id,
-          draftId,
-          attachmentId: remove,
-        });
-        if (!removed) return notFound(deps, c);
-      }
-      const done = remove === '' ? 'saved' : 'removed';
-      return seeOther(c, answerDraftPathFor(mailboxPaths.forward(id), draftId, done));
-    }
+    // Save as draft, or Remove beside a kept file.
+    const savedOrRemoved = await saveOrRemoveAnswerFile(deps, c, {
+      account,
+      draftId,
+      upload,
+      settings,
+      strings: props.strings,
+      formPath: mailboxPaths.forward(id),
+      contentFor,
+      onSaved: (savedId) => {
+        draftId = savedId;
+      },
+      again,
+    });
+    if (savedOrRemoved) return savedOrRemoved;
 
     if (upload.refusal) return again(uploadRefusalText(props.strings, settings, upload.refusal));
     // The draft's kept files go too, counted with the original's and the new ones.

@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import type { Account } from '../../../../core/accounts/model.ts';
-import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import type { DraftContent } from '../../../../core/messages/model.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
 import { prepareReply, replyToMessage } from '../../../../core/messages/reply-message.ts';
@@ -14,20 +13,13 @@ import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
   answerDraftFor,
   answerDraftNotice,
-  answerDraftPathFor,
   answerLimitsOf,
   dropAnswerDraft,
   onFormFields,
   saveAnswerOnTimeout,
+  saveOrRemoveAnswerFile,
 } from './answer-drafts.ts';
-import {
-  draftFileDeps,
-  hasDraftFile,
-  saveInto,
-  stagedFilesOf,
-  stagedForSend,
-  stageUpload,
-} from './compose-form.ts';
+import { stagedFilesOf, stagedForSend } from './compose-form.ts';
 import {
   idOf,
   notFound,
@@ -162,36 +154,21 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       return render(c, page, 400);
     };
 
-    // Save as draft, or Remove beside a kept file: the text and the files chosen first.
-    const remove = c.req.query('remove') ?? '';
-    if (c.req.query('save') === '1' || remove !== '') {
-      // Remove names a file of the person's own draft, or nothing is saved: the 404.
-      if (remove !== '' && !(await hasDraftFile(deps, account.id, draftId, remove))) {
-        return notFound(deps, c);
-      }
-      const content = await contentFor(account, false);
-      if (!content) return notFound(deps, c);
-      const draft = await saveInto(deps, account.id, draftId || null, content);
-      draftId = draft.id;
-      const refused = await stageUpload(deps, {
-        accountId: account.id,
-        draftId,
-        upload,
-        settings,
-        strings: props.strings,
-      });
-      if (refused) return again(refused);
-      if (remove !== '') {
-        const removed = await removeDraftFile(draftFileDeps(deps), {
-          accountId: account.id,
-          draftId,
-          attachmentId: remove,
-        });
-        if (!removed) return notFound(deps, c);
-      }
-      const done = remove === '' ? 'saved' : 'removed';
-      return seeOther(c, answerDraftPathFor(mailboxPaths.reply(id, all), draftId, done));
-    }
+    // Save as draft, or Remove beside a kept file.
+    const savedOrRemoved = await saveOrRemoveAnswerFile(deps, c, {
+      account,
+      draftId,
+      upload,
+      settings,
+      strings: props.strings,
+      formPath: mailboxPaths.reply(id, all),
+      contentFor,
+      onSaved: (savedId) => {
+        draftId = savedId;
+      },
+      again,
+    });
+    if (savedOrRemoved) return savedOrRemoved;
 
     if (upload.refusal) return again(uploadRefusalText(props.strings, settings, upload.refusal));
     // The draft's files go with the reply, and count with the new ones.
