@@ -132,6 +132,8 @@ const tooManyFilesText = (max: number) => `You can attach up to ${max} files. Ch
 /** Recipients of one message when the settings do not say (the `maxRecipients` default). */
 const DEFAULT_MAX_RECIPIENTS = 100;
 const MAX_SUBJECT = 300;
+/** The longest message text, in bytes: the file limits do not count it. */
+export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 /** Checks addresses and sizes; returns normalised recipients or the problems. */
@@ -170,7 +172,9 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
   ) {
     issues.attachments = tooManyFilesText(limits.maxAttachments);
   }
-  if (encoder.encode(input.body).byteLength > limits.maxTotalBytes) {
+  // The text is not a file: the file limits never count it. It has its own bound, far
+  // above any form's (a form field stops at 1 MiB), against a mail built to be huge.
+  if (encoder.encode(input.body).byteLength > MAX_TEXT_BYTES) {
     issues.body = 'The message is too long.';
   }
   if (input.accessEndsAt !== undefined && input.accessEndsAt.getTime() <= now.getTime()) {

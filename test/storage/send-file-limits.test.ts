@@ -54,13 +54,17 @@ async function world() {
     publicUrl: 'https://messages.example.gov.uk',
     inlineBlobMaxBytes: 64 * 1024,
   };
-  const send = (attachments: OutgoingAttachment[]) =>
-    sendMessage(deps, DEFAULT_SETTINGS, {
+  const send = (
+    attachments: OutgoingAttachment[],
+    limits = DEFAULT_SETTINGS,
+    body = 'Please see the two scans.',
+  ) =>
+    sendMessage(deps, limits, {
       senderId: sender.id,
       to: ['resident@example.org'],
       cc: [],
       subject: 'The two scans',
-      body: 'Please see the two scans.',
+      body,
       bodyFormat: 'text',
       attachments,
       readOnly: false,
@@ -100,6 +104,17 @@ describe('file limits count files only', () => {
     expect(result.fileProblem).toEqual({ code: 'too-large', maxBytes: MB75 });
     expect(result.issues.attachments).toMatch(/75 MB/);
     expect(await storage.repos.messages.countSent({ senderId: sender.id })).toBe(0);
+  });
+
+  it('never counts the text: a text longer than the whole file limit is sent', async () => {
+    const { send } = await world();
+    const limits = { ...DEFAULT_SETTINGS, maxTotalBytes: 1000 };
+    const result = await send(
+      [{ name: 'a.txt', contentType: 'text/plain', content: zeros(1000) }],
+      limits,
+      'x'.repeat(5000),
+    );
+    expect(result.ok).toBe(true);
   });
 
   it('refuses one file too many with the too-many-files code', async () => {
