@@ -7,6 +7,7 @@ import type { AppEnv } from '../env.ts';
 import { actingForMailbox } from '../middleware/acting.ts';
 import { actingLine } from '../middleware/acting-line.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
+import { pageSlots } from '../middleware/page-slots.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
 import { sessionEndLine } from '../middleware/session-end.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
@@ -85,10 +86,15 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       renderForbidden: async (c) => renderFormRefused(c, await org()),
     }),
   );
-  // Inside the CSRF check: the line it adds to signed-in pages carries the page's token.
-  foundation.use(sessionEndLine({ policy: accounts.policy, clock: app.clock }));
-  // "You are working in care.referrals@…" and the "Shared mailboxes" menu item.
-  foundation.use(actingLine({ storage: app.storage }));
+  // Inside the CSRF check: the session-end line carries the page's token. One read of
+  // the page fills both: the session's end, and "You are working in care.referrals@…"
+  // with the "Shared mailboxes" menu item.
+  foundation.use(
+    pageSlots([
+      sessionEndLine({ policy: accounts.policy, clock: app.clock }),
+      actingLine({ storage: app.storage }),
+    ]),
+  );
 
   return [
     staticAssets({ brandColour: async () => (await org()).colour }),

@@ -1,14 +1,11 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { type SessionPolicy, sessionEnd } from '../../../core/auth/sessions.ts';
 import type { Clock } from '../../../core/shared/ports.ts';
 import { SESSION_END_SLOT, SessionEnd } from '../../../views/components/session-end.tsx';
-import { isLang, type Lang, pickLanguage, stringsFor } from '../../../views/strings/index.ts';
+import { type Lang, stringsFor } from '../../../views/strings/index.ts';
 import { safeNextPath } from '../areas/public.ts';
 import type { AppEnv } from '../env.ts';
-
-const HTML = /^\s*text\/html/i;
-// The page's own language, as the layout wrote it: the line must speak it too.
-const PAGE_LANG = /^<!doctype html><html lang="([a-z]{2})"/i;
+import type { SlotFiller } from './page-slots.ts';
 
 /**
  * Fills the layout's `SESSION_END_SLOT` on a signed-in page with the line that says
@@ -19,33 +16,13 @@ const PAGE_LANG = /^<!doctype html><html lang="([a-z]{2})"/i;
  * already counted), so it is the true end if nothing more happens. Rendering the line
  * is not activity in itself: nothing here writes to the session. A page without a fully
  * signed-in session (half-way through two steps, or ended while the page was built)
- * gets the slot emptied. Mount after the session and CSRF middleware.
+ * gets the slot emptied. Runs inside `pageSlots` (page-slots.ts).
  */
-export function sessionEndLine(args: {
-  policy: SessionPolicy;
-  clock: Clock;
-}): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    const res = c.res;
-    const type = res.headers.get('Content-Type');
-    if (!c.get('session') || c.req.method === 'HEAD' || !type || !HTML.test(type)) return;
-    if (res.headers.has('Content-Encoding')) return;
-    // An htmx fragment has no layout, so nothing to fill (a boosted page does).
-    if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true') return;
-    const html = await res.text();
+export function sessionEndLine(args: { policy: SessionPolicy; clock: Clock }): SlotFiller {
+  return (c, html, lang) => {
     const at = html.indexOf(SESSION_END_SLOT);
-    const filled =
-      at < 0
-        ? html
-        : html.slice(0, at) + lineFor(c, args, html) + html.slice(at + SESSION_END_SLOT.length);
-    // Hono copies the old response's headers onto the new one: a length must not survive.
-    res.headers.delete('Content-Length');
-    c.res = new Response(filled, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    if (at < 0) return html;
+    return html.slice(0, at) + lineFor(c, args, lang) + html.slice(at + SESSION_END_SLOT.length);
   };
 }
 
@@ -53,7 +30,7 @@ export function sessionEndLine(args: {
 function lineFor(
   c: Context<AppEnv>,
   args: { policy: SessionPolicy; clock: Clock },
-  html: string,
+  lang: Lang,
 ): string {
   const session = c.get('session');
   const account = c.get('person');
@@ -66,7 +43,6 @@ function lineFor(
   // the same page, whatever was asked for.)
   const isPage = c.req.method === 'GET' && c.res.status >= 200 && c.res.status < 300;
   const returnTo = isPage ? safeNextPath(`${url.pathname}${url.search}`) : null;
-  const lang = pageLang(c, html);
   return String(
     SessionEnd({
       strings: stringsFor(lang),
@@ -78,13 +54,4 @@ function lineFor(
       returnTo,
     }),
   );
-}
-
-function pageLang(c: Context<AppEnv>, html: string): Lang {
-  const written = PAGE_LANG.exec(html.slice(0, 80))?.[1];
-  if (isLang(written)) return written;
-  return pickLanguage({
-    query: c.req.query('lang'),
-    acceptLanguage: c.req.header('accept-language'),
-  });
 }

@@ -16,8 +16,19 @@ const toMember = (row: MailboxMember): MailboxMember => ({
 const key = (mailboxId: string, memberId: string) =>
   and(eq(mailboxMembers.mailboxId, mailboxId), eq(mailboxMembers.memberId, memberId));
 
-/** Every request acting for a mailbox checks its membership: prepared once (decision 0024). */
+/**
+ * Every request acting for a mailbox checks its membership, and a recipient's pages ask
+ * whether they have any (the menu): both prepared once (decision 0024).
+ */
 export const mailboxMemberStatements = {
+  forMember: preparedPerHandle((db) =>
+    db
+      .select()
+      .from(mailboxMembers)
+      .where(eq(mailboxMembers.memberId, sql.placeholder('memberId')))
+      .orderBy(asc(mailboxMembers.createdAt), asc(mailboxMembers.mailboxId))
+      .prepare('mailbox_members_for_member'),
+  ),
   find: preparedPerHandle((db) =>
     db
       .select()
@@ -73,13 +84,7 @@ export function pgMailboxMembers(ctx: PgContext): MailboxMemberRepository {
       ),
     listForMember: ({ memberId }) =>
       ctx.run(async (db) =>
-        (
-          await db
-            .select()
-            .from(mailboxMembers)
-            .where(eq(mailboxMembers.memberId, memberId))
-            .orderBy(asc(mailboxMembers.createdAt), asc(mailboxMembers.mailboxId))
-        ).map(toMember),
+        (await mailboxMemberStatements.forMember(db).execute({ memberId })).map(toMember),
       ),
   };
 }

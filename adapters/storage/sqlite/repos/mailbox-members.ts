@@ -16,8 +16,19 @@ const toMember = (row: MailboxMember): MailboxMember => ({
 const key = (mailboxId: string, memberId: string) =>
   and(eq(mailboxMembers.mailboxId, mailboxId), eq(mailboxMembers.memberId, memberId));
 
-/** Every request acting for a mailbox checks its membership: prepared once (decision 0024). */
+/**
+ * Every request acting for a mailbox checks its membership, and a recipient's pages ask
+ * whether they have any (the menu): both prepared once (decision 0024).
+ */
 export const mailboxMemberStatements = {
+  forMember: preparedPerConnection((db) =>
+    db
+      .select()
+      .from(mailboxMembers)
+      .where(eq(mailboxMembers.memberId, sql.placeholder('memberId')))
+      .orderBy(asc(mailboxMembers.createdAt), asc(mailboxMembers.mailboxId))
+      .prepare(),
+  ),
   find: preparedPerConnection((db) =>
     db
       .select()
@@ -63,14 +74,6 @@ export function sqliteMailboxMembers(ctx: SqliteContext): MailboxMemberRepositor
           .map(toMember),
       ),
     listForMember: ({ memberId }) =>
-      ctx.run((db) =>
-        db
-          .select()
-          .from(mailboxMembers)
-          .where(eq(mailboxMembers.memberId, memberId))
-          .orderBy(asc(mailboxMembers.createdAt), asc(mailboxMembers.mailboxId))
-          .all()
-          .map(toMember),
-      ),
+      ctx.run((db) => mailboxMemberStatements.forMember(db).all({ memberId }).map(toMember)),
   };
 }
