@@ -58,6 +58,8 @@ export function makeAccount(overrides: Partial<Account> = {}): Account {
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
     ...overrides,
   };
 }
@@ -85,6 +87,9 @@ export function makeSession(overrides: Partial<Session> & { accountId: string })
     ip: '192.0.2.1',
     userAgent: 'Test Browser',
     actingMailboxId: null,
+    secondFactorAt: null,
+    ssoCheckedAt: null,
+    ssoRefreshEnc: null,
     ...overrides,
   };
 }
@@ -128,6 +133,7 @@ export function makeMessage(overrides: Partial<Message> & { senderId: string }):
     bodyFormat: 'text',
     classification: 'OFFICIAL',
     readOnly: false,
+    secondFactorRequired: false,
     source: 'web',
     inReplyToId: null,
     threadId: id,

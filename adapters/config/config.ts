@@ -46,6 +46,12 @@ export type Config = {
   linkAccessRequests: boolean;
   /** SHARED_MAILBOXES: whether generic addresses may have members (decision 0028). */
   sharedMailboxes: boolean;
+  /** STAFF_SECOND_FACTOR: `all-staff` (default) or `admins` (decision 0029). */
+  staffSecondFactor: 'all-staff' | 'admins';
+  /** PASSKEY_SIGN_IN: `second-factor` (default) or `passwordless`. */
+  passkeySignIn: 'second-factor' | 'passwordless';
+  /** STAFF_PASSWORDS: `on` (default) or `break-glass` (admins with a second factor only). */
+  staffPasswords: 'on' | 'break-glass';
   keyPassphrase: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -247,6 +253,13 @@ const schema = z.object({
   FORWARDS_PER_HOUR: int('FORWARDS_PER_HOUR', 1, 1000, 20),
   LINK_ACCESS_REQUESTS: bool('LINK_ACCESS_REQUESTS', true),
   SHARED_MAILBOXES: bool('SHARED_MAILBOXES', true),
+  STAFF_SECOND_FACTOR: oneOf('STAFF_SECOND_FACTOR', ['all-staff', 'admins'] as const, 'all-staff'),
+  PASSKEY_SIGN_IN: oneOf(
+    'PASSKEY_SIGN_IN',
+    ['second-factor', 'passwordless'] as const,
+    'second-factor',
+  ),
+  STAFF_PASSWORDS: oneOf('STAFF_PASSWORDS', ['on', 'break-glass'] as const, 'on'),
   SEALPOST_KEY_PASSPHRASE: z.string().optional(),
   LOG_LEVEL: oneOf(
     'LOG_LEVEL',
@@ -490,6 +503,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     forwardsPerHour: e.FORWARDS_PER_HOUR,
     linkAccessRequests: e.LINK_ACCESS_REQUESTS,
     sharedMailboxes: e.SHARED_MAILBOXES,
+    staffSecondFactor: e.STAFF_SECOND_FACTOR,
+    passkeySignIn: e.PASSKEY_SIGN_IN,
+    staffPasswords: e.STAFF_PASSWORDS,
     keyPassphrase: e.SEALPOST_KEY_PASSPHRASE ?? null,
     logLevel: e.LOG_LEVEL,
     printLinks: e.PRINT_LINKS,

@@ -34,6 +34,9 @@ export function settingsFromConfig(config: Config): Settings {
     forwardsPerHour: config.forwardsPerHour,
     linkAccessRequests: config.linkAccessRequests,
     sharedMailboxes: config.sharedMailboxes,
+    staffSecondFactor: config.staffSecondFactor,
+    passkeySignIn: config.passkeySignIn,
+    staffPasswords: config.staffPasswords,
   };
 }
 

@@ -79,6 +79,8 @@ export async function createStaffAccount(
       lastSignInAt: null,
       passwordChangedAt: null,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await repos.accounts.insert({ account });
     const token: OneTimeToken = {

@@ -36,11 +36,24 @@ export type Account = {
    * staff assigned to it act for it, each as themselves.
    */
   sharedMailbox: boolean;
+  /**
+   * For staff who sign in through the council's OpenID provider: the provider's issuer
+   * and the person's subject there, `<issuer> <sub>` (docs/decisions/0029). Null for
+   * everyone else. Unique: one person at the provider is one account here.
+   */
+  ssoSubject: string | null;
+  /** How many passkeys the account has registered (kept with them in one transaction). */
+  passkeyCount: number;
 };
 
 /** True when the account can sign in with a password at all. */
 export function isRegistered(account: Account): boolean {
   return account.passwordHash !== null && !account.sharedMailbox;
+}
+
+/** True when the account has a second factor: an authenticator app or a passkey. */
+export function hasSecondFactor(account: Pick<Account, 'totpKeyEnc' | 'passkeyCount'>): boolean {
+  return account.totpKeyEnc !== null || account.passkeyCount > 0;
 }
 
 /** True for staff roles that may see the admin pages. */

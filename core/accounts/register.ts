@@ -240,5 +240,7 @@ function newRecipient(
     lastSignInAt: args.now,
     passwordChangedAt: args.now,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
 }

@@ -147,6 +147,8 @@ describe('Lockout', () => {
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
   const device: DeviceLockout = {
     accountId: 'acc1',

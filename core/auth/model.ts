@@ -22,6 +22,21 @@ export type Session = {
    * their own. Checked against their membership on every request.
    */
   actingMailboxId: string | null;
+  /**
+   * When this session last proved a second factor (an app code, a recovery code or a
+   * passkey), or null when it never has. A message marked "second factor required"
+   * opens only in a session that has one (step-up).
+   */
+  secondFactorAt: Date | null;
+  /**
+   * For a staff session started through the OpenID provider (docs/decisions/0029):
+   * when the provider last confirmed the person still holds a role. Null for every
+   * other session. The session ends if the next check, due within the idle timeout,
+   * fails.
+   */
+  ssoCheckedAt: Date | null;
+  /** The provider's refresh token for that check, encrypted by the Cipher; null when none was given. */
+  ssoRefreshEnc: Uint8Array | null;
 };
 
 /**
@@ -29,7 +44,17 @@ export type Session = {
  * ends by inactivity (see `core/auth/sessions.ts`), under the session's own id and
  * secret hash, so the browser's cookie can still save what was being typed as a draft.
  */
-export type TokenPurpose = 'notify' | 'register' | 'reset' | 'set-password' | 'unlock' | 'resume';
+export type TokenPurpose =
+  | 'notify'
+  | 'register'
+  | 'reset'
+  | 'set-password'
+  | 'unlock'
+  | 'resume'
+  /** A sign-in through the OpenID provider under way: its `state` (docs/decisions/0029). */
+  | 'sso'
+  /** A WebAuthn challenge: single use, so an assertion cannot be replayed. */
+  | 'passkey';
 
 /**
  * A one-time secret sent by email: `<id>.<secret>` in the link, only the hash stored,
@@ -86,4 +111,28 @@ export type EmailCode = {
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+};
+
+/**
+ * A passkey (WebAuthn credential) registered to an account. Only public material is
+ * kept: the credential's id and public key, and the signature counter the
+ * authenticator reports (a counter that goes backwards means a cloned key).
+ */
+export type Passkey = {
+  id: string;
+  accountId: string;
+  /** The credential id, base64url, as the browser reports it. Unique. */
+  credentialId: string;
+  /** The COSE public key. */
+  publicKey: Uint8Array;
+  counter: number;
+  /** Transports the authenticator named (usb, nfc, ble, internal, hybrid), for the browser's hints. */
+  transports: string[];
+  /** `singleDevice` or `multiDevice` (synced), as the registration reported. */
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  /** The name the person gave it (plain text, at most 60 characters). */
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
 };

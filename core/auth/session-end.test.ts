@@ -19,6 +19,9 @@ const session = (over: Partial<Session> = {}): Session => ({
   ip: null,
   userAgent: null,
   actingMailboxId: null,
+  secondFactorAt: null,
+  ssoCheckedAt: null,
+  ssoRefreshEnc: null,
   ...over,
 });
 const recipient = { kind: 'external', role: 'recipient' } as Account;

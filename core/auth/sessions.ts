@@ -1,4 +1,4 @@
-import type { Account } from '../accounts/model.ts';
+import { type Account, hasSecondFactor } from '../accounts/model.ts';
 import { type AuditDeps, recordAudit } from '../audit/record.ts';
 import type { Clock, Secrets } from '../shared/ports.ts';
 import { addDays, MINUTE_MS } from '../shared/time.ts';
@@ -96,11 +96,14 @@ export function buildSession(
     lastSeenAt: now,
     expiresAt,
     rememberMe: args.rememberMe,
-    // Staff who enrolled a second factor are not signed in until they enter it.
-    twoFactorPending: args.account.totpKeyEnc !== null,
+    // Whoever has a second factor (an app or a passkey) is not signed in until they use it.
+    twoFactorPending: hasSecondFactor(args.account),
     ip: args.ip === null ? null : args.ip.slice(0, 64),
     userAgent: args.userAgent === null ? null : args.userAgent.slice(0, 256),
     actingMailboxId: null,
+    secondFactorAt: null,
+    ssoCheckedAt: null,
+    ssoRefreshEnc: null,
   };
   return { session, token: `${id}.${secret}` };
 }
@@ -123,6 +126,7 @@ export function reissueSession(
       secretHash: deps.secrets.hashToken({ value: secret }),
       lastSeenAt: deps.clock.now(),
       twoFactorPending: false,
+      secondFactorAt: deps.clock.now(),
     },
     token: `${id}.${secret}`,
   };

@@ -62,6 +62,8 @@ export async function createTeamMailbox(
       lastSignInAt: null,
       passwordChangedAt: null,
       sharedMailbox: true,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await repos.accounts.insert({ account: mailbox });
     await recordAudit(deps, repos, {

@@ -21,6 +21,11 @@ export type Message = {
   classification: Classification | null;
   /** Chosen by the sender: no forward, no download, watermark. */
   readOnly: boolean;
+  /**
+   * Chosen by the sender: the recipient must have proved a second factor in this
+   * session before the message opens (step-up; they set one up first if they have none).
+   */
+  secondFactorRequired: boolean;
   source: MessageSource;
   /** The message this one answers, if any. */
   inReplyToId: string | null;

@@ -152,6 +152,8 @@ export async function findOrCreateRecipient(
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
   await repos.accounts.insert({ account });
   return account;

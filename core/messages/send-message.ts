@@ -83,6 +83,11 @@ export type SendMessageInput = {
    */
   attachments: OutgoingAttachment[] | AsyncIterable<OutgoingAttachment>;
   readOnly: boolean;
+  /**
+   * The recipient must prove a second factor in the session that opens it (step-up);
+   * one who has none sets one up first. Off when not given.
+   */
+  secondFactorRequired?: boolean;
   /** An explicit end of access; otherwise `accessDays` (or the setting) from now. */
   accessEndsAt?: Date;
   accessDays?: number;
@@ -293,6 +298,7 @@ export async function sendMessage(
       bodyFormat: input.bodyFormat,
       classification: input.classification,
       readOnly: input.readOnly,
+      secondFactorRequired: input.secondFactorRequired ?? false,
       source: input.source,
       inReplyToId: input.inReplyToId ?? null,
       threadId: messageId,
@@ -359,6 +365,7 @@ export async function sendMessage(
           bytes: bodyBytes + counter.bytes,
           source: input.source,
           readOnly: input.readOnly,
+          secondFactorRequired: input.secondFactorRequired ?? false,
         },
       });
       if (message.inReplyToId) {

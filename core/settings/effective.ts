@@ -45,6 +45,11 @@ const RULES: { [K in keyof Settings]: Validator } = {
   forwardsPerHour: wholeNumber(1, 1000),
   linkAccessRequests: (v) => (typeof v === 'boolean' ? null : 'must be on or off'),
   sharedMailboxes: (v) => (typeof v === 'boolean' ? null : 'must be on or off'),
+  staffSecondFactor: (v) =>
+    v === 'all-staff' || v === 'admins' ? null : 'must be all-staff or admins',
+  passkeySignIn: (v) =>
+    v === 'second-factor' || v === 'passwordless' ? null : 'must be second-factor or passwordless',
+  staffPasswords: (v) => (v === 'on' || v === 'break-glass' ? null : 'must be on or break-glass'),
 };
 
 /** The names of the settings an admin may change. */

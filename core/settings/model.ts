@@ -36,6 +36,24 @@ export type Settings = {
    * Team mailboxes inside the council are an admin's to make either way.
    */
   sharedMailboxes: boolean;
+  /**
+   * Who on the staff must have a second factor (an authenticator app or a passkey)
+   * before they can do anything: `all-staff` (the default for new installations), or
+   * `admins` only (what installations from before 0.4 keep until changed; decision 0029).
+   */
+  staffSecondFactor: 'all-staff' | 'admins';
+  /**
+   * Whether a passkey may sign someone in on its own (`passwordless`: the passkey
+   * checks the person with its PIN or fingerprint), or only as the second step after
+   * the password (`second-factor`).
+   */
+  passkeySignIn: 'second-factor' | 'passwordless';
+  /**
+   * With single sign-on working, staff passwords can be switched off: `break-glass`
+   * leaves password sign-in to admins who have a second factor (for when the
+   * provider is down), `on` leaves it to every staff member who has a password.
+   */
+  staffPasswords: 'on' | 'break-glass';
 };
 
 /** Defaults from the council guides Sealpost replaces. */
@@ -60,4 +78,7 @@ export const DEFAULT_SETTINGS: Settings = {
   forwardsPerHour: 20,
   linkAccessRequests: true,
   sharedMailboxes: true,
+  staffSecondFactor: 'all-staff',
+  passkeySignIn: 'second-factor',
+  staffPasswords: 'on',
 };

@@ -6,6 +6,7 @@ import type {
   EmailCode,
   EmailCodePurpose,
   OneTimeToken,
+  Passkey,
   Session,
 } from '../auth/model.ts';
 import type { RateLimitStore } from '../auth/ports.ts';
@@ -41,13 +42,34 @@ export type AccountRepository = {
   delete(args: { id: string }): Promise<void>;
   /** Every team mailbox (`sharedMailbox`), by address (docs/decisions/0028). */
   listSharedMailboxes(): Promise<Account[]>;
+  /** The account linked to this OpenID subject (`Account.ssoSubject`), or null. */
+  findBySsoSubject(args: { ssoSubject: string; forUpdate?: boolean }): Promise<Account | null>;
+};
+
+/** Passkeys (WebAuthn credentials) of accounts. */
+export type PasskeyRepository = {
+  /** Adds a passkey; fails if its `credentialId` is taken. */
+  insert(args: { passkey: Passkey }): Promise<void>;
+  /** The passkey with this credential id, whoever's it is, or null. */
+  findByCredentialId(args: { credentialId: string }): Promise<Passkey | null>;
+  /** An account's passkeys, oldest first. */
+  listForAccount(args: { accountId: string }): Promise<Passkey[]>;
+  /** Writes `counter`, `lastUsedAt` and `name`. */
+  update(args: { passkey: Passkey }): Promise<void>;
+  /** Removes the passkey if it is this account's: true when one went. */
+  delete(args: { id: string; accountId: string }): Promise<boolean>;
+  /** Removes every passkey of an account (on erasure); returns how many. */
+  deleteForAccount(args: { accountId: string }): Promise<number>;
 };
 
 /** Signed-in browsers. */
 export type SessionRepository = {
   insert(args: { session: Session }): Promise<void>;
   findById(args: { id: string }): Promise<Session | null>;
-  /** Writes the mutable fields (`lastSeenAt`, `expiresAt`, `twoFactorPending`). */
+  /**
+   * Writes the mutable fields (`lastSeenAt`, `expiresAt`, `twoFactorPending`,
+   * `secondFactorAt`, `ssoCheckedAt`, `ssoRefreshEnc`).
+   */
   update(args: { session: Session }): Promise<void>;
   delete(args: { id: string }): Promise<void>;
   /** Records the shared mailbox the session acts for, or null for the person's own. */
@@ -444,6 +466,7 @@ export type EncryptedValueRepository = {
 export type Repositories = {
   accounts: AccountRepository;
   sessions: SessionRepository;
+  passkeys: PasskeyRepository;
   tokens: TokenRepository;
   emailCodes: EmailCodeRepository;
   deviceLockouts: DeviceLockoutRepository;

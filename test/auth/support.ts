@@ -138,6 +138,8 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
       lastSignInAt: null,
       passwordChangedAt: passwordHash ? now : null,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });
@@ -182,6 +184,7 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
           bodyFormat: 'text',
           classification: null,
           readOnly: false,
+          secondFactorRequired: false,
           source: 'web',
           inReplyToId: null,
           threadId: messageId,

@@ -88,6 +88,8 @@ async function addStaff(app: Sealpost, email: string): Promise<Account> {
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

@@ -139,6 +139,8 @@ function account(n: number, now: number): Account {
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
 }
 
@@ -166,6 +168,7 @@ function row(i: number, now: number): { message: Message; delivery: Delivery & {
       bodyFormat: 'text',
       classification: null,
       readOnly: false,
+      secondFactorRequired: false,
       source: 'web',
       inReplyToId: null,
       threadId: id,

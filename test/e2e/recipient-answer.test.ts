@@ -58,6 +58,8 @@ async function addAccount(email: string, extra: Partial<Account> = {}): Promise<
     lastSignInAt: null,
     passwordChangedAt: now,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
     ...extra,
   };
   await app.storage.repos.accounts.insert({ account });

@@ -74,6 +74,8 @@ beforeAll(async () => {
         lastSignInAt: null,
         passwordChangedAt: now,
         sharedMailbox: false,
+        ssoSubject: null,
+        passkeyCount: 0,
       },
     });
   }

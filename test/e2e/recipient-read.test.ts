@@ -87,6 +87,8 @@ async function addStaff(email: string, name: string): Promise<Account> {
     lastSignInAt: null,
     passwordChangedAt: null,
     sharedMailbox: false,
+    ssoSubject: null,
+    passkeyCount: 0,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

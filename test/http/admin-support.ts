@@ -114,6 +114,8 @@ export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Se
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

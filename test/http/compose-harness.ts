@@ -173,6 +173,8 @@ export async function composeHarness(env: Record<string, string> = {}): Promise<
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

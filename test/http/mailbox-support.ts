@@ -138,6 +138,8 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -80,6 +80,8 @@ describe.each(databases)('the session line and the way back, $name', ({ env }) =
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await h.app.storage.repos.accounts.insert({ account });
     return account;

@@ -46,6 +46,8 @@ export async function sharedMailboxHarness(env: Record<string, string> = {}) {
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await storage.repos.accounts.insert({ account });
     return account;

@@ -140,6 +140,8 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
       lastSignInAt: null,
       passwordChangedAt: null,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -64,9 +64,13 @@ export const accounts = pgTable(
     passwordChangedAt: instant('password_changed_at'),
     /** A team mailbox (docs/decisions/0028): no password, ever; its members act for it. */
     sharedMailbox: boolean('shared_mailbox').notNull().default(false),
+    /** `<issuer> <sub>` for staff who sign in through the OpenID provider (decision 0029). */
+    ssoSubject: text('sso_subject'),
+    passkeyCount: integer('passkey_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('accounts_email_key_unique').on(t.emailKey),
+    uniqueIndex('accounts_sso_subject_unique').on(t.ssoSubject),
     index('accounts_created_at_idx').on(t.createdAt),
   ],
 );
@@ -91,6 +95,11 @@ export const sessions = pgTable(
     actingMailboxId: text('acting_mailbox_id').references(() => accounts.id, {
       onDelete: 'set null',
     }),
+    /** When the session last proved a second factor (step-up), or null. */
+    secondFactorAt: instant('second_factor_at'),
+    /** For sessions started through the OpenID provider: its last confirmation (decision 0029). */
+    ssoCheckedAt: instant('sso_checked_at'),
+    ssoRefreshEnc: bytes('sso_refresh_enc'),
   },
   (t) => [
     index('sessions_account_idx').on(t.accountId),
@@ -111,6 +120,7 @@ export const messages = pgTable(
     bodyFormat: text('body_format').$type<Message['bodyFormat']>().notNull(),
     classification: text('classification').$type<Classification>(),
     readOnly: boolean('read_only').notNull(),
+    secondFactorRequired: boolean('second_factor_required').notNull().default(false),
     source: text('source').$type<MessageSource>().notNull(),
     // No foreign keys on the thread links: purging a parent must not need its replies gone.
     inReplyToId: text('in_reply_to_id'),
@@ -534,5 +544,29 @@ export const mailboxMembers = pgTable(
   (t) => [
     primaryKey({ columns: [t.mailboxId, t.memberId] }),
     index('mailbox_members_member_idx').on(t.memberId),
+  ],
+);
+
+/** Passkeys (WebAuthn credentials): public keys only (decision 0029). */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull(),
+    publicKey: bytes('public_key').notNull(),
+    counter: count('counter').notNull(),
+    transports: jsonb('transports').$type<string[]>().notNull(),
+    deviceType: text('device_type').$type<'singleDevice' | 'multiDevice'>().notNull(),
+    backedUp: boolean('backed_up').notNull(),
+    name: text('name').notNull(),
+    createdAt: instant('created_at').notNull(),
+    lastUsedAt: instant('last_used_at'),
+  },
+  (t) => [
+    uniqueIndex('passkeys_credential_id_unique').on(t.credentialId),
+    index('passkeys_account_idx').on(t.accountId),
   ],
 );

@@ -7,7 +7,13 @@
 import type { AccessRequest } from '../../../core/access/model.ts';
 import type { Account } from '../../../core/accounts/model.ts';
 import type { AuditEvent } from '../../../core/audit/model.ts';
-import type { DeviceLockout, EmailCode, OneTimeToken, Session } from '../../../core/auth/model.ts';
+import type {
+  DeviceLockout,
+  EmailCode,
+  OneTimeToken,
+  Passkey,
+  Session,
+} from '../../../core/auth/model.ts';
 import type { Contact, ContactGroup } from '../../../core/contacts/model.ts';
 import type { JobRun } from '../../../core/lifecycle/model.ts';
 import type { OutboxMail } from '../../../core/mail/model.ts';
@@ -41,6 +47,8 @@ export function toAccount(row: Account): Account {
     lastSignInAt: row.lastSignInAt,
     passwordChangedAt: row.passwordChangedAt,
     sharedMailbox: row.sharedMailbox,
+    ssoSubject: row.ssoSubject,
+    passkeyCount: Number(row.passkeyCount),
   };
 }
 
@@ -58,6 +66,9 @@ export function toSession(row: Session): Session {
     ip: row.ip,
     userAgent: row.userAgent,
     actingMailboxId: row.actingMailboxId,
+    secondFactorAt: row.secondFactorAt,
+    ssoCheckedAt: row.ssoCheckedAt,
+    ssoRefreshEnc: row.ssoRefreshEnc,
   };
 }
 
@@ -113,6 +124,7 @@ export function toMessage(row: Message): Message {
     bodyFormat: row.bodyFormat,
     classification: row.classification,
     readOnly: row.readOnly,
+    secondFactorRequired: row.secondFactorRequired,
     source: row.source,
     inReplyToId: row.inReplyToId,
     threadId: row.threadId,
@@ -366,4 +378,21 @@ export function checkBlobIdBatch(blobIds: unknown): string[] {
     throw new RangeError(`blobIds must be at most ${MAX_BLOB_ID_BATCH} strings.`);
   }
   return blobIds;
+}
+
+/** A passkey as read from either schema. */
+export function toPasskey(row: Passkey): Passkey {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    credentialId: row.credentialId,
+    publicKey: row.publicKey,
+    counter: Number(row.counter),
+    transports: [...row.transports],
+    deviceType: row.deviceType,
+    backedUp: row.backedUp,
+    name: row.name,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+  };
 }

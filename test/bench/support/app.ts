@@ -109,6 +109,8 @@ export async function startBenchApp(
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

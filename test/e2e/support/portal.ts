@@ -87,6 +87,8 @@ export async function startTestPortal(args: { prefix: string }): Promise<TestPor
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await app.storage.repos.accounts.insert({ account });

@@ -183,6 +183,8 @@ async function seed(dataDir: string, clients: number, messages: number) {
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     });
     const sender = account('officer@barnet.gov.uk', { kind: 'staff', role: 'sender' });

@@ -67,6 +67,8 @@ export async function accountsHarness(
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -179,6 +179,8 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
       lastSignInAt: null,
       passwordChangedAt: now,
       sharedMailbox: false,
+      ssoSubject: null,
+      passkeyCount: 0,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

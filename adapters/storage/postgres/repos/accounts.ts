@@ -85,6 +85,12 @@ export function pgAccounts(ctx: PgContext): AccountRepository {
           : await accountStatements.findByEmailKey(db).execute({ emailKey });
         return row ? toAccount(row) : null;
       }),
+    findBySsoSubject: ({ ssoSubject, forUpdate }) =>
+      ctx.run(async (db) => {
+        const query = db.select().from(accounts).where(eq(accounts.ssoSubject, ssoSubject));
+        const [row] = forUpdate ? await query.for('update') : await query;
+        return row ? toAccount(row) : null;
+      }),
     listSharedMailboxes: () =>
       ctx.run(async (db) =>
         (

@@ -19,6 +19,7 @@ import { pgJobRuns } from './job-runs.ts';
 import { pgMailboxMembers } from './mailbox-members.ts';
 import { pgMessages } from './messages.ts';
 import { pgOutbox } from './outbox.ts';
+import { pgPasskeys } from './passkeys.ts';
 import { pgPersonalData } from './personal-data.ts';
 import { pgPurge } from './purge.ts';
 import { pgRateLimitHits } from './rate-limit-hits.ts';
@@ -31,6 +32,7 @@ export function pgRepositories(ctx: PgContext): Repositories {
   return {
     accounts: pgAccounts(ctx),
     sessions: pgSessions(ctx),
+    passkeys: pgPasskeys(ctx),
     tokens: pgTokens(ctx),
     emailCodes: pgEmailCodes(ctx),
     deviceLockouts: pgDeviceLockouts(ctx),

@@ -23,6 +23,9 @@ export const sessionStatements = {
         lastSeenAt: sql`${sql.placeholder('lastSeenAt')}`,
         expiresAt: sql`${sql.placeholder('expiresAt')}`,
         twoFactorPending: sql`${sql.placeholder('twoFactorPending')}`,
+        secondFactorAt: sql`${sql.placeholder('secondFactorAt')}`,
+        ssoCheckedAt: sql`${sql.placeholder('ssoCheckedAt')}`,
+        ssoRefreshEnc: sql`${sql.placeholder('ssoRefreshEnc')}`,
       })
       .where(eq(sessions.id, sql.placeholder('id')))
       .prepare('sessions_update'),
@@ -49,6 +52,9 @@ export function pgSessions(ctx: PgContext): SessionRepository {
           lastSeenAt: session.lastSeenAt.toISOString(),
           expiresAt: session.expiresAt.toISOString(),
           twoFactorPending: session.twoFactorPending,
+          secondFactorAt: session.secondFactorAt?.toISOString() ?? null,
+          ssoCheckedAt: session.ssoCheckedAt?.toISOString() ?? null,
+          ssoRefreshEnc: bufferOrNull(session.ssoRefreshEnc),
         });
       }),
     delete: ({ id }) =>
@@ -95,4 +101,8 @@ export function pgSessions(ctx: PgContext): SessionRepository {
         return rows.map(toSession);
       }),
   };
+}
+
+function bufferOrNull(value: Uint8Array | null): Buffer | null {
+  return value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

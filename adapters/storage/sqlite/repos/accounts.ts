@@ -81,6 +81,11 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepository {
         const row = accountStatements.findByEmailKey(db).get({ emailKey });
         return row ? toAccount(row) : null;
       }),
+    findBySsoSubject: ({ ssoSubject }) =>
+      ctx.run((db) => {
+        const row = db.select().from(accounts).where(eq(accounts.ssoSubject, ssoSubject)).get();
+        return row ? toAccount(row) : null;
+      }),
     listSharedMailboxes: () =>
       ctx.run((db) =>
         db

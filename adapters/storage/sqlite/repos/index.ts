@@ -19,6 +19,7 @@ import { sqliteJobRuns } from './job-runs.ts';
 import { sqliteMailboxMembers } from './mailbox-members.ts';
 import { sqliteMessages } from './messages.ts';
 import { sqliteOutbox } from './outbox.ts';
+import { sqlitePasskeys } from './passkeys.ts';
 import { sqlitePersonalData } from './personal-data.ts';
 import { sqlitePurge } from './purge.ts';
 import { sqliteRateLimitHits } from './rate-limit-hits.ts';
@@ -31,6 +32,7 @@ export function sqliteRepositories(ctx: SqliteContext): Repositories {
   return {
     accounts: sqliteAccounts(ctx),
     sessions: sqliteSessions(ctx),
+    passkeys: sqlitePasskeys(ctx),
     tokens: sqliteTokens(ctx),
     emailCodes: sqliteEmailCodes(ctx),
     deviceLockouts: sqliteDeviceLockouts(ctx),

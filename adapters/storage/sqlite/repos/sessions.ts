@@ -23,6 +23,9 @@ export const sessionStatements = {
         lastSeenAt: sql`${sql.placeholder('lastSeenAt')}`,
         expiresAt: sql`${sql.placeholder('expiresAt')}`,
         twoFactorPending: sql`${sql.placeholder('twoFactorPending')}`,
+        secondFactorAt: sql`${sql.placeholder('secondFactorAt')}`,
+        ssoCheckedAt: sql`${sql.placeholder('ssoCheckedAt')}`,
+        ssoRefreshEnc: sql`${sql.placeholder('ssoRefreshEnc')}`,
       })
       .where(eq(sessions.id, sql.placeholder('id')))
       .prepare(),
@@ -49,6 +52,9 @@ export function sqliteSessions(ctx: SqliteContext): SessionRepository {
           lastSeenAt: session.lastSeenAt.getTime(),
           expiresAt: session.expiresAt.getTime(),
           twoFactorPending: session.twoFactorPending ? 1 : 0,
+          secondFactorAt: session.secondFactorAt?.getTime() ?? null,
+          ssoCheckedAt: session.ssoCheckedAt?.getTime() ?? null,
+          ssoRefreshEnc: bufferOrNull(session.ssoRefreshEnc),
         });
       }),
     delete: ({ id }) =>
@@ -92,4 +98,8 @@ export function sqliteSessions(ctx: SqliteContext): SessionRepository {
           .map(toSession),
       ),
   };
+}
+
+function bufferOrNull(value: Uint8Array | null): Buffer | null {
+  return value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
