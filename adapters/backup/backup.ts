@@ -161,7 +161,9 @@ export async function createBackup(args: {
   await syncPath(target);
   const files: ManifestFile[] = [{ path: databaseFile, ...(await hashFile(target)) }];
 
-  if (config.blobStore === 'fs') {
+  // Blobs outside the database (files, or an Azure container) become files of the
+  // backup, so it restores into any store, wherever they came from.
+  if (config.blobStore !== 'database') {
     progress('backup: copying the blobs');
     const store = chooseBlobStore(config);
     try {
@@ -177,7 +179,7 @@ export async function createBackup(args: {
     sealpostVersion: sealpostVersion(),
     createdAt: new Date().toISOString(),
     database: { dialect, file: databaseFile, migration },
-    blobStore: config.blobStore,
+    blobStore: config.blobStore === 'database' ? 'database' : 'fs',
     blobCount: files.length - 1,
     keysIncluded: false,
     files,

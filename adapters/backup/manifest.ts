@@ -31,7 +31,10 @@ export type Manifest = {
     /** The last schema migration applied (its tag, e.g. `0002_database_blobs`), or null. */
     migration: string | null;
   };
-  /** `fs`: blobs are files under `blobs/`; `database`: they are inside the database file. */
+  /**
+   * `fs`: blobs are files under `blobs/` (copied from DATA_DIR/blobs, or from an Azure
+   * container with BLOB_STORE=azure-blob); `database`: they are inside the database file.
+   */
   blobStore: 'fs' | 'database';
   /** How many blob files the folder holds. */
   blobCount: number;

@@ -160,9 +160,10 @@ export async function restoreBackup(args: {
     );
   }
 
-  // Files under DATA_DIR/blobs can be looked at now; database blobs only once the
-  // database is restored and migrated (and their rows count as database rows anyway).
-  const fsStore = config.blobStore === 'fs' ? chooseBlobStore(config) : null;
+  // Files under DATA_DIR/blobs, or an Azure container, can be looked at now; database
+  // blobs only once the database is restored and migrated (and their rows count as
+  // database rows anyway).
+  const fsStore = config.blobStore !== 'database' ? chooseBlobStore(config) : null;
   try {
     if (!args.force) {
       const full =
@@ -171,7 +172,11 @@ export async function restoreBackup(args: {
           : await postgresTablesWithRows(config.database.url);
       const found = full.length > 0 ? [`tables with rows: ${full.join(', ')}`] : [];
       if (fsStore && (await hasAnyBlob(fsStore.blobs)))
-        found.push(`blobs in ${config.dataDir}/blobs`);
+        found.push(
+          config.azureBlob
+            ? `blobs in the Azure container ${config.azureBlob.container}`
+            : `blobs in ${config.dataDir}/blobs`,
+        );
       if (found.length > 0) throw new RestoreTargetNotEmpty(found);
     }
 

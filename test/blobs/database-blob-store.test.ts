@@ -222,7 +222,7 @@ describe('BLOB_STORE', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as ConfigProblems).problems).toEqual([
-        'BLOB_STORE must be one of fs, database (got "s3").',
+        'BLOB_STORE must be one of fs, database, azure-blob (got "s3").',
         'METRICS_TOKEN must be at least 32 characters with no spaces, e.g. the output of: openssl rand -hex 32',
       ]);
     }

@@ -4,17 +4,28 @@ import { parseConfig } from '../../config/config.ts';
 import { parseFlags, required } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from '../main.ts';
+import { runBlobCopy } from './migrate-blobs.ts';
 
 /**
  * `sealpost migrate-data --to postgres://... [--blobs-to-database]`: copies everything
  * from the configured SQLite database into a new, empty PostgreSQL database. Stop the
- * service first. See docs/admin/postgresql.md.
+ * service first. See docs/admin/postgresql.md. With `--blobs-from STORE` instead, only
+ * the blobs move, from that store into BLOB_STORE's (migrate-blobs.ts).
  */
 export async function runMigrateData(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags('migrate-data', argv, {
     to: { type: 'string' },
     'blobs-to-database': { type: 'boolean' },
+    'blobs-from': { type: 'string' },
   });
+  if (flags['blobs-from'] !== undefined) {
+    if (flags.to !== undefined || flags['blobs-to-database'] !== undefined) {
+      throw new UsageError(
+        'sealpost migrate-data: --blobs-from copies the blobs only; leave out --to and --blobs-to-database',
+      );
+    }
+    return runBlobCopy(ctx, flags['blobs-from']);
+  }
   const to = required('migrate-data', flags.to, '--to');
   if (!/^postgres(ql)?:\/\//i.test(to)) {
     throw new UsageError('sealpost migrate-data: --to must be a postgres:// URL');
