@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PasswordHasher } from '../core/accounts/ports.ts';
+import type { SsoPolicy } from '../core/auth/sso/model.ts';
+import type { SsoProvider } from '../core/auth/sso/ports.ts';
 import type { BlobStore } from '../core/blobs/ports.ts';
 import { withInlineBlobs } from '../core/blobs/with-inline.ts';
 import type { Cipher } from '../core/crypto/ports.ts';
@@ -9,12 +11,15 @@ import type { Scanner } from '../core/gateway/ports.ts';
 import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
 import type { Delegate } from '../core/mailboxes/model.ts';
 import { useDomainNames } from '../core/shared/domain-names.ts';
+import { ConfigurationError } from '../core/shared/errors.ts';
 import type { Clock, Ids, Secrets } from '../core/shared/ports.ts';
 import type { Storage } from '../core/storage/ports.ts';
 import { clamdScanner } from '../plugins/clamav/clamd-scanner.ts';
 import { englishMailTemplates } from '../views/mail/templates.ts';
+import { openidProvider } from './auth/oidc/openid-provider.ts';
 import { databaseBlobStore } from './blobs/database/index.ts';
 import { fsBlobStore } from './blobs/fs/index.ts';
+import { lazyBlobStore } from './blobs/lazy.ts';
 import type { Config } from './config/config.ts';
 import { openpgpCipher } from './crypto/openpgp/index.ts';
 import { currentDelegate } from './http/acting-context.ts';
@@ -68,9 +73,46 @@ export type Sealpost = {
    * for the audit trail; spreads of the app (`{ ...app }`) carry it to core.
    */
   actingFor?: () => Delegate | null;
+  /**
+   * Staff single sign-on through the council's OpenID provider (OIDC_*), or null/absent
+   * when not configured.
+   */
+  sso?: SsoSetup | null;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 };
+
+/** The provider, how its claims are read, and what the pages and the recheck need. */
+export type SsoSetup = {
+  provider: SsoProvider;
+  policy: SsoPolicy;
+  /** On the button: "Sign in with {providerName}". */
+  providerName: string;
+  /** How often an SSO session is confirmed at the provider (OIDC_RECHECK_MINUTES). */
+  recheckMs: number;
+};
+
+/** The single sign-on setup from the config, or null when OIDC_ISSUER is not set. */
+export function chooseSso(config: Config, logger: Logger): SsoSetup | null {
+  const sso = config.sso;
+  if (!sso) return null;
+  return {
+    provider: openidProvider({
+      config: sso,
+      redirectUri: `${config.publicUrl.replace(/\/+$/, '')}/sign-in/sso/callback`,
+      logger,
+    }),
+    policy: {
+      issuer: sso.issuer,
+      rolesClaim: sso.rolesClaim,
+      roleMap: sso.roleMap,
+      tenantId: sso.tenantId,
+      providerMfa: sso.providerMfa,
+    },
+    providerName: sso.providerName,
+    recheckMs: sso.recheckMinutes * 60_000,
+  };
+}
 
 /** Builds the database adapter named by the config. */
 export function chooseStorage(config: Config): Storage {
@@ -82,7 +124,8 @@ export function chooseStorage(config: Config): Storage {
 /**
  * The blob store named by BLOB_STORE, and what closes it: files under DATA_DIR/blobs,
  * or chunks in the configured database (its own connection; the tables come with the
- * storage migrations, so migrate the storage first).
+ * storage migrations, so migrate the storage first), or block blobs in an Azure Storage
+ * container (its SDK loaded on first use).
  */
 export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Promise<void> } {
   if (config.blobStore === 'database') {
@@ -92,6 +135,18 @@ export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Pr
           ? postgresBlobChunks({ url: config.database.url })
           : sqliteBlobChunks({ path: config.database.path }),
     });
+    return { blobs: store, close: () => store.close() };
+  }
+  if (config.blobStore === 'azure-blob') {
+    const azure = config.azureBlob;
+    if (!azure) {
+      throw new ConfigurationError(
+        'BLOB_STORE=azure-blob needs AZURE_BLOB_CONTAINER and a way in (docs/admin/azure-blob.md).',
+      );
+    }
+    const store = lazyBlobStore(async () =>
+      (await import('./blobs/azure-blob/index.ts')).azureBlobStore(azure),
+    );
     return { blobs: store, close: () => store.close() };
   }
   return { blobs: fsBlobStore({ dir: path.join(config.dataDir, 'blobs') }), close: async () => {} };
@@ -246,6 +301,7 @@ export async function compose(
     internalDelivery: config.internalDelivery,
     inlineBlobMaxBytes: config.inlineBlobMaxBytes,
     actingFor: currentDelegate,
+    sso: chooseSso(config, logger),
     async close() {
       await mailer.close();
       await store.close();

@@ -1,5 +1,12 @@
 /** The files the pages reference; each is served at a URL carrying a hash of its content. */
-export type AssetName = 'app.css' | 'htmx.min.js' | 'sealpost.js';
+export type AssetName =
+  | 'app.css'
+  | 'htmx.min.js'
+  | 'sealpost.js'
+  /** Passkey buttons (views/static/passkeys.js); it loads the WebAuthn helper below when used. */
+  | 'passkeys.js'
+  /** @simplewebauthn/browser's bundle, loaded by passkeys.js only when a passkey is used. */
+  | 'webauthn.min.js';
 
 /** How pages learn the URLs of the static files. */
 export type AssetLinks = {

@@ -101,7 +101,7 @@ export type LayoutProps = {
  * `<main id="main-content">`, and a footer with help links and the language switch.
  *
  * It works without JavaScript. The only scripts are ours, from our origin, deferred:
- * htmx (which boosts links and forms into partial page loads) and sealpost.js.
+ * htmx (which boosts links and forms into partial page loads), sealpost.js and passkeys.js.
  */
 export function Layout(props: LayoutProps) {
   const s = props.strings;
@@ -205,8 +205,10 @@ function cachedHead(colour: string) {
   const app = assetUrl('app.css');
   const htmx = assetUrl('htmx.min.js');
   const script = assetUrl('sealpost.js');
+  const passkeys = assetUrl('passkeys.js');
   const theme = themeUrl(colour);
-  return cachedPart(NO_STRINGS, `head\n${app}\n${htmx}\n${script}\n${theme}\n${colour}`, () => (
+  const key = `head\n${app}\n${htmx}\n${script}\n${passkeys}\n${theme}\n${colour}`;
+  return cachedPart(NO_STRINGS, key, () => (
     <>
       <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
       <meta name="theme-color" content={brandColourForText(colour)} />
@@ -217,6 +219,8 @@ function cachedHead(colour: string) {
       <link rel="stylesheet" href={theme} />
       <script src={htmx} defer />
       <script src={script} defer />
+      {/* Small, and on every page so a boosted navigation to a passkey button finds it. */}
+      <script src={passkeys} defer />
     </>
   ));
 }

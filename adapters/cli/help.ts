@@ -11,7 +11,9 @@ Commands:
                              Create a staff admin and print a one-time link to set a password
   send --from E --to E [--to E ...] [--cc E ...] --subject S
        [--body-file F | < body] [--attach FILE ...] [--read-only] [--expires-days N]
-                             Send a secure message from a staff account; prints its id
+       [--second-factor]
+                             Send a secure message from a staff account; prints its id;
+                             --second-factor: recipients must use a second factor to open it
   gateway                    Run the SMTP gateway alone (GATEWAY=on runs it inside serve)
   jobs run NAME [--batch-size N] [--pause-ms N] [--stale-draft-days N]
                              Run a lifecycle job now: access-expiry, retention-purge,
@@ -45,6 +47,9 @@ Commands:
   migrate-data --to postgres://... [--blobs-to-database]
                              Copy everything from the SQLite database into a new, empty
                              PostgreSQL database (and the blobs too, with the flag)
+  migrate-data --blobs-from fs|database|azure-blob
+                             Copy every blob from that store into BLOB_STORE's (the
+                             database is left alone; docs/admin/azure-blob.md)
   help                       Show this text
 
 Configuration comes from environment variables (and an optional .env file);

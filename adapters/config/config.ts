@@ -3,6 +3,8 @@ import { BlockList, isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { type AzureBlobConfig, resolveAzureBlob } from './azure-blob-config.ts';
+import { resolveSso, type SsoConfig } from './sso-config.ts';
 
 /** The validated configuration every adapter is built from. */
 export type Config = {
@@ -52,6 +54,8 @@ export type Config = {
   passkeySignIn: 'second-factor' | 'passwordless';
   /** STAFF_PASSWORDS: `on` (default) or `break-glass` (admins with a second factor only). */
   staffPasswords: 'on' | 'break-glass';
+  /** OIDC_*: staff single sign-on through the council's provider, or null (adapters/config/sso-config.ts). */
+  sso: SsoConfig | null;
   keyPassphrase: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -82,8 +86,13 @@ export type Config = {
   gatewayMaxBytes: number;
   /** The most recipients of one message; more are answered 452 (send the rest again). */
   gatewayMaxRecipients: number;
-  /** Where encrypted blobs live: files under DATA_DIR/blobs, or chunks in the database. */
-  blobStore: 'fs' | 'database';
+  /**
+   * Where encrypted blobs live: files under DATA_DIR/blobs, chunks in the database, or
+   * block blobs in an Azure Storage container (docs/admin/azure-blob.md).
+   */
+  blobStore: 'fs' | 'database' | 'azure-blob';
+  /** AZURE_BLOB_*: the container and the way in, with BLOB_STORE=azure-blob; else null. */
+  azureBlob: AzureBlobConfig | null;
   /**
    * Blobs (encrypted) of at most this many bytes are written as rows in their
    * message's transaction instead of the blob store (INLINE_BLOB_MAX_KB; 0: never).
@@ -321,7 +330,7 @@ const schema = z.object({
       }
       return thresholds;
     }),
-  BLOB_STORE: oneOf('BLOB_STORE', ['fs', 'database'] as const, 'fs'),
+  BLOB_STORE: oneOf('BLOB_STORE', ['fs', 'database', 'azure-blob'] as const, 'fs'),
   INLINE_BLOB_MAX_KB: int('INLINE_BLOB_MAX_KB', 0, 1024, 64),
   METRICS_TOKEN: z
     .string()
@@ -455,7 +464,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const gatewayTls = resolveGatewayTls(env, problems);
+  const sso = resolveSso(env, problems, e?.STAFF_IDLE_MINUTES ?? 30);
   const dkim = resolveDkim(env, problems);
+  // Read with another BLOB_STORE too when a container is named, so `sealpost
+  // migrate-data --blobs-from` can move blobs between the container and another store.
+  const azureBlob =
+    typed('BLOB_STORE') === 'azure-blob' || typed('AZURE_BLOB_CONTAINER') !== ''
+      ? resolveAzureBlob(env, problems)
+      : null;
   const timezone = env.JOBS_TIMEZONE?.trim() || 'Europe/London';
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: timezone });
@@ -506,6 +522,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     staffSecondFactor: e.STAFF_SECOND_FACTOR,
     passkeySignIn: e.PASSKEY_SIGN_IN,
     staffPasswords: e.STAFF_PASSWORDS,
+    sso,
     keyPassphrase: e.SEALPOST_KEY_PASSPHRASE ?? null,
     logLevel: e.LOG_LEVEL,
     printLinks: e.PRINT_LINKS,
@@ -524,6 +541,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     gatewayMaxBytes: e.GATEWAY_MAX_MB * 1024 * 1024,
     gatewayMaxRecipients: e.GATEWAY_MAX_RECIPIENTS,
     blobStore: e.BLOB_STORE,
+    azureBlob,
     inlineBlobMaxBytes: e.INLINE_BLOB_MAX_KB * 1024,
     metricsToken: e.METRICS_TOKEN?.trim() || null,
     staleDraftDays: e.STALE_DRAFT_DAYS,
@@ -543,7 +561,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** Settings whose values are secrets (or hold one) and are never repeated in a message. */
-const SECRET_SETTING = /PASSPHRASE|TOKEN|PASSWORD|SECRET|_URL$|_KEY/;
+const SECRET_SETTING = /PASSPHRASE|TOKEN|PASSWORD|SECRET|_URL$|_KEY|CONNECTION_STRING/;
 
 /**
  * `(got "value")` after a problem, so the admin sees what was read, unless the value

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -48,6 +49,18 @@ const SOURCES: Record<AssetName, { path: string; contentType: string }> = {
   // Served from the installed package, never copied into the tree, so `npm update`
   // is the only way it changes.
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), contentType: JS },
+  'passkeys.js': {
+    path: fileURLToPath(new URL('../../views/static/passkeys.js', import.meta.url)),
+    contentType: JS,
+  },
+  // The package exports only its modules, so the bundle is found beside its entry point.
+  'webauthn.min.js': {
+    path: join(
+      dirname(require.resolve('@simplewebauthn/browser')),
+      '../dist/bundle/index.umd.min.js',
+    ),
+    contentType: JS,
+  },
 };
 
 let loaded: Map<AssetName, Asset> | undefined;
@@ -147,7 +160,9 @@ export function staticAssets(options: {
 
     // A hashed name from an older (or newer) release, as during a rolling restart: the
     // current file is better than a page without styles, but must not be kept.
-    const stale = /^(app|htmx\.min|sealpost)\.[0-9a-f]{12}\.(css|js)$/.exec(file);
+    const stale = /^(app|htmx\.min|sealpost|passkeys|webauthn\.min)\.[0-9a-f]{12}\.(css|js)$/.exec(
+      file,
+    );
     if (stale) {
       const asset = table.get(`${stale[1]}.${stale[2]}` as AssetName);
       if (asset) return sendAsset(c.req.header(), asset, REVALIDATE);

@@ -16,10 +16,11 @@ import {
   countAccountFailure,
   type SignInFailure,
 } from '../auth/sign-in-failures.ts';
+import type { Settings } from '../settings/model.ts';
 import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
-import type { Account } from './model.ts';
+import { type Account, hasSecondFactor } from './model.ts';
 import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from './password-policy.ts';
 import type { PasswordHasher } from './ports.ts';
 
@@ -139,6 +140,13 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
       }
     }
 
+    // The password was right, but this person signs in through the council's provider.
+    // The answer is the same generic failure; only the trail says why.
+    if (isPasswordSignInOff(settings, account)) {
+      await auditSignInFailure(deps, repos, account, input, 'password-sign-in-off');
+      return { ok: false };
+    }
+
     // Success. A lock set by strangers stays in force for other browsers, so only
     // counters that are not a lock are cleared when a trusted device signs in.
     const cleared = isLocked(account, now)
@@ -171,6 +179,20 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
       previousSignInAt: account.lastSignInAt,
     };
   });
+}
+
+/**
+ * True when `account` may not sign in with a password under these settings: with
+ * `staffPasswords: break-glass` (single sign-on working), staff sign in through the
+ * provider, and only an admin with a second factor keeps a password, for the day the
+ * provider is down. Recipients are never affected.
+ */
+export function isPasswordSignInOff(
+  settings: Pick<Settings, 'staffPasswords'>,
+  account: Account,
+): boolean {
+  if (settings.staffPasswords !== 'break-glass' || account.kind !== 'staff') return false;
+  return !(account.role === 'admin' && hasSecondFactor(account));
 }
 
 /** Why a verified-or-not password does not sign this account in, or null when it does. */

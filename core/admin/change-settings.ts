@@ -31,6 +31,10 @@ const LOGGED_VALUES = new Set<keyof Settings>([
   'forwardsPerHour',
   'linkAccessRequests',
   'sharedMailboxes',
+  // Who must use a second factor, and how people may sign in: what an auditor asks first.
+  'staffSecondFactor',
+  'passkeySignIn',
+  'staffPasswords',
 ]);
 
 /** True when two setting values are the same (lists compared item by item). */

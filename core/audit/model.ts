@@ -33,6 +33,18 @@ export type AuditAction =
   | 'account.totp-remove'
   /** A signed-in person's password, asked again before a sensitive change, was wrong. */
   | 'account.reauth-failed'
+  /** Single sign-on (docs/decisions/0029): a staff account made on first sign-in at the provider. */
+  | 'account.sso-provisioned'
+  /** An existing staff account linked to the person at the provider, by its address. */
+  | 'account.sso-linked'
+  /** The provider now grants a different role; the account took it at this sign-in. */
+  | 'account.sso-role-change'
+  /** A sign-in or recheck through the provider refused; `details.reason` says why. */
+  | 'account.sso-refused'
+  /** A passkey (WebAuthn credential) registered, renamed or removed by the account's holder. */
+  | 'account.passkey-add'
+  | 'account.passkey-rename'
+  | 'account.passkey-remove'
   | 'settings.change'
   | 'key.rotate'
   /** An admin put a mail that had given up back in the outbox queue. */

@@ -18,7 +18,8 @@ import { buildLinkToken } from './one-time-tokens.ts';
 /**
  * Why a password sign-in failed, for the audit trail only: the person always gets the
  * same answer. `not-sender` is the SMTP gateway's own: the password was right, but
- * the account may not send mail.
+ * the account may not send mail. `password-sign-in-off`: the password was right, but
+ * staff sign in through the provider (see `isPasswordSignInOff`).
  */
 export type SignInFailure =
   | 'unknown'
@@ -27,7 +28,14 @@ export type SignInFailure =
   | 'device-locked'
   | 'disabled'
   | 'no-password'
-  | 'not-sender';
+  | 'not-sender'
+  /** Right password, but staff passwords are off (`staffPasswords: break-glass`). */
+  | 'password-sign-in-off'
+  /**
+   * Right password at the SMTP gateway, but the person must set up a second factor in
+   * the portal first (`mustEnrolSecondFactor`): the gateway is no way round that gate.
+   */
+  | 'second-factor-missing';
 
 /** One password attempt, whichever way it came in. */
 export type SignInAttempt = {

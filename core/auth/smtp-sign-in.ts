@@ -11,6 +11,7 @@ import {
   recordSuccess,
   withAccountLockoutState,
 } from './lockout.ts';
+import { mustEnrolSecondFactor } from './second-factor.ts';
 import { auditSignInFailure, countAccountFailure, type SignInAttempt } from './sign-in-failures.ts';
 
 /** What a gateway login needs: the account use cases' dependencies, without sessions. */
@@ -89,6 +90,13 @@ export async function signInOverSmtp(
     const why = whyNot(account, verified) ?? (canSendMail(account) ? null : 'not-sender');
     if (why) {
       await countAccountFailure(deps, repos, { account, policy, settings, attempt, why });
+      return { ok: false };
+    }
+    // SMTP AUTH carries a password only: it cannot ask for a second factor. Staff who
+    // must have one and have not set it up in the portal yet are refused here too, or
+    // the gateway would be a way round the portal's gate. Not a guess: no lockout count.
+    if (mustEnrolSecondFactor(account, settings)) {
+      await auditSignInFailure(deps, repos, account, attempt, 'second-factor-missing');
       return { ok: false };
     }
 

@@ -6,7 +6,12 @@ import type { MailTemplates } from '../mail/ports.ts';
 import type { Clock, Ids } from '../shared/ports.ts';
 
 /** What changed about an account's second factor. */
-export type SecondFactorChange = 'enrolled' | 'replaced' | 'removed';
+export type SecondFactorChange =
+  | 'enrolled'
+  | 'replaced'
+  | 'removed'
+  | 'passkey-added'
+  | 'passkey-removed';
 
 /**
  * True when a change to the account's second factor is emailed to its address (ASVS

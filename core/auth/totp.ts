@@ -7,6 +7,7 @@ import type { MailTemplates } from '../mail/ports.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { Session } from './model.ts';
+import { markSecondFactorProved } from './second-factor.ts';
 import { reissueSession } from './sessions.ts';
 import { prepareSecondFactorNotice } from './totp-notice.ts';
 
@@ -87,11 +88,6 @@ const decoder = new TextDecoder();
 /** The time step a code made at `now` belongs to. */
 export function totpStep(now: Date): number {
   return Math.floor(now.getTime() / (TOTP_PERIOD_SECONDS * 1000));
-}
-
-/** True when an account must set up a second factor before it can do anything: admins. */
-export function mustEnrolTotp(account: Account): boolean {
-  return account.kind === 'staff' && account.role === 'admin' && account.totpKeyEnc === null;
 }
 
 /**
@@ -264,6 +260,8 @@ export async function confirmTotpEnrolment(
       targetId: fresh.id,
       details: { replaced, recoveryCodes: recoveryCodes.length },
     });
+    // Typing a code the new app made proves it is held: this session has a second step.
+    await markSecondFactorProved(repos, { sessionId: input.sessionId, accountId: fresh.id, now });
     if (notice) await repos.outbox.insert({ mail: notice });
   });
   return { ok: true, recoveryCodes };

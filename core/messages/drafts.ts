@@ -58,6 +58,8 @@ function tidyStaff(value: unknown): StaffDraftOptions | null {
   ) as Record<string, unknown>;
   return {
     readOnly: raw.readOnly === true,
+    // Drafts saved before "second factor required" existed have none: off.
+    secondFactorRequired: raw.secondFactorRequired === true,
     accessDays: text(raw.accessDays, 10),
     accessDate: { day: text(date.day, 10), month: text(date.month, 10), year: text(date.year, 10) },
     classification:

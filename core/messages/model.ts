@@ -130,6 +130,8 @@ export type DraftContent = {
 /** What a staff draft remembers besides the text (see `DraftContent.staff`), as typed. */
 export type StaffDraftOptions = {
   readOnly: boolean;
+  /** "Second factor required" (step-up); missing in drafts saved before it existed. */
+  secondFactorRequired?: boolean;
   accessDays: string;
   accessDate: { day: string; month: string; year: string };
   classification: '' | 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
@@ -150,7 +152,14 @@ export type InboxItem = {
   delivery: Delivery;
   message: Pick<
     Message,
-    'id' | 'senderId' | 'subjectEnc' | 'createdAt' | 'classification' | 'readOnly' | 'sizeBytes'
+    | 'id'
+    | 'senderId'
+    | 'subjectEnc'
+    | 'createdAt'
+    | 'classification'
+    | 'readOnly'
+    | 'secondFactorRequired'
+    | 'sizeBytes'
   >;
   senderEmail: string;
   senderName: string;

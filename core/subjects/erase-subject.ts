@@ -54,6 +54,7 @@ function scrubbed(account: Account, now: Date): Account {
     lockedUntil: null,
     totpKeyEnc: null,
     recoveryCodeHashes: [],
+    passkeyCount: 0,
     updatedAt: now,
     lastSignInAt: null,
     passwordChangedAt: null,
@@ -207,6 +208,8 @@ export async function eraseSubject(
     await tx.sessions.deleteForAccount({ accountId: account.id });
     await tx.tokens.deleteForAccount({ accountId: account.id });
     await tx.deviceLockouts.deleteForAccount({ accountId: account.id });
+    // Passkeys are public keys, but they could still sign the account in: they go too.
+    await tx.passkeys.deleteForAccount({ accountId: account.id });
     await tx.personalData.deleteOutboxTo({ email: account.email });
     if (plan.accountKept) await tx.accounts.update({ account: scrubbed(account, now) });
     else await tx.accounts.delete({ id: account.id });

@@ -95,10 +95,17 @@ async function emlOf(
   };
 }
 
-/** True when a self-service export may include this received message. */
+/**
+ * True when a self-service export may include this received message. Read-only ones
+ * are left out (no downloads), and so are those marked "second factor required": a
+ * zip leaves the portal's step-up behind, so they are read in the portal only.
+ */
 function isDownloadable(delivery: Delivery, message: Message, now: Date): boolean {
   return (
-    delivery.hiddenAt === null && !message.readOnly && deliveryState(delivery, now) === 'active'
+    delivery.hiddenAt === null &&
+    !message.readOnly &&
+    !message.secondFactorRequired &&
+    deliveryState(delivery, now) === 'active'
   );
 }
 

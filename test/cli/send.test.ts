@@ -60,7 +60,7 @@ describe('sealpost send', () => {
     const storage = openStorage();
     try {
       const message = await storage.repos.messages.findById({ id });
-      expect(message).toMatchObject({ source: 'cli', readOnly: true });
+      expect(message).toMatchObject({ source: 'cli', readOnly: true, secondFactorRequired: false });
       const deliveries = await storage.repos.deliveries.listForMessage({ messageId: id });
       expect(deliveries.map((d) => d.recipientEmail).sort()).toEqual([
         'ann@example.org',
@@ -122,4 +122,30 @@ describe('sealpost send', () => {
       await storage.close();
     }
   }, 60_000);
+
+  it('marks the message "second factor required" with --second-factor', async () => {
+    const sent = await runCli(
+      [
+        'send',
+        '--from',
+        'officer@barnet.gov.uk',
+        '--to',
+        'ann@example.org',
+        '--subject',
+        'Your care plan',
+        '--second-factor',
+      ],
+      env,
+      { input: 'The plan.\n' },
+    );
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    const storage = openStorage();
+    try {
+      const message = await storage.repos.messages.findById({ id: sent.stdout.trim() });
+      expect(message).toMatchObject({ source: 'cli', secondFactorRequired: true });
+    } finally {
+      await storage.close();
+    }
+  }, 30_000);
 });

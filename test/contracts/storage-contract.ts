@@ -34,7 +34,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
 import { findBrokenLink, GENESIS_HASH, sealAuditEvent } from '../../core/audit/chain.ts';
 import type { AuditEntry, AuditEvent } from '../../core/audit/model.ts';
-import type { EmailCode } from '../../core/auth/model.ts';
+import type { EmailCode, Passkey } from '../../core/auth/model.ts';
 import type { Contact, ContactGroup } from '../../core/contacts/model.ts';
 import type { Delivery, Draft, Message } from '../../core/messages/model.ts';
 import type { Repositories, Storage } from '../../core/storage/ports.ts';
@@ -389,6 +389,139 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         await repos.accounts.delete({ id: a.id });
         expect(await repos.accounts.findById({ id: a.id })).toBeNull();
         expect(await repos.accounts.findById({ id: b.id })).toStrictEqual(b);
+      });
+    });
+
+    describe('passkeys', () => {
+      const makePasskey = (overrides: Partial<Passkey> & { accountId: string }): Passkey => ({
+        id: newId(),
+        credentialId: `cred-${newId()}`,
+        publicKey: new Uint8Array([165, 1, 2, 3, 38, 32, 1]),
+        counter: 0,
+        transports: ['internal', 'hybrid'],
+        deviceType: 'multiDevice',
+        backedUp: true,
+        name: 'Work laptop',
+        createdAt: fromNow(0),
+        lastUsedAt: null,
+        ...overrides,
+      });
+      /** The passkey with its key as plain bytes (drivers may hand back a Buffer). */
+      const plain = (p: Passkey | null | undefined) =>
+        p ? { ...p, publicKey: Array.from(p.publicKey) } : p;
+
+      it('stores a passkey and finds it by credential id, whoever asks', async () => {
+        const account = await seedAccount();
+        const passkey = makePasskey({ accountId: account.id });
+        await repos.passkeys.insert({ passkey });
+        expect(
+          plain(await repos.passkeys.findByCredentialId({ credentialId: passkey.credentialId })),
+        ).toEqual(plain(passkey));
+        expect(await repos.passkeys.findByCredentialId({ credentialId: 'no-such' })).toBeNull();
+      });
+
+      it('refuses a second passkey with the same credential id, even for another account', async () => {
+        const first = await seedAccount();
+        const second = await seedAccount();
+        const passkey = makePasskey({ accountId: first.id });
+        await repos.passkeys.insert({ passkey });
+        await expect(
+          repos.passkeys.insert({
+            passkey: makePasskey({ accountId: second.id, credentialId: passkey.credentialId }),
+          }),
+        ).rejects.toThrow();
+        expect(await repos.passkeys.listForAccount({ accountId: second.id })).toEqual([]);
+      });
+
+      it('lists an account’s passkeys oldest first, and no one else’s', async () => {
+        const account = await seedAccount();
+        const other = await seedAccount();
+        const newer = makePasskey({ accountId: account.id, createdAt: fromNow(MINUTE), name: 'B' });
+        const older = makePasskey({ accountId: account.id, createdAt: fromNow(0), name: 'A' });
+        await repos.passkeys.insert({ passkey: newer });
+        await repos.passkeys.insert({ passkey: older });
+        await repos.passkeys.insert({ passkey: makePasskey({ accountId: other.id }) });
+        const listed = await repos.passkeys.listForAccount({ accountId: account.id });
+        expect(listed.map((p) => p.name)).toEqual(['A', 'B']);
+      });
+
+      it('update writes the counter, last use and name only', async () => {
+        const account = await seedAccount();
+        const passkey = makePasskey({ accountId: account.id });
+        await repos.passkeys.insert({ passkey });
+        const used = fromNow(60 * MINUTE);
+        await repos.passkeys.update({
+          passkey: {
+            ...passkey,
+            counter: 7,
+            lastUsedAt: used,
+            name: 'Renamed',
+            publicKey: new Uint8Array([9]),
+            transports: [],
+            backedUp: false,
+          },
+        });
+        const found = await repos.passkeys.findByCredentialId({
+          credentialId: passkey.credentialId,
+        });
+        expect(plain(found)).toEqual(
+          plain({ ...passkey, counter: 7, lastUsedAt: used, name: 'Renamed' }),
+        );
+      });
+
+      it('delete removes a passkey only for its own account', async () => {
+        const account = await seedAccount();
+        const other = await seedAccount();
+        const passkey = makePasskey({ accountId: account.id });
+        await repos.passkeys.insert({ passkey });
+        expect(await repos.passkeys.delete({ id: passkey.id, accountId: other.id })).toBe(false);
+        expect(await repos.passkeys.listForAccount({ accountId: account.id })).toHaveLength(1);
+        expect(await repos.passkeys.delete({ id: passkey.id, accountId: account.id })).toBe(true);
+        expect(await repos.passkeys.delete({ id: passkey.id, accountId: account.id })).toBe(false);
+        expect(await repos.passkeys.listForAccount({ accountId: account.id })).toEqual([]);
+      });
+
+      it('deleteForAccount removes every passkey of one account and says how many', async () => {
+        const account = await seedAccount();
+        const other = await seedAccount();
+        await repos.passkeys.insert({ passkey: makePasskey({ accountId: account.id }) });
+        await repos.passkeys.insert({ passkey: makePasskey({ accountId: account.id }) });
+        await repos.passkeys.insert({ passkey: makePasskey({ accountId: other.id }) });
+        expect(await repos.passkeys.deleteForAccount({ accountId: account.id })).toBe(2);
+        expect(await repos.passkeys.listForAccount({ accountId: account.id })).toEqual([]);
+        expect(await repos.passkeys.listForAccount({ accountId: other.id })).toHaveLength(1);
+      });
+
+      it('go with their account, and the account keeps its passkey count', async () => {
+        const account = await seedAccount();
+        const passkey = makePasskey({ accountId: account.id });
+        await storage.transaction(async (t) => {
+          const fresh = await t.accounts.findById({ id: account.id, forUpdate: true });
+          if (!fresh) throw new Error('no account');
+          await t.passkeys.insert({ passkey });
+          await t.accounts.update({ account: { ...fresh, passkeyCount: fresh.passkeyCount + 1 } });
+        });
+        expect((await repos.accounts.findById({ id: account.id }))?.passkeyCount).toBe(1);
+        await repos.accounts.delete({ id: account.id });
+        expect(
+          await repos.passkeys.findByCredentialId({ credentialId: passkey.credentialId }),
+        ).toBeNull();
+      });
+
+      it('a transaction that fails keeps neither the passkey nor the count', async () => {
+        const account = await seedAccount();
+        const passkey = makePasskey({ accountId: account.id });
+        await expect(
+          storage.transaction(async (t) => {
+            const fresh = await t.accounts.findById({ id: account.id, forUpdate: true });
+            if (!fresh) throw new Error('no account');
+            await t.passkeys.insert({ passkey });
+            await t.accounts.update({ account: { ...fresh, passkeyCount: 1 } });
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect((await repos.accounts.findById({ id: account.id }))?.passkeyCount).toBe(0);
+        expect(await repos.passkeys.listForAccount({ accountId: account.id })).toEqual([]);
       });
     });
 

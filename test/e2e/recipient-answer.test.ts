@@ -100,6 +100,9 @@ beforeAll(async () => {
     SEALPOST_KEY_PASSPHRASE: 'e2e answer passphrase, long enough',
     SESSION_IDLE_MINUTES: '15',
     LOG_LEVEL: 'silent',
+    // The officer here has no second factor (as after an upgrade from before 0.4);
+    // test/e2e/staff-second-factor.test.ts runs the default (all staff).
+    STAFF_SECOND_FACTOR: 'admins',
   });
   const logger = createLogger({
     level: 'silent',

@@ -52,6 +52,9 @@ beforeAll(async () => {
     ORG_NAME: 'Barnet Council',
     INTERNAL_DOMAINS: 'barnet.gov.uk',
     SEALPOST_KEY_PASSPHRASE: 'e2e test passphrase',
+    // The sender here has no second factor, as on an installation upgraded from before
+    // 0.4; test/e2e/staff-second-factor.test.ts runs the default (all staff).
+    STAFF_SECOND_FACTOR: 'admins',
   });
   app = await compose(config, { logger });
   server = await startServer({

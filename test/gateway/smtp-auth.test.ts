@@ -25,7 +25,7 @@ afterEach(async () => {
 const PASSWORD = 'a long and unusual passphrase 7';
 
 /** A gateway with a certificate (so AUTH is possible) that trusts no client network. */
-async function setup(): Promise<GatewayApp> {
+async function setup(env: Record<string, string> = {}): Promise<GatewayApp> {
   const sink = await startRelaySink();
   cleanups.push(() => sink.close());
   const gw = await openGatewayApp({
@@ -33,6 +33,7 @@ async function setup(): Promise<GatewayApp> {
     GATEWAY_TLS_CERT: TLS_CERT,
     GATEWAY_TLS_KEY: TLS_KEY,
     GATEWAY_NETWORKS: '10.0.0.0/8',
+    ...env,
   });
   cleanups.push(() => gw.close());
   return gw;
@@ -281,6 +282,26 @@ describe('SMTP AUTH and the account lockout', () => {
     expect((await gw.account('auditor@council.test'))?.failedSignIns).toBe(0);
     const failed = await auditOf(gw, auditor, 'account.signin-failed');
     expect(failed.map((e) => e.details.reason)).toEqual(['not-sender']);
+  });
+
+  it('refuses staff who must set up a second factor first (all staff, the default), not as a guess', async () => {
+    // STAFF_SECOND_FACTOR unset, as on a new installation: every sender needs one.
+    const gw = await setup({ STAFF_SECOND_FACTOR: '' });
+    const sender = await addStaff(gw, {
+      email: 'sender@council.test',
+      emailKey: 'sender@council.test',
+      role: 'sender',
+    });
+    expect(await logIn(gw, 'sender@council.test', PASSWORD)).toBe(false);
+    expect((await gw.account('sender@council.test'))?.failedSignIns).toBe(0);
+    const failed = await auditOf(gw, sender, 'account.signin-failed');
+    expect(failed.map((e) => e.details.reason)).toEqual(['second-factor-missing']);
+    // Once it is set up in the portal, the mail client's password login works again
+    // (SMTP AUTH cannot carry the second factor itself: docs/admin/second-factor.md).
+    await gw.app.storage.repos.accounts.update({
+      account: { ...sender, totpKeyEnc: new Uint8Array([1]) },
+    });
+    expect(await logIn(gw, 'sender@council.test', PASSWORD)).toBe(true);
   });
 
   it('keeps the per-address limit: a sixth try from one address is refused unchecked', async () => {

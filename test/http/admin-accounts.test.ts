@@ -21,6 +21,25 @@ describe('admin accounts', () => {
   const act = (id: string, action: string) =>
     h.post(`/admin/accounts/${id}/${action}`, { cookie, formPage: `/admin/accounts/${id}` });
 
+  it('shows who has a second factor, and which: an app, passkeys, or none', async () => {
+    const sid = await h.addStaff('sid', 'sender');
+    await h.addStaff('pat', 'sender', { passkeyCount: 2, totpKeyEnc: new Uint8Array([1]) });
+    const ann = await h.addAccount('ann@example.org', { passkeyCount: 1 });
+    const list = await (await h.get('/admin/accounts', cookie)).text();
+    expect(list).toContain('<th scope="col" class="govuk-table__header">Second factor</th>');
+    const rowOf = (email: string) =>
+      new RegExp(
+        `<tr[^>]*>(?:(?!</tr>)[\\s\\S])*${email.replace('.', '\\.')}(?:(?!</tr>)[\\s\\S])*</tr>`,
+      ).exec(list)?.[0] ?? '';
+    expect(rowOf('sid@barnet.gov.uk')).toContain('>None<');
+    expect(rowOf('pat@barnet.gov.uk')).toContain('Authenticator app, 2 passkeys');
+    expect(rowOf('ann@example.org')).toContain('1 passkey');
+    const detail = await (await h.get(`/admin/accounts/${sid.id}`, cookie)).text();
+    expect(detail).toMatch(/Two-step verification<\/dt><dd[^>]*>None</);
+    const annDetail = await (await h.get(`/admin/accounts/${ann.id}`, cookie)).text();
+    expect(annDetail).toMatch(/Two-step verification<\/dt><dd[^>]*>1 passkey</);
+  });
+
   it('finds accounts by address, type and role', async () => {
     await h.addStaff('sid', 'sender');
     await h.addStaff('audrey', 'auditor');

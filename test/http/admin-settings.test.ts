@@ -150,6 +150,51 @@ describe('admin settings', () => {
     expect((await h.settings.get()).sharedMailboxes).toBe(true);
   });
 
+  it('offers the sign-in choices with what each means, saves them, and records the values', async () => {
+    const page = await (await h.get('/admin/settings', cookie)).text();
+    // Each choice explained (the harness starts as an upgraded installation: admins only).
+    expect(page).toContain('Who on the staff must use a second factor');
+    expect(page).toContain('Installations upgraded from an earlier version start here');
+    expect(page).toContain('Staff without one are asked to set it up the next time');
+    expect(page).toContain('so it is still two factors');
+    expect(page).toContain('administrators keep a way in for the day it is down');
+    expect(formFields(page)).toMatchObject({
+      staffSecondFactor: 'admins',
+      passkeySignIn: 'second-factor',
+      staffPasswords: 'on',
+    });
+    const res = await save({
+      staffSecondFactor: 'all-staff',
+      passkeySignIn: 'passwordless',
+      staffPasswords: 'break-glass',
+    });
+    expect(res.headers.get('location')).toBe('/admin/settings?done=saved');
+    expect(await h.settings.get()).toMatchObject({
+      staffSecondFactor: 'all-staff',
+      passkeySignIn: 'passwordless',
+      staffPasswords: 'break-glass',
+    });
+    const [event] = await h.audit('settings.change');
+    expect(event?.details).toMatchObject({
+      staffSecondFactor: 'all-staff',
+      passkeySignIn: 'passwordless',
+      staffPasswords: 'break-glass',
+    });
+    // Saved here, so the page offers the configured value back.
+    const after = await (await h.get('/admin/settings', cookie)).text();
+    expect(after).toMatch(
+      /formaction="\/admin\/settings\/reset" name="reset" value="staffSecondFactor"/,
+    );
+
+    // A value that is none of the choices (a hand-made form) is refused, with a reason.
+    const bad = await save({ staffSecondFactor: 'nobody', passkeySignIn: null });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('Choose who on the staff must use a second factor');
+    expect(html).toContain('Choose what a passkey can do');
+    expect((await h.settings.get()).staffSecondFactor).toBe('all-staff');
+  });
+
   it('saves nothing and records nothing when nothing changed', async () => {
     const res = await save({});
     expect(res.headers.get('location')).toBe('/admin/settings?done=unchanged');

@@ -75,6 +75,10 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
     ...DEFAULT_SETTINGS,
     orgName: 'Barnet Council',
     internalDomains: [COUNCIL_DOMAIN],
+    // Most tests here sign senders in without a second factor, as an installation
+    // upgraded from before 0.4 does; the default ('all-staff') has its own tests
+    // (test/http/staff-second-factor.test.ts, test/e2e/staff-second-factor.test.ts).
+    staffSecondFactor: 'admins',
     ...over.settings,
   };
   const ids = randomIds();
@@ -160,6 +164,8 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
     bodyFormat?: 'text' | 'html';
     files?: TestFile[];
     readOnly?: boolean;
+    /** The sender's "second factor required" mark (step-up). */
+    secondFactorRequired?: boolean;
     classification?: Classification | null;
     from?: Account;
   }) => {
@@ -185,6 +191,7 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
           content: streamOf(f.bytes),
         })),
         readOnly: args.readOnly ?? false,
+        secondFactorRequired: args.secondFactorRequired ?? false,
         classification: args.classification ?? null,
         source: 'web',
       },

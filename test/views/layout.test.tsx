@@ -65,6 +65,7 @@ describe('Layout', () => {
     expect(scripts).toEqual([
       expect.stringMatching(/^<script src="\/static\/htmx\.min\.[0-9a-f]{12}\.js" defer=""/),
       expect.stringMatching(/^<script src="\/static\/sealpost\.[0-9a-f]{12}\.js" defer=""/),
+      expect.stringMatching(/^<script src="\/static\/passkeys\.[0-9a-f]{12}\.js" defer=""/),
     ]);
     expect(html).toMatch(/<link rel="stylesheet" href="\/static\/app\.[0-9a-f]{12}\.css"\/>/);
     expect(html).toMatch(/<link rel="stylesheet" href="\/static\/theme\.[0-9a-f]{12}\.css"\/>/);

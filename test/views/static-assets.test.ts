@@ -25,6 +25,9 @@ describe('static assets', () => {
       ['app.css', 'text/css; charset=utf-8'],
       ['htmx.min.js', 'text/javascript; charset=utf-8'],
       ['sealpost.js', 'text/javascript; charset=utf-8'],
+      ['passkeys.js', 'text/javascript; charset=utf-8'],
+      // @simplewebauthn/browser's bundle, from the installed package: our origin, not a CDN.
+      ['webauthn.min.js', 'text/javascript; charset=utf-8'],
     ] as const) {
       const res = await app.request(assetUrl(name));
       expect(res.status).toBe(200);

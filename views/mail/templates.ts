@@ -147,18 +147,25 @@ export const englishMailTemplates: MailTemplates = {
   },
 
   secondFactorChanged({ orgName, change, publicUrl }) {
-    const what =
-      change === 'removed'
-        ? 'Two-step verification has been turned off'
-        : change === 'replaced'
-          ? 'Two-step verification has been moved to a new authenticator app'
-          : 'Two-step verification has been turned on';
+    const what = {
+      removed: 'Two-step verification has been turned off',
+      replaced: 'Two-step verification has been moved to a new authenticator app',
+      enrolled: 'Two-step verification has been turned on',
+      'passkey-added': 'A passkey has been added',
+      'passkey-removed': 'A passkey has been removed',
+    }[change];
     const subject = `${what} (${orgName} secure messages)`;
     const lines = [
       `${what} for your ${orgName} secure messages account.`,
-      change === 'removed'
-        ? 'From now on you sign in with your password only.'
-        : 'From now on you sign in with your password and a code from your authenticator app.',
+      {
+        removed: 'From now on you sign in with your password only.',
+        replaced:
+          'From now on you sign in with your password and a code from your authenticator app.',
+        enrolled:
+          'From now on you sign in with your password and a code from your authenticator app.',
+        'passkey-added': 'From now on that passkey can be used to sign in to your account.',
+        'passkey-removed': 'That passkey can no longer be used to sign in to your account.',
+      }[change],
       `If this was not you, someone may know your password. Go to ${publicUrl}/sign-in now, choose "Forgotten your password?" to set a new one, and tell ${orgName} using the details on its website.`,
       'This email has no link on purpose. If you did not expect it, do not reply to it.',
     ];

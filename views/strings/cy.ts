@@ -3,6 +3,8 @@ import { compose } from './cy/compose.ts';
 import { help } from './cy/help.ts';
 import { mailbox } from './cy/mailbox.ts';
 import { mailboxes } from './cy/mailboxes.ts';
+import { passkeys } from './cy/passkeys.ts';
+import { sso } from './cy/sso.ts';
 import { staff } from './cy/staff.ts';
 import type { Translation } from './index.ts';
 
@@ -103,6 +105,10 @@ export const cy: Translation = {
   mailboxes,
 
   staff,
+
+  sso,
+
+  passkeys,
 
   admin,
 

@@ -6,6 +6,8 @@ import { help } from './en/help.ts';
 import { info } from './en/info.ts';
 import { mailbox } from './en/mailbox.ts';
 import { mailboxes } from './en/mailboxes.ts';
+import { passkeys } from './en/passkeys.ts';
+import { sso } from './en/sso.ts';
 import { staff } from './en/staff.ts';
 
 /**
@@ -133,6 +135,8 @@ export const en = {
         'signed-out': 'You have signed out.',
         'signed-out-everywhere': 'You have signed out on every device.',
         'password-changed': 'Your password has been changed.',
+        'sso-ended':
+          'You have been signed out because your organisation’s account service no longer confirms your access.',
       },
     },
     link: {
@@ -266,6 +270,12 @@ export const en = {
   mailboxes,
 
   staff,
+
+  /** Staff single sign-on through the council's OpenID provider. */
+  sso,
+
+  /** Passkeys (WebAuthn): the account page and signing in with one. */
+  passkeys,
 
   admin,
 

@@ -38,6 +38,7 @@ export async function runSend(ctx: CommandContext, argv: string[]): Promise<numb
     'body-file': { type: 'string' },
     attach: { type: 'string', multiple: true },
     'read-only': { type: 'boolean' },
+    'second-factor': { type: 'boolean' },
     'expires-days': { type: 'string' },
   });
   const from = required('send', flags.from, '--from');
@@ -101,6 +102,8 @@ export async function runSend(ctx: CommandContext, argv: string[]): Promise<numb
           content: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
         })),
         readOnly: flags['read-only'] === true,
+        // Recipients must prove a second factor in the session that opens it (step-up).
+        secondFactorRequired: flags['second-factor'] === true,
         accessDays,
         classification: null,
         source: 'cli',

@@ -10,13 +10,17 @@ import { csrfProtection } from '../middleware/csrf.ts';
 import { pageSlots } from '../middleware/page-slots.ts';
 import { sessionMiddleware } from '../middleware/session.ts';
 import { sessionEndLine } from '../middleware/session-end.ts';
+import { ssoRecheck } from '../middleware/sso-recheck.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
 import { compressHtml, staticAssets } from '../static.ts';
 import { adminArea } from './admin.ts';
+import { passkeySignInArea } from './passkey-sign-in.ts';
+import { passkeyArea } from './passkeys.ts';
 import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
 import { recipientArea } from './recipient.ts';
 import { recipientExportArea } from './recipient-export.ts';
 import { sessionStatusArea } from './session-status.ts';
+import { ssoArea } from './sso.ts';
 import { staffArea } from './staff.ts';
 
 /** What `buildAreas` may be told besides the composed app (tests inject limits). */
@@ -75,6 +79,8 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
   const foundation = new Hono<AppEnv>();
   foundation.use(compressHtml());
   foundation.use(sessionMiddleware({ sessions: accounts, https }));
+  // Single sign-on: a session the provider must confirm again is checked when due.
+  if (app.sso) foundation.use(ssoRecheck({ accounts, sso: app.sso, https }));
   // Shared mailboxes: on the mailbox routes, `account` becomes the mailbox acted for.
   foundation.use(actingForMailbox({ storage: app.storage, settings: app.settings }));
   foundation.use(
@@ -102,9 +108,24 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
     sessionStatusArea({ sessions: accounts }),
     staffArea(app, { accounts, https }),
     adminArea(app, { accounts }),
+    ...(app.sso
+      ? [
+          ssoArea({
+            accounts,
+            sso: app.sso,
+            https,
+            startLimiter: sharedRateLimiter(app, {
+              name: 'sso-start',
+              limit: options.signInLimit ?? 30,
+              windowMs: options.signInWindowMs ?? 15 * MINUTE_MS,
+            }),
+          }),
+        ]
+      : []),
     publicArea({
       accounts,
       https,
+      ssoProviderName: app.sso?.providerName ?? null,
       // Generous enough for a library or council office behind one address; the
       // account lockout, not this, is what stops guessing.
       signInLimiter: sharedRateLimiter(app, {
@@ -133,6 +154,17 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
       }),
     }),
     recipientArea(app, { https, policy: accounts.policy }),
+    // Passkeys: a person's own list under /account/passkeys, and signing in with one.
+    passkeyArea(app, { accounts, https }),
+    passkeySignInArea(app, {
+      accounts,
+      https,
+      limiter: sharedRateLimiter(app, {
+        name: 'passkey-sign-in',
+        limit: options.signInLimit ?? 30,
+        windowMs: options.signInWindowMs ?? 15 * MINUTE_MS,
+      }),
+    }),
     recipientExportArea(app),
   ];
 }

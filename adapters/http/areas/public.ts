@@ -71,6 +71,8 @@ export const messagePath = (deliveryId: string) => `/inbox/${encodeURIComponent(
 export function isAnonymousForm(path: string): boolean {
   return (
     path === '/sign-in' ||
+    // Signing in with a passkey alone: JSON, its signed-out token made for this path.
+    path === '/sign-in/passkey' ||
     path === '/reset' ||
     /^\/(r|open|register|reset|set-password)\/[^/]+$/.test(path) ||
     /^\/register\/[^/]+\/code$/.test(path) ||
@@ -91,6 +93,8 @@ export type PublicAreaDeps = {
   codeLimiter: RateLimiter;
   /** Codes typed per client address: on top of each code's own few tries. */
   codeCheckLimiter: RateLimiter;
+  /** The council's provider's name for the "Sign in with ..." button, or null without SSO. */
+  ssoProviderName?: string | null;
 };
 
 type Ctx = Context<AppEnv>;
@@ -104,6 +108,7 @@ type Ctx = Context<AppEnv>;
 export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
   const area = new Hono<AppEnv>();
   const { accounts, https } = deps;
+  const ssoOffer = deps.ssoProviderName ? { providerName: deps.ssoProviderName } : null;
 
   /** Props every page of this area passes to the layout. */
   const pageProps = async (c: Ctx) => {
@@ -162,6 +167,11 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
     args.session.twoFactorPending
       ? `${TWO_FACTOR_PATH}${next ? `?next=${encodeURIComponent(next)}` : ''}`
       : (next ?? homeFor(args.account));
+  /** "Sign in with a passkey" when passkeys may sign in alone: its signed-out token. */
+  const passkeyOffer = async () =>
+    (await accounts.settings.get()).passkeySignIn === 'passwordless'
+      ? { csrfToken: anonymousCsrfToken(accounts.secrets, accounts.clock, '/sign-in/passkey') }
+      : null;
   const ip = (c: Ctx) => c.get('clientIp');
   const userAgent = (c: Ctx) => c.req.header('user-agent') ?? null;
 
@@ -191,6 +201,8 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         notice: isNotice(notice) ? notice : null,
         notForYou: link && linkToken ? notForYou(link, linkToken) : null,
         link: link ? linkToken : null,
+        sso: ssoOffer,
+        passkey: await passkeyOffer(),
       }),
     );
   });
@@ -211,6 +223,8 @@ export function publicArea(deps: PublicAreaDeps): Hono<AppEnv> {
         rememberMeDays: accounts.policy.rememberMeDays,
         notForYou: link ? notForYou(link, linkToken) : null,
         link: link ? linkToken : null,
+        sso: ssoOffer,
+        passkey: await passkeyOffer(),
         ...extra,
       });
 
@@ -655,7 +669,10 @@ export function safeNextPath(next: string | undefined | null): string | null {
 
 function isNotice(value: string | undefined): value is SignInNotice {
   return (
-    value === 'signed-out' || value === 'signed-out-everywhere' || value === 'password-changed'
+    value === 'signed-out' ||
+    value === 'signed-out-everywhere' ||
+    value === 'password-changed' ||
+    value === 'sso-ended'
   );
 }
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { SessionPolicy } from '../../../core/auth/sessions.ts';
 import { AccountPage } from '../../../views/pages/mailbox/account.tsx';
+import { mailboxPaths } from '../../../views/pages/mailbox/shared.tsx';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
@@ -19,6 +20,7 @@ import { sharedMailboxRoutes } from './recipient/mailboxes.ts';
 import { messageRoutes } from './recipient/message.ts';
 import { requestAccessRoutes } from './recipient/request-access.ts';
 import { sentRoutes } from './recipient/sent.ts';
+import { stepUpGate, stepUpRoutes } from './recipient/step-up.ts';
 import { signedOutRoute } from './recipient/timeout.ts';
 import { recipientTwoFactorRoutes } from './recipient/two-factor.ts';
 
@@ -69,6 +71,18 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   area.use('/account/members/*', gate);
   area.use('/mailboxes', gate);
   area.use('/mailboxes/*', gate);
+  // A message its sender marked "second factor required": every route that shows any of
+  // it waits for a session that proved one (the explanation page says why).
+  area.use(
+    '/inbox/*',
+    stepUpGate({
+      mailbox: deps.mailbox,
+      props: (c) => pageProps(deps, c),
+      pattern: /^\/inbox\/([^/]+)(?:\/([^/]+))?/,
+      messagePath: mailboxPaths.message,
+    }),
+  );
+  stepUpRoutes(area, deps);
   inboxRoutes(area, deps);
   messageRoutes(area, deps);
   attachmentRoutes(area, deps);

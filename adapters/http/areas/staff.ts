@@ -8,14 +8,16 @@ import { oslojsTotp } from '../../security/totp.ts';
 import type { AppEnv } from '../env.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
+import { stepUpGate } from './recipient/step-up.ts';
 import { composeRoutes } from './staff/compose.ts';
-import { requireStaff, type StaffAreaDeps } from './staff/context.ts';
+import { requireStaff, type StaffAreaDeps, staffPageProps } from './staff/context.ts';
 import { draftRoutes, staffSignedOutRoute, staffTimeoutSave } from './staff/drafts.ts';
 import { inboxRoutes } from './staff/inbox.ts';
 import { mailboxRoutes } from './staff/mailboxes.ts';
 import { requestRoutes } from './staff/requests.ts';
+import { secondFactorGate } from './staff/second-factor-gate.ts';
 import { sentRoutes } from './staff/sent.ts';
-import { twoFactorGate, twoFactorRoutes } from './staff/two-factor.ts';
+import { twoFactorRoutes } from './staff/two-factor.ts';
 
 /** What the staff area may be told besides the composed app (tests inject these). */
 export type StaffAreaOptions = {
@@ -34,8 +36,8 @@ export type StaffAreaOptions = {
  * lockout and rate limit for everyone); a staff member with a second factor goes on to
  * `/sign-in/two-factor`, and `/staff/sign-in` is a bookmarkable way in that lands here.
  *
- * Mount it straight after the session and CSRF middleware: its two-step gate keeps an
- * admin without a second factor away from every other page, including other areas'.
+ * Mount it straight after the session and CSRF middleware: its second-factor gate keeps
+ * staff who must have a second factor and have none away from every other page, including other areas'.
  * Every /staff route needs a staff session: signed out goes to sign in, anyone else
  * (recipients) gets the 404 page.
  */
@@ -53,7 +55,7 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
     mailbox: mailboxDepsFrom(app),
   };
 
-  area.use('*', twoFactorGate());
+  area.use('*', secondFactorGate({ settings: options.accounts.settings }));
 
   area.get('/staff/sign-in', (c) =>
     c.redirect(`/sign-in?next=${encodeURIComponent(STAFF_PATHS.home)}`, 303),
@@ -66,6 +68,20 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
   area.use(STAFF_PATHS.home, requireStaff(deps));
   area.use(`${STAFF_PATHS.home}/*`, requireStaff(deps));
   twoFactorRoutes(area, deps);
+  // A message marked "second factor required" sent to a colleague: their copy, its
+  // files and images wait for a session that proved one, as a recipient's do.
+  area.use(
+    `${STAFF_PATHS.inbox}/*`,
+    stepUpGate({
+      mailbox: deps.mailbox,
+      props: async (c) => {
+        const props = await staffPageProps(deps, c);
+        return { ...props, account: props.viewer };
+      },
+      pattern: /^\/staff\/inbox\/([^/]+)(?:\/([^/]+))?/,
+      messagePath: (id) => `${STAFF_PATHS.inbox}/${encodeURIComponent(id)}`,
+    }),
+  );
   area.get(STAFF_PATHS.home, (c) => c.redirect(STAFF_PATHS.inbox, 303));
   inboxRoutes(area, deps);
   composeRoutes(area, deps);

@@ -293,6 +293,7 @@ export function toInboxItem(row: InboxRow): InboxItem {
       createdAt: m.createdAt,
       classification: m.classification,
       readOnly: m.readOnly,
+      secondFactorRequired: m.secondFactorRequired,
       sizeBytes: m.sizeBytes,
     },
     senderEmail: row.senderEmail,

@@ -71,6 +71,8 @@ export async function startBenchApp(
     INTERNAL_DOMAINS: COUNCIL,
     SEALPOST_KEY_PASSPHRASE: 'bench passphrase, not a secret at all',
     LOG_LEVEL: 'silent',
+    // The benchmark's senders have no second factor (as after an upgrade from before 0.4).
+    STAFF_SECOND_FACTOR: 'admins',
     ...options.env,
   };
   const config = parseConfig({ PUBLIC_URL: url, ...env });

@@ -19,7 +19,7 @@ export type OutboxEntry = { kind: string; to: string; subject: string; text: str
 export type TestPortal = {
   app: Sealpost;
   server: RunningServer;
-  /** `http://127.0.0.1:<port>`, which is also the PUBLIC_URL, so emailed links work. */
+  /** `http://127.0.0.1:<port>` (or `localhost`), also the PUBLIC_URL, so emailed links work. */
   origin: string;
   /** Adds an account that already has `password` (a recipient outside the council by default). */
   addAccount(args: { email: string; password: string } & Partial<Account>): Promise<Account>;
@@ -36,10 +36,19 @@ export type TestPortal = {
  * read the emails from the outbox rows. The only change is a cheap argon2 setting:
  * hashing cost is not what these tests are about, and it keeps them quick.
  */
-export async function startTestPortal(args: { prefix: string }): Promise<TestPortal> {
+export async function startTestPortal(args: {
+  prefix: string;
+  /** Adds to or overrides the configuration below. */
+  env?: Record<string, string>;
+  /**
+   * The host name in PUBLIC_URL (and `origin`); the server listens on 127.0.0.1 either
+   * way. Passkeys need `localhost`: a WebAuthn relying party must be a domain, not an IP.
+   */
+  host?: '127.0.0.1' | 'localhost';
+}): Promise<TestPortal> {
   const dataDir = tempDir(args.prefix);
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${args.host ?? '127.0.0.1'}:${port}`;
   const logger = createLogger({
     level: 'silent',
     destination: new Writable({ write: (_c, _e, done) => done() }),
@@ -50,6 +59,10 @@ export async function startTestPortal(args: { prefix: string }): Promise<TestPor
     ORG_NAME: 'Barnet Council',
     INTERNAL_DOMAINS: 'barnet.gov.uk',
     SEALPOST_KEY_PASSPHRASE: 'e2e test passphrase',
+    // The senders these tests make have no second factor, as on an installation
+    // upgraded from before 0.4; test/e2e/staff-second-factor.test.ts runs the default.
+    STAFF_SECOND_FACTOR: 'admins',
+    ...args.env,
   });
   const composed = await compose(config, { logger });
   const app: Sealpost = {

@@ -29,6 +29,8 @@ const env = (dataDir: string) => ({
   INTERNAL_DOMAINS: 'barnet.gov.uk',
   SEALPOST_KEY_PASSPHRASE: 'load test passphrase, long enough',
   LOG_LEVEL: 'silent',
+  // The load's senders have no second factor (as after an upgrade from before 0.4).
+  STAFF_SECOND_FACTOR: 'admins',
 });
 
 // ---- The server process -----------------------------------------------------------

@@ -35,7 +35,8 @@ export type FixtureKind =
   | 'staff-draft'
   | 'contact'
   | 'account'
-  | 'mail';
+  | 'mail'
+  | 'passkey';
 
 /** The ids a fixture made (all strings; a purged or deleted object keeps its old id). */
 export type Fixture = {
@@ -51,6 +52,8 @@ export type Fixture = {
   groupId: string;
   accountId: string;
   mailId: string;
+  /** One of Ann's passkeys. */
+  passkeyId: string;
 };
 
 const FILE = {
@@ -78,6 +81,7 @@ export const STATES: Record<FixtureKind, State[]> = {
   contact: ['active', 'deleted'],
   account: ['active', 'disabled', 'locked', 'deleted'],
   mail: ['active', 'failed', 'deleted'],
+  passkey: ['active', 'deleted'],
 };
 
 const EMPTY: Omit<Fixture, 'state'> = {
@@ -91,6 +95,7 @@ const EMPTY: Omit<Fixture, 'state'> = {
   groupId: '',
   accountId: '',
   mailId: '',
+  passkeyId: '',
 };
 
 /** A fixture naming nothing (for routes without an id). */
@@ -212,6 +217,28 @@ export async function makeFixture(w: World, kind: FixtureKind, state: State): Pr
     return { ...EMPTY, state, mailId };
   }
 
+  if (kind === 'passkey') {
+    // A passkey of Ann's, as registration stores it (a public key only).
+    const id = w.ids.newId();
+    await w.storage.repos.passkeys.insert({
+      passkey: {
+        id,
+        accountId: ann.id,
+        credentialId: `cred-${id}`,
+        publicKey: new Uint8Array([1, 2, 3]),
+        counter: 0,
+        transports: ['internal'],
+        deviceType: 'singleDevice',
+        backedUp: false,
+        name: 'Ann’s phone',
+        createdAt: now(),
+        lastUsedAt: null,
+      },
+    });
+    if (state === 'deleted') await w.storage.repos.passkeys.delete({ id, accountId: ann.id });
+    return { ...EMPTY, state, passkeyId: id };
+  }
+
   if (kind === 'staff-draft') {
     const saved = await saveDraft(w.deps, {
       accountId: olive.id,
@@ -304,6 +331,7 @@ export function missingFixture(w: World, like: Fixture): Fixture {
     groupId: fresh(like.groupId),
     accountId: fresh(like.accountId),
     mailId: fresh(like.mailId),
+    passkeyId: fresh(like.passkeyId),
   };
 }
 
@@ -422,6 +450,14 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       path: (f) => `/inbox/${f.deliveryId}/request-access`,
       // Only an expired copy can be asked about; anything else is "missing".
       allowed: { ann: { expired: 303 } },
+    },
+    {
+      route: 'POST /inbox/:id/step-up',
+      covers: ['id'],
+      fixture: 'delivery',
+      path: (f) => `/inbox/${f.deliveryId}/step-up`,
+      // An unmarked message needs no step: the person is sent back to it.
+      allowed: { ann: UNTIL_DELETED(303) },
     },
 
     // ---- A staff member's copy (a reply from a recipient) --------------------------
@@ -583,6 +619,14 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       fixture: 'contact',
       path: (f) => `/contacts/${f.contactId}`,
       fields: () => ({ name: 'Taken over', email: `taken-over@${COUNCIL}`, note: '' }),
+      allowed: { ann: ACTIVE_ONLY(303) },
+    },
+    {
+      route: 'POST /account/passkeys/:id/rename',
+      covers: ['id'],
+      fixture: 'passkey',
+      path: (f) => `/account/passkeys/${f.passkeyId}/rename`,
+      fields: () => ({ name: 'Taken over' }),
       allowed: { ann: ACTIVE_ONLY(303) },
     },
     {

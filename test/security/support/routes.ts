@@ -13,7 +13,8 @@ export type Resource =
   | 'link-token'
   | 'account'
   | 'mailbox'
-  | 'outbox-mail';
+  | 'outbox-mail'
+  | 'passkey';
 
 /** Where a route takes an id from. */
 export type IdSource = { name: string; in: 'path' | 'query' | 'body'; resource: Resource };
@@ -51,6 +52,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /': { area: 'public', as: 'anonymous', ids: [] },
   'GET /sign-in': { area: 'public', as: 'anonymous', ids: [] },
   'POST /sign-in': { area: 'public', as: 'anonymous', ids: [] },
+  // Staff single sign-on (docs/decisions/0029). Both are GETs because the provider's
+  // redirect is one; the callback's CSRF defence is the single-use state bound to the
+  // browser by an HttpOnly cookie (test/e2e/sso.test.ts replays it, and carries it to
+  // another browser). The world configures a provider that cannot be reached.
+  'GET /sign-in/sso': { area: 'public', as: 'anonymous', ids: [] },
+  'GET /sign-in/sso/callback': { area: 'public', as: 'anonymous', ids: [] },
   'POST /sign-out': { area: 'public', as: 'ann', ids: [] },
   'POST /sign-out-everywhere': { area: 'public', as: 'ann', ids: [] },
   // The idle sign-out warning's script: answers anyone, about their own session only.
@@ -213,6 +220,12 @@ export const ROUTES: Record<string, RouteSpec> = {
     as: 'ann',
     ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
   },
+  // A message marked "second factor required": asks this session for its second factor.
+  'POST /inbox/:id/step-up': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'id', in: 'path', resource: 'delivery' }],
+  },
   'GET /account': { area: 'recipient', as: 'ann', ids: [] },
   'GET /account/export': { area: 'recipient', as: 'ann', ids: [] },
   // A recipient's own second factor: personal routes (the person, never a shared
@@ -220,6 +233,20 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /account/two-factor': { area: 'recipient', as: 'ann', ids: [] },
   'POST /account/two-factor': { area: 'recipient', as: 'ann', ids: [] },
   'POST /account/two-factor/remove': { area: 'recipient', as: 'ann', ids: [] },
+  // Passkeys, staff and recipients alike: personal routes (the person). The JSON
+  // ceremony's challenge is a one-time token bound to the session; the removal form's
+  // passkey id is checked against the person's own (test/http/passkeys.test.ts).
+  'GET /account/passkeys': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/passkeys/register': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/passkeys/remove': { area: 'recipient', as: 'ann', ids: [] },
+  'POST /account/passkeys/:id/rename': {
+    area: 'recipient',
+    as: 'ann',
+    ids: [{ name: 'id', in: 'path', resource: 'passkey' }],
+  },
+  // Signing in with a passkey (JSON): the second step of a half-signed-in session, or
+  // alone from a signed-out browser when the setting allows it.
+  'POST /sign-in/passkey': { area: 'public', as: 'anonymous', ids: [] },
   // Shared mailboxes (docs/decisions/0028): the holder's members page works on the
   // person's own mailbox only; every mailbox id in a form is checked against the
   // person's own membership.

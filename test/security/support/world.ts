@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { fsBlobStore } from '../../../adapters/blobs/fs/index.ts';
-import type { Sealpost } from '../../../adapters/compose.ts';
+import { chooseSso, type Sealpost } from '../../../adapters/compose.ts';
 import { parseConfig } from '../../../adapters/config/config.ts';
 import type { AreaOptions } from '../../../adapters/http/areas/index.ts';
 import { anonymousCsrfToken } from '../../../adapters/http/middleware/csrf.ts';
@@ -114,6 +114,9 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     ...DEFAULT_SETTINGS,
     orgName: 'Barnet Council',
     internalDomains: [COUNCIL],
+    // The senders of this world have no second factor (an installation upgraded from
+    // before 0.4); the default, all staff, has its own tests in test/http and test/e2e.
+    staffSecondFactor: 'admins',
     ...options.settings,
   };
   const ids = randomIds();
@@ -125,6 +128,13 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     DATA_DIR: dir,
     INTERNAL_DOMAINS: COUNCIL,
     METRICS_TOKEN,
+    STAFF_SECOND_FACTOR: 'admins',
+    // Single sign-on configured, so its routes exist and every suite reaches them; the
+    // provider's address answers nothing (port 9, discard), so none gets further.
+    OIDC_ISSUER: 'http://127.0.0.1:9',
+    OIDC_CLIENT_ID: 'sealpost',
+    OIDC_CLIENT_SECRET: 'security-suite-client-secret',
+    OIDC_ROLE_MAP: 'Sealpost.Sender=sender',
     ...options.env,
   });
   const base: Sealpost = {
@@ -141,6 +151,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
     settings: fixedSettings(settings),
+    sso: chooseSso(config, options.logger ?? silent()),
     close: async () => {},
   };
   const app = options.wrap ? options.wrap(base) : base;

@@ -29,7 +29,10 @@ export type AccountView = {
   registered: boolean;
   /** A team mailbox: nobody signs in to it, so it has no password actions. */
   teamMailbox: boolean;
+  /** An authenticator app is set up. */
   twoFactor: boolean;
+  /** How many passkeys are registered (a passkey is a second factor too). */
+  passkeys: number;
   legalHold: boolean;
   createdAt: Date;
   lastSignInAt: Date | null;
@@ -149,6 +152,7 @@ export function AccountsPage(
             { text: s.columns.name },
             { text: s.columns.role },
             { text: s.columns.status },
+            { text: s.columns.secondFactor },
             { text: s.columns.created },
           ]}
           rows={props.rows.map((a) => ({
@@ -163,6 +167,7 @@ export function AccountsPage(
               { text: a.displayName, class: 'govuk-!-text-break-word' },
               { text: a.teamMailbox ? s.kinds.team : roles[a.role] },
               { text: <StatusTag account={a} strings={props.strings} /> },
+              { text: a.teamMailbox ? '' : secondFactorText(a, props.strings) },
               { text: formatDate(a.createdAt, props.lang) },
             ],
           }))}
@@ -175,6 +180,22 @@ export function AccountsPage(
       />
     </AdminLayout>
   );
+}
+
+/**
+ * Which second factors an account has, in words: "Authenticator app, 2 passkeys", or
+ * "None". Admins see at a glance who the "all staff" setting will stop.
+ */
+function secondFactorText(
+  a: Pick<AccountView, 'twoFactor' | 'passkeys'>,
+  strings: AdminPageProps['strings'],
+): string {
+  const s = strings.admin.account;
+  const parts = [
+    ...(a.twoFactor ? [s.app] : []),
+    ...(a.passkeys > 0 ? [s.passkeys(a.passkeys)] : []),
+  ];
+  return parts.length === 0 ? s.noSecondFactor : parts.join(', ');
 }
 
 /** Why an account could not be deleted, when that is known before anyone asks. */
@@ -255,9 +276,7 @@ export function AccountPage(
                   key: s.passwordChanged,
                   value: whenOr(a.passwordChangedAt, props.lang, s.never),
                 },
-                ...(a.kind === 'staff'
-                  ? [{ key: s.twoFactor, value: a.twoFactor ? s.on : s.off }]
-                  : []),
+                { key: s.twoFactor, value: secondFactorText(a, props.strings) },
               ]),
           { key: s.legalHold, value: a.legalHold ? s.yes : s.no },
         ]}

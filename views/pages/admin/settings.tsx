@@ -33,6 +33,12 @@ export type SettingsForm = {
   forwardsPerHour: string;
   linkAccessRequests: boolean;
   sharedMailboxes: boolean;
+  /** `all-staff` or `admins`: who on the staff must have a second factor. */
+  staffSecondFactor: string;
+  /** `second-factor` or `passwordless`: what a passkey may do. */
+  passkeySignIn: string;
+  /** `on` or `break-glass`: who may still sign in with a password once single sign-on works. */
+  staffPasswords: string;
 };
 
 /**
@@ -260,6 +266,67 @@ export function SettingsPage(
           strings={props.strings}
         />
         {source('sharedMailboxes')}
+
+        {section(s.signInHeading)}
+        <Radios
+          name="staffSecondFactor"
+          legend={s.staffSecondFactor}
+          legendSize="s"
+          value={v.staffSecondFactor}
+          error={errors.staffSecondFactor}
+          items={[
+            {
+              value: 'all-staff',
+              text: s.staffSecondFactorOptions.allStaff,
+              hint: s.staffSecondFactorOptions.allStaffHint,
+            },
+            {
+              value: 'admins',
+              text: s.staffSecondFactorOptions.admins,
+              hint: s.staffSecondFactorOptions.adminsHint,
+            },
+          ]}
+          strings={props.strings}
+        />
+        {source('staffSecondFactor')}
+        <Radios
+          name="passkeySignIn"
+          legend={s.passkeySignIn}
+          legendSize="s"
+          value={v.passkeySignIn}
+          error={errors.passkeySignIn}
+          items={[
+            {
+              value: 'second-factor',
+              text: s.passkeySignInOptions.secondFactor,
+              hint: s.passkeySignInOptions.secondFactorHint,
+            },
+            {
+              value: 'passwordless',
+              text: s.passkeySignInOptions.passwordless,
+              hint: s.passkeySignInOptions.passwordlessHint,
+            },
+          ]}
+          strings={props.strings}
+        />
+        {source('passkeySignIn')}
+        <Radios
+          name="staffPasswords"
+          legend={s.staffPasswords}
+          legendSize="s"
+          value={v.staffPasswords}
+          error={errors.staffPasswords}
+          items={[
+            { value: 'on', text: s.staffPasswordsOptions.on, hint: s.staffPasswordsOptions.onHint },
+            {
+              value: 'break-glass',
+              text: s.staffPasswordsOptions.breakGlass,
+              hint: s.staffPasswordsOptions.breakGlassHint,
+            },
+          ]}
+          strings={props.strings}
+        />
+        {source('staffPasswords')}
 
         <Button>{s.save}</Button>
       </form>

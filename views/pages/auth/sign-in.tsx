@@ -3,6 +3,7 @@ import { Checkboxes } from '../../components/checkboxes.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
+import { PasskeySignIn } from '../../components/passkeys.tsx';
 import { PasswordInput } from '../../components/password-input.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
@@ -10,7 +11,12 @@ import { NotForYou, type SenderContact } from './mailbox-proof.tsx';
 import type { AuthPageProps } from './shared.tsx';
 
 /** Why the sign-in page is shown with a message above the form. */
-export type SignInNotice = 'signed-out' | 'signed-out-everywhere' | 'password-changed';
+export type SignInNotice =
+  | 'signed-out'
+  | 'signed-out-everywhere'
+  | 'password-changed'
+  /** A recheck at the council's provider ended the session (single sign-on). */
+  | 'sso-ended';
 
 /**
  * The sign-in form. On failure it says one thing for every reason (wrong password,
@@ -35,6 +41,17 @@ export function SignInPage(
     notForYou?: { askHref: string | null; contact: SenderContact | null } | null;
     /** The message link the person came from, carried through the form (see `notForYou`). */
     link?: string | null;
+    /**
+     * Set when single sign-on is configured: the provider's name for the button that
+     * comes first, under a "Council staff" heading so a recipient is not confused.
+     */
+    sso?: { providerName: string } | null;
+    /**
+     * Set when passkeys may sign in on their own (`passkeySignIn: passwordless`): the
+     * signed-out CSRF token for the passkey endpoint. The button shows only where the
+     * browser supports passkeys (passkeys.js reveals it).
+     */
+    passkey?: { csrfToken: string } | null;
   },
 ) {
   const s = props.strings.auth.signIn;
@@ -58,6 +75,7 @@ export function SignInPage(
             />
           ) : null}
           <h1 class="govuk-heading-l">{s.title}</h1>
+          {props.sso ? <SsoStart {...props} providerName={props.sso.providerName} /> : null}
           <p class="govuk-body">{s.intro}</p>
           <form method="post" action={linkKeepingLang(props, '/sign-in')} novalidate>
             <CsrfField token={props.csrfToken} />
@@ -95,6 +113,13 @@ export function SignInPage(
             />
             <Button>{s.button}</Button>
           </form>
+          {props.passkey ? (
+            <PasskeySignIn
+              strings={props.strings}
+              csrfToken={props.passkey.csrfToken}
+              next={props.next}
+            />
+          ) : null}
           <p class="govuk-body">
             <a class="govuk-link" href={linkKeepingLang(props, '/reset')}>
               {s.forgotten}
@@ -111,5 +136,33 @@ export function SignInPage(
         </div>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * The council staff's way in through their provider: a plain link styled as a button
+ * (a GET that starts the sign-in; nothing changes until the provider answers), so it
+ * works with JavaScript off. Shown above the password form, which follows under its
+ * own heading for everyone else.
+ */
+function SsoStart(props: AuthPageProps & { providerName: string }) {
+  const s = props.strings.sso;
+  // The link leaves for the provider's site: a full navigation, never an htmx request.
+  return (
+    <>
+      <h2 class="govuk-heading-m">{s.staffHeading}</h2>
+      <p class="govuk-body">{s.staffHint}</p>
+      <a
+        href={linkKeepingLang(props, '/sign-in/sso')}
+        draggable="false"
+        class="govuk-button"
+        id="sso-start"
+        hx-boost="false"
+      >
+        {s.button(props.providerName)}
+      </a>
+      <h2 class="govuk-heading-m">{s.othersHeading}</h2>
+      <p class="govuk-body">{s.othersHint}</p>
+    </>
   );
 }

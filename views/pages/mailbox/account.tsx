@@ -1,5 +1,6 @@
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
+import { passkeyPaths } from '../../components/passkeys.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
 import { sharedMailboxPaths } from './mailboxes.tsx';
 import { type MailboxPageProps, mailboxPaths } from './shared.tsx';
@@ -43,6 +44,13 @@ export function AccountPage(
               <p class="govuk-body">
                 <a class="govuk-link" href={link(accountTwoFactorPaths.page)}>
                   {props.twoFactorOn ? t.manageLink : t.setUpLink}
+                </a>
+              </p>
+              <h2 class="govuk-heading-m">{props.strings.passkeys.title}</h2>
+              <p class="govuk-body">{props.strings.passkeys.accountBody}</p>
+              <p class="govuk-body">
+                <a class="govuk-link" href={link(passkeyPaths.page)}>
+                  {props.strings.passkeys.manageLink}
                 </a>
               </p>
             </>

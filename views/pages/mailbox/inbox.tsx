@@ -20,6 +20,8 @@ export type InboxRowView = {
   isUnread: boolean;
   state: 'active' | 'expired' | 'revoked';
   readOnly: boolean;
+  /** Marked "second factor required" and this session has not proved one yet. */
+  secondFactorNeeded?: boolean;
   /** Expired list only: a request for more time is waiting for the sender. */
   requestPending?: boolean;
 };
@@ -114,6 +116,12 @@ export function InboxPage(
                     <>
                       {' '}
                       <Tag text={s.readOnly} colour="grey" />
+                    </>
+                  ) : null}
+                  {row.secondFactorNeeded ? (
+                    <>
+                      {' '}
+                      <Tag text={props.strings.mailbox.stepUp.inboxMarker} colour="yellow" />
                     </>
                   ) : null}
                 </>

@@ -96,6 +96,8 @@ export function RecipientTotpSetupPage(
       codesLeft?: number | null;
       /** Set right after turning it off. */
       removed?: boolean;
+      /** Where to go once it is set up (a message that asked for a second step), or null. */
+      next?: string | null;
     },
 ) {
   const setup = props.strings.staff.setup;
@@ -118,6 +120,12 @@ export function RecipientTotpSetupPage(
               heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
             />
           ) : null}
+          {props.next ? (
+            <NotificationBanner
+              strings={props.strings}
+              heading={props.strings.mailbox.stepUp.setUpBanner}
+            />
+          ) : null}
           <h1 class="govuk-heading-l">{setup.title}</h1>
           <p class="govuk-body">{setup.optionalIntro}</p>
           <p class="govuk-body">{s.optional}</p>
@@ -126,7 +134,11 @@ export function RecipientTotpSetupPage(
           ) : null}
           <TotpSetupSteps
             {...props}
-            action={accountTwoFactorPaths.page}
+            action={
+              props.next
+                ? `${accountTwoFactorPaths.page}?next=${encodeURIComponent(props.next)}`
+                : accountTwoFactorPaths.page
+            }
             email={props.account.email}
             needsPassword
             passwordHint={s.passwordHint}
@@ -138,7 +150,9 @@ export function RecipientTotpSetupPage(
 }
 
 /** Shown once, right after setting up: the ten recovery codes. */
-export function RecipientRecoveryCodesPage(props: MailboxPageProps & { codes: string[] }) {
+export function RecipientRecoveryCodesPage(
+  props: MailboxPageProps & { codes: string[]; next?: string | null },
+) {
   const s = props.strings.staff.recoveryCodes;
   return (
     <Layout {...props} title={s.title}>
@@ -146,7 +160,9 @@ export function RecipientRecoveryCodesPage(props: MailboxPageProps & { codes: st
         <div class="govuk-grid-column-two-thirds">
           <Panel title={s.title}>{s.intro}</Panel>
           <RecoveryCodeList strings={props.strings} codes={props.codes} />
-          <Button href={linkKeepingLang(props, '/account')}>{s.continue}</Button>
+          <Button href={linkKeepingLang(props, props.next ?? '/account')}>
+            {props.next ? props.strings.mailbox.stepUp.continueToMessage : s.continue}
+          </Button>
         </div>
       </div>
     </Layout>

@@ -29,6 +29,8 @@ export type ComposeValues = {
   subject: string;
   body: string;
   readOnly: boolean;
+  /** The recipient must prove a second factor before it opens (step-up). */
+  secondFactorRequired: boolean;
   accessDays: string;
   accessDate: DateParts;
   classification: '' | 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
@@ -52,6 +54,7 @@ export function composeFields(values: ComposeValues): Array<[string, string]> {
     ['subject', values.subject],
     ['body', values.body],
     ['readOnly', values.readOnly ? 'yes' : ''],
+    ['secondFactorRequired', values.secondFactorRequired ? 'yes' : ''],
     ['accessDays', values.accessDays],
     ['accessDate-day', values.accessDate.day],
     ['accessDate-month', values.accessDate.month],
@@ -169,6 +172,18 @@ export function ComposePage(
               name="readOnly"
               values={v.readOnly ? ['yes'] : []}
               items={[{ value: 'yes', text: s.readOnly, hint: s.readOnlyHint }]}
+            />
+            <Checkboxes
+              strings={props.strings}
+              name="secondFactorRequired"
+              values={v.secondFactorRequired ? ['yes'] : []}
+              items={[
+                {
+                  value: 'yes',
+                  text: s.secondFactorRequired,
+                  hint: s.secondFactorRequiredHint,
+                },
+              ]}
             />
             <h3 class="govuk-heading-s">{s.accessHeading}</h3>
             <TextInput
@@ -302,6 +317,7 @@ export function PreviewPage(
               ...(f.cc.length > 0 ? [{ key: s.cc, value: f.cc.join(', ') }] : []),
               { key: s.subject, value: v.subject },
               { key: s.readOnly, value: v.readOnly ? s.yes : s.no },
+              { key: s.secondFactorRequired, value: v.secondFactorRequired ? s.yes : s.no },
               { key: s.accessEnds, value: formatDateTime(f.accessEndsAt, props.lang) },
               { key: s.classification, value: v.classification || s.none },
               {

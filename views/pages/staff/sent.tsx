@@ -122,6 +122,8 @@ export type TrackedMessage = {
   sentAt: Date;
   from: string;
   readOnly: boolean;
+  /** Recipients must prove a second factor before it opens. */
+  secondFactorRequired: boolean;
   classification: string | null;
   /** Files listed (inline images of a body are not); ids only for the sender, who may download. */
   attachments: Array<{ id: string | null; name: string; size: number }>;
@@ -176,6 +178,7 @@ export function TrackingPage(
     { key: s.sent, value: formatDateTime(m.sentAt, props.lang) },
     { key: s.from, value: m.from },
     { key: s.readOnly, value: m.readOnly ? s.yes : s.no },
+    { key: s.secondFactorRequired, value: m.secondFactorRequired ? s.yes : s.no },
     { key: s.classification, value: m.classification ?? s.none },
     {
       key: s.attachments,

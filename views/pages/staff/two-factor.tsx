@@ -3,6 +3,7 @@ import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
 import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Panel } from '../../components/panel.tsx';
+import { PasskeySecondStep, passkeyPaths } from '../../components/passkeys.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import {
   RecoveryCodeList,
@@ -24,32 +25,48 @@ export function TwoFactorPage(
   props: AuthPageProps & {
     next: string | null;
     error?: 'failed' | 'missing' | undefined;
+    /**
+     * Set when the account has passkeys: "Use a passkey" is offered (shown by the
+     * script), and the code form only when it has an authenticator app too.
+     */
+    passkey?: { hasApp: boolean } | null;
   },
 ) {
   const s = props.strings.staff.twoFactor;
   const error = props.error ? s[props.error] : undefined;
+  const codeForm = !props.passkey || props.passkey.hasApp;
   return (
     <Layout {...props} account={null} title={s.title} hasErrors={error !== undefined}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           {error ? <ErrorSummary strings={props.strings} errors={{ code: error }} /> : null}
           <h1 class="govuk-heading-l">{s.title}</h1>
-          <p class="govuk-body">{s.intro}</p>
-          <form method="post" action={linkKeepingLang(props, STAFF_PATHS.signIn2fa)} novalidate>
-            <CsrfField token={props.csrfToken} />
-            {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
-            <TextInput
+          {props.passkey ? (
+            <PasskeySecondStep
               strings={props.strings}
-              name="code"
-              label={s.codeLabel}
-              hint={s.codeHint}
-              autocomplete="one-time-code"
-              spellcheck={false}
-              width="20"
-              error={error}
+              csrfToken={props.csrfToken}
+              next={props.next}
+              hasApp={props.passkey.hasApp}
             />
-            <Button>{s.button}</Button>
-          </form>
+          ) : null}
+          {codeForm ? <p class="govuk-body">{s.intro}</p> : null}
+          {codeForm ? (
+            <form method="post" action={linkKeepingLang(props, STAFF_PATHS.signIn2fa)} novalidate>
+              <CsrfField token={props.csrfToken} />
+              {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+              <TextInput
+                strings={props.strings}
+                name="code"
+                label={s.codeLabel}
+                hint={s.codeHint}
+                autocomplete="one-time-code"
+                spellcheck={false}
+                width="20"
+                error={error}
+              />
+              <Button>{s.button}</Button>
+            </form>
+          ) : null}
           <form method="post" action={linkKeepingLang(props, STAFF_PATHS.signOut)}>
             <CsrfField token={props.csrfToken} />
             <Button variant="secondary">{s.signOut}</Button>
@@ -123,10 +140,22 @@ export function TotpSetupPage(
             />
           ) : null}
           <h1 class="govuk-heading-l">{s.title}</h1>
-          <p class="govuk-body">{props.required ? s.requiredIntro : s.optionalIntro}</p>
+          <p class="govuk-body">
+            {props.required
+              ? props.viewer.role === 'admin'
+                ? s.requiredIntro
+                : s.requiredIntroStaff
+              : s.optionalIntro}
+          </p>
           {props.alreadyEnrolled ? (
             <WarningText strings={props.strings}>{s.replaceWarning}</WarningText>
           ) : null}
+          <p class="govuk-body">
+            {props.strings.passkeys.accountBody}{' '}
+            <a class="govuk-link" href={linkKeepingLang(props, passkeyPaths.page)}>
+              {props.strings.passkeys.manageLink}
+            </a>
+          </p>
           <TotpSetupSteps
             {...props}
             action={STAFF_PATHS.twoFactor}

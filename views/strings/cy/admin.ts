@@ -25,11 +25,18 @@ export const admin: Translation['admin'] = {
   settings: {
     title: 'Gosodiadau',
     save: 'Cadw’r gosodiadau',
+    // The hints of these choices fall back to English. TODO(cy): translator check.
+    signInHeading: 'Mewngofnodi',
+    staffSecondFactor: 'Pwy ar y staff sy’n gorfod defnyddio ail ffactor',
+    staffSecondFactorOptions: { allStaff: 'Pob aelod o staff', admins: 'Gweinyddwyr yn unig' },
+    passkeySignIn: 'Beth y gall allwedd mynediad ei wneud',
+    staffPasswords: 'Cyfrineiriau staff',
   },
   accounts: {
     title: 'Cyfrifon',
     search: 'Chwilio',
     kinds: { team: 'Blwch post tîm' },
+    columns: { secondFactor: 'Ail ffactor' },
   },
   // Headings and buttons; the longer sentences fall back to English. TODO(cy): translator check.
   teams: {

@@ -75,4 +75,14 @@ export const mailbox: Translation['mailbox'] = {
     removed: 'Mae dilysu dau gam i ffwrdd',
     backToAccount: 'Yn ôl i’ch cyfrif',
   },
+  // The longer sentences (why, enrol, confirm) fall back to English. TODO(cy): translator check.
+  stepUp: {
+    title: 'Mae angen ail gam ar gyfer y neges hon',
+    subject: 'Neges',
+    enrolButton: 'Sefydlu dilysu dau gam',
+    confirmButton: 'Parhau',
+    continueToMessage: 'Parhau i’r neges',
+    inboxMarker: 'Angen ail gam',
+    backToInbox: 'Yn ôl i’ch mewnflwch',
+  },
 };

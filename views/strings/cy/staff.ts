@@ -64,6 +64,7 @@ export const staff: Translation['staff'] = {
     attachments: 'Ychwanegu ffeiliau (dewisol)',
     remove: 'Tynnu',
     saveDraft: 'Cadw fel drafft',
+    secondFactorRequired: 'Angen ail ffactor',
     notices: {
       saved: 'Drafft wedi’i gadw',
       removed: 'Ffeil wedi’i thynnu',
@@ -71,6 +72,7 @@ export const staff: Translation['staff'] = {
   },
   preview: {
     send: 'Anfon yn ddiogel',
+    secondFactorRequired: 'Angen ail ffactor',
     attachments: 'Atodiadau',
     noAttachments: 'Dim',
   },

@@ -32,6 +32,13 @@ const actions: Record<AuditAction, string> = {
   'account.totp-enrol': 'Two-step verification set up',
   'account.totp-remove': 'Two-step verification turned off',
   'account.reauth-failed': 'Password check failed',
+  'account.sso-provisioned': 'Account made by single sign-on',
+  'account.sso-linked': 'Account linked to single sign-on',
+  'account.sso-role-change': 'Role changed by single sign-on',
+  'account.sso-refused': 'Single sign-on refused',
+  'account.passkey-add': 'Passkey added',
+  'account.passkey-rename': 'Passkey renamed',
+  'account.passkey-remove': 'Passkey removed',
   'settings.change': 'Settings changed',
   'key.rotate': 'Key rotated',
   'mail.retry': 'Failed email retried',
@@ -180,6 +187,32 @@ export const admin = {
       'Let the holder of a shared address, like care.referrals@partner.org.uk, invite other people to work from it',
     sharedMailboxesHint:
       'Each person signs in with their own password and everything they do is recorded with their name. If this is off, nobody can work from someone else’s address.',
+    signInHeading: 'Signing in',
+    staffSecondFactor: 'Who on the staff must use a second factor',
+    staffSecondFactorOptions: {
+      allStaff: 'All staff',
+      allStaffHint:
+        'Everyone who sends must set up an authenticator app or a passkey before they can do anything else. Staff without one are asked to set it up the next time they open a page, so tell them first.',
+      admins: 'Administrators only',
+      adminsHint:
+        'Senders may choose one but do not have to. Installations upgraded from an earlier version start here, so nobody is stopped between one page and the next.',
+    },
+    passkeySignIn: 'What a passkey can do',
+    passkeySignInOptions: {
+      secondFactor: 'Be the second step after the password',
+      secondFactorHint: 'People type their password, then use their passkey instead of a code.',
+      passwordless: 'Sign someone in on its own, without the password',
+      passwordlessHint:
+        'The device checks the person with its PIN, fingerprint or face before the passkey works, so it is still two factors.',
+    },
+    staffPasswords: 'Staff passwords',
+    staffPasswordsOptions: {
+      on: 'Staff may sign in with a password',
+      onHint: 'Anyone on the staff who has a password here may use it.',
+      breakGlass: 'Only administrators with a second factor may use a password',
+      breakGlassHint:
+        'For when single sign-on works: everyone else signs in through your organisation’s account, and administrators keep a way in for the day it is down.',
+    },
     errors: {
       orgName: 'Enter an organisation name of 100 characters or fewer',
       orgColour: 'Enter a colour in the format #1d70b8',
@@ -206,6 +239,9 @@ export const admin = {
       forwardsPerHour: 'Enter the number of forwards as a whole number from 1 to 1000',
       linkAccessRequests: 'Choose whether people given a link may ask for access',
       sharedMailboxes: 'Choose whether people may work from a shared address',
+      staffSecondFactor: 'Choose who on the staff must use a second factor',
+      passkeySignIn: 'Choose what a passkey can do',
+      staffPasswords: 'Choose who may sign in with a password',
     },
   },
 
@@ -226,6 +262,7 @@ export const admin = {
       name: 'Name',
       role: 'Role',
       status: 'Status',
+      secondFactor: 'Second factor',
       created: 'Created',
     },
     statuses: {
@@ -256,6 +293,9 @@ export const admin = {
     twoFactor: 'Two-step verification',
     on: 'On',
     off: 'Off',
+    app: 'Authenticator app',
+    passkeys: (n: number) => (n === 1 ? '1 passkey' : `${n} passkeys`),
+    noSecondFactor: 'None',
     legalHold: 'Legal hold',
     yes: 'Yes',
     no: 'No',

@@ -115,6 +115,24 @@ function topics(): Record<HelpTopicKey, HelpTopic> {
           links: [{ text: 'Two-step verification', href: '/account/two-factor' }],
         },
         {
+          heading: 'Passkeys',
+          paragraphs: [
+            'A passkey lets you prove it is you with your phone, your computer or a security key, using your fingerprint, face or PIN, instead of typing a code. It only works on this website, so it cannot be used on a fake one.',
+            'To add one, go to "Your account" and select "Manage your passkeys", give it a name you will recognise, and select "Add a passkey". Your browser then asks you to create it. Adding a passkey needs JavaScript and a browser that supports passkeys; if yours does not, the button is not shown.',
+            'After you have added one, signing in asks for your password and then your passkey: select "Use a passkey". You can rename or remove a passkey on the same page; removing one needs your password. We email you whenever a passkey is added or removed.',
+            'If you lose the device your passkey is on, you can still sign in with your password and, if you set one up, a code from your authenticator app or a recovery code. We suggest setting up an authenticator app too, for its recovery codes.',
+          ],
+          links: [{ text: 'Your passkeys', href: '/account/passkeys' }],
+        },
+        {
+          heading: 'A message that needs a second step',
+          paragraphs: [
+            'A sender can ask for a second step to protect a message: as well as your password, a code from an authenticator app on your phone, or a passkey. Your inbox shows such a message by its subject, marked "Second step needed", and opening it tells you what to do.',
+            'If you have not set up two-step verification, select "Set up two-step verification" on that page. When it is on, you go straight back to the message. If you have set it up but did not use it when you signed in on this device, select "Continue" and enter the code from your app.',
+            'These messages are not in the copy of your messages you can download from your account page: read them on the website.',
+          ],
+        },
+        {
           heading: 'Signing out',
           paragraphs: [
             'Select "Sign out" at the top of the page when you have finished, especially on a shared or public computer.',

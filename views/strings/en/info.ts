@@ -41,11 +41,12 @@ export const info = {
       {
         heading: 'Cookies',
         paragraphs: [
-          'We set no cookies until you sign in, and we never use cookies for analytics or advertising. After you sign in we use two cookies, both essential:',
+          'We set no cookies until you sign in, and we never use cookies for analytics or advertising. We use these cookies, all essential:',
         ],
         list: [
           `Session cookie (sealpost_session): keeps you signed in. It ends when you sign out, after ${f.idleMinutes} minutes without activity, or after ${f.rememberMeDays} days if you chose "Remember me".`,
           'Device cookie (sealpost_device): lets this browser sign in even if someone else keeps typing wrong passwords for your account. It lasts 180 days and holds no personal information.',
+          'Staff sign-in cookie (sealpost_sso): only when council staff choose to sign in with their work account, it links the answer from their organisation to this browser. It lasts 10 minutes and holds no personal information.',
         ],
       },
     ],

@@ -205,6 +205,23 @@ export const mailbox = {
     backToAccount: 'Back to your account',
   },
 
+  /** A message its sender marked "second factor required" (step-up). */
+  stepUp: {
+    title: 'This message needs a second step',
+    why: 'The sender asked for a second step to protect this message: as well as your password, a code from an authenticator app on your phone, or a passkey. Then someone who learns your password still cannot read it.',
+    subject: 'Message',
+    enrol:
+      'You have not set up two-step verification yet. Set it up now: it takes a few minutes, and you come straight back to the message afterwards.',
+    enrolButton: 'Set up two-step verification',
+    confirm:
+      'You have set up two-step verification, but you have not used it since you signed in on this device. Use it now to open the message.',
+    confirmButton: 'Continue',
+    setUpBanner: 'When this is set up, you go back to the message you were opening.',
+    continueToMessage: 'Continue to the message',
+    inboxMarker: 'Second step needed',
+    backToInbox: 'Back to your inbox',
+  },
+
   sizes: {
     bytes: (n: number) => (n === 1 ? '1 byte' : `${n} bytes`),
     kb: (n: string) => `${n} KB`,

@@ -65,6 +65,8 @@ export const staff = {
     title: 'Set up two-step verification',
     requiredIntro:
       'Administrators must use two-step verification. You need to set it up before you can do anything else.',
+    requiredIntroStaff:
+      'Your organisation asks all staff to use two-step verification, because the messages you send hold people’s personal information. You need to set it up before you can do anything else.',
     optionalIntro:
       'Two-step verification asks for a code from your phone as well as your password, so nobody can sign in with your password alone.',
     replaceWarning:
@@ -152,6 +154,9 @@ export const staff = {
     optionsHeading: 'Options',
     readOnly: 'Read only',
     readOnlyHint: 'Recipients can read the message on screen, but cannot download or forward it.',
+    secondFactorRequired: 'Second factor required',
+    secondFactorRequiredHint:
+      'Recipients must use two-step verification (a code from an app on their phone, or a passkey) before the message opens. Anyone who has not set it up is asked to, with the reason explained. It is also left out of the copy of their messages they can download.',
     accessHeading: 'How long recipients can read it',
     accessDays: 'Number of days',
     accessDaysHint: (days: number) => `From today. Usually ${days} days.`,
@@ -213,6 +218,7 @@ export const staff = {
     subject: 'Subject',
     body: 'Message',
     readOnly: 'Read only',
+    secondFactorRequired: 'Second factor required',
     yes: 'Yes',
     no: 'No',
     accessEnds: 'Recipients can read it until',
@@ -268,6 +274,7 @@ export const staff = {
     sent: 'Sent',
     from: 'From',
     readOnly: 'Read only',
+    secondFactorRequired: 'Second factor required',
     classification: 'Marking',
     attachments: 'Attachments',
     none: 'None',

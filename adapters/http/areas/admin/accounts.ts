@@ -57,6 +57,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       registered: account.passwordHash !== null,
       teamMailbox: account.sharedMailbox,
       twoFactor: account.totpKeyEnc !== null,
+      passkeys: account.passkeyCount,
       legalHold: account.legalHold,
       createdAt: account.createdAt,
       lastSignInAt: account.lastSignInAt,

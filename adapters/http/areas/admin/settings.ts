@@ -40,6 +40,9 @@ export function settingsToForm(settings: Settings): SettingsForm {
     forwardsPerHour: String(settings.forwardsPerHour),
     linkAccessRequests: settings.linkAccessRequests,
     sharedMailboxes: settings.sharedMailboxes,
+    staffSecondFactor: settings.staffSecondFactor,
+    passkeySignIn: settings.passkeySignIn,
+    staffPasswords: settings.staffPasswords,
   };
 }
 
@@ -67,6 +70,9 @@ function readForm(get: (name: string) => string): SettingsForm {
     forwardsPerHour: line('forwardsPerHour'),
     linkAccessRequests: get('linkAccessRequests') === 'yes',
     sharedMailboxes: get('sharedMailboxes') === 'yes',
+    staffSecondFactor: line('staffSecondFactor'),
+    passkeySignIn: line('passkeySignIn'),
+    staffPasswords: line('staffPasswords'),
   };
 }
 
@@ -132,6 +138,9 @@ export function checkSettingsForm(
     forwardsPerHour: numbers.forwardsPerHour,
     linkAccessRequests: form.linkAccessRequests,
     sharedMailboxes: form.sharedMailboxes,
+    staffSecondFactor: form.staffSecondFactor,
+    passkeySignIn: form.passkeySignIn,
+    staffPasswords: form.staffPasswords,
   };
   const checked = Object.fromEntries(
     Object.entries(candidate).filter(([, value]) => value !== undefined),

@@ -33,7 +33,13 @@ export function inboxRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       if (list.rows.length === 0 && list.page > list.pages) {
         list = await listInbox(deps.mailbox, { account, page: list.pages });
       }
-      rows = list.rows.map(toRowView);
+      // The subject is not content: a marked message is listed, with a marker while
+      // this session has not proved a second factor (opening it explains the step).
+      const proved = c.get('session')?.secondFactorAt != null;
+      rows = list.rows.map((row) => ({
+        ...toRowView(row),
+        secondFactorNeeded: row.message.secondFactorRequired && !proved,
+      }));
       pages = list.pages;
       current = list.page;
     }

@@ -21,6 +21,7 @@ import { oslojsTotp } from '../../../security/totp.ts';
 import type { AppEnv } from '../../env.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import { sharedRateLimiter } from '../../rate-limiters.ts';
+import { safeNextPath } from '../public.ts';
 import {
   basics,
   type Ctx,
@@ -100,6 +101,7 @@ export function recipientTwoFactorRoutes(area: Hono<AppEnv>, deps: RecipientArea
         alreadyEnrolled: enrolled,
         codesLeft,
         removed: !enrolled && c.req.query('done') === 'removed',
+        next: safeNextPath(c.req.query('next')),
       }),
     );
   });
@@ -111,7 +113,9 @@ export function recipientTwoFactorRoutes(area: Hono<AppEnv>, deps: RecipientArea
     const body = await formOf(c);
     const props = await pageProps(deps, c);
     const input = { account: person, sessionId: session.id, issuer: props.settings.orgName };
-    const common = { ...props, alreadyEnrolled: person.totpKeyEnc !== null };
+    // A message that asked for a second step: where the person goes once it is set up.
+    const next = safeNextPath(c.req.query('next'));
+    const common = { ...props, alreadyEnrolled: person.totpKeyEnc !== null, next };
     const token = body.get('token');
     const code = body.get('code').trim().slice(0, 64);
     const password = body.get('password');
@@ -149,7 +153,7 @@ export function recipientTwoFactorRoutes(area: Hono<AppEnv>, deps: RecipientArea
       return c.html(RecipientTotpSetupPage({ ...common, ...pending, ...why }), 400);
     }
     // Shown once, in this response only (signed-in pages are `no-store`).
-    return c.html(RecipientRecoveryCodesPage({ ...props, codes: result.recoveryCodes }));
+    return c.html(RecipientRecoveryCodesPage({ ...props, codes: result.recoveryCodes, next }));
   });
 
   area.post(accountTwoFactorPaths.remove, async (c) => {

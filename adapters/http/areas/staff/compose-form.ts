@@ -21,6 +21,7 @@ export function readComposeValues(get: (name: string) => string): ComposeValues 
     subject: get('subject').slice(0, 2_000),
     body: get('body'),
     readOnly: get('readOnly') === 'yes',
+    secondFactorRequired: get('secondFactorRequired') === 'yes',
     accessDays: get('accessDays').trim().slice(0, 10),
     accessDate: {
       day: get('accessDate-day').trim().slice(0, 10),
@@ -52,6 +53,7 @@ export function draftContentOf(values: ComposeValues, savedOnTimeout: boolean): 
     savedOnTimeout,
     staff: {
       readOnly: values.readOnly,
+      secondFactorRequired: values.secondFactorRequired,
       accessDays: values.accessDays,
       accessDate: values.accessDate,
       classification: values.classification,
@@ -76,6 +78,8 @@ export function valuesOfDraft(
     ...(options
       ? {
           readOnly: options.readOnly,
+          // Drafts saved before the option existed do not have it: off.
+          secondFactorRequired: options.secondFactorRequired ?? false,
           accessDays: options.accessDays,
           accessDate: options.accessDate,
           classification: options.classification,
@@ -93,6 +97,7 @@ export type CheckedCompose = {
   subject: string;
   body: string;
   readOnly: boolean;
+  secondFactorRequired: boolean;
   accessEndsAt: Date;
   classification: Classification | null;
   facts: PreviewFacts;
@@ -175,6 +180,7 @@ export function checkCompose(
       subject,
       body: values.body,
       readOnly: values.readOnly,
+      secondFactorRequired: values.secondFactorRequired,
       accessEndsAt,
       classification: values.classification === '' ? null : values.classification,
       facts: {
@@ -197,6 +203,7 @@ export function emptyComposeValues(settings: Settings): ComposeValues {
     subject: '',
     body: '',
     readOnly: false,
+    secondFactorRequired: false,
     accessDays: String(settings.accessDays),
     accessDate: { day: '', month: '', year: '' },
     classification: '',

@@ -176,6 +176,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         bodyFormat: 'text',
         attachments: files(),
         readOnly: m.readOnly,
+        secondFactorRequired: m.secondFactorRequired,
         accessEndsAt: m.accessEndsAt,
         classification: m.classification,
         source: 'web',

@@ -181,6 +181,7 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       sentAt: tracked.message.createdAt,
       from: sender ? `${sender.displayName} <${sender.email}>` : '',
       readOnly: tracked.message.readOnly,
+      secondFactorRequired: tracked.message.secondFactorRequired,
       classification: tracked.message.classification,
       attachments: content
         ? content.attachments

@@ -1,10 +1,10 @@
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Hono } from 'hono';
+import { mustEnrolSecondFactor } from '../../../../core/auth/second-factor.ts';
 import { invalidateSession } from '../../../../core/auth/sessions.ts';
 import {
   canEnrolTotp,
   confirmTotpEnrolment,
   enrolmentNeedsPassword,
-  mustEnrolTotp,
   resumeTotpEnrolment,
   startTotpEnrolment,
   type TotpDeps,
@@ -49,7 +49,7 @@ function landingFor(kind: 'staff' | 'external' | null) {
 /**
  * The second step of signing in (`/sign-in/two-factor`, where the shared sign-in sends
  * a session that is `twoFactorPending`) and setting up an authenticator app
- * (`/staff/two-factor`). Admins without one are sent to set it up by `twoFactorGate`.
+ * (`/staff/two-factor`). Staff who must have one and do not are sent to set it up by `secondFactorGate`.
  */
 export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
   const totpDeps: TotpDeps = { ...deps.accounts, totp: deps.totp };
@@ -67,6 +67,12 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     };
   };
 
+  /** "Use a passkey" for an account that has one (and whether it has an app too), else null. */
+  const passkeyOf = async (session: { accountId: string }) => {
+    const account = await deps.accounts.storage.repos.accounts.findById({ id: session.accountId });
+    return account && account.passkeyCount > 0 ? { hasApp: account.totpKeyEnc !== null } : null;
+  };
+
   area.get(STAFF_PATHS.signIn2fa, async (c) => {
     const next = safeNextPath(c.req.query('next'));
     const session = c.get('session');
@@ -74,7 +80,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     if (!session.twoFactorPending) {
       return c.redirect(next ?? landingFor(c.get('person')?.kind ?? null).home, 303);
     }
-    return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next }));
+    return c.html(
+      TwoFactorPage({ ...(await signedOutProps(c)), next, passkey: await passkeyOf(session) }),
+    );
   });
 
   area.post(STAFF_PATHS.signIn2fa, async (c) => {
@@ -87,7 +95,15 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     const code = body.get('code').trim().slice(0, 64);
     if (code === '') {
-      return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'missing' }), 400);
+      return c.html(
+        TwoFactorPage({
+          ...(await signedOutProps(c)),
+          next,
+          error: 'missing',
+          passkey: await passkeyOf(session),
+        }),
+        400,
+      );
     }
     // Six digits are a million guesses: after a few wrong ones the half-signed-in
     // session ends, and the password (with its own lockout) must be typed again.
@@ -102,7 +118,15 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     const result = await verifySecondFactor(totpDeps, { session, code, ip: c.get('clientIp') });
     if (!result.ok) {
-      return c.html(TwoFactorPage({ ...(await signedOutProps(c)), next, error: 'failed' }), 400);
+      return c.html(
+        TwoFactorPage({
+          ...(await signedOutProps(c)),
+          next,
+          error: 'failed',
+          passkey: await passkeyOf(session),
+        }),
+        400,
+      );
     }
     await deps.twoFactorLimiter.reset(key);
     setSessionCookie(c, {
@@ -132,7 +156,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     return c.html(
       TotpSetupPage({
         ...(await staffPageProps(deps, c)),
-        required: mustEnrolTotp(account),
+        required: mustEnrolSecondFactor(account, await deps.accounts.settings.get()),
         alreadyEnrolled: account.totpKeyEnc !== null,
         codesLeft: codesLeftOf(c.req.query('codesLeft')),
         ...pending,
@@ -148,7 +172,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const props = await staffPageProps(deps, c);
     const common = {
       ...props,
-      required: mustEnrolTotp(account),
+      required: mustEnrolSecondFactor(account, await deps.accounts.settings.get()),
       alreadyEnrolled: account.totpKeyEnc !== null,
     };
     const input = { account, sessionId: session.id, issuer: await issuer() };
@@ -211,27 +235,4 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
 function codesLeftOf(value: string | undefined): number | null {
   if (value === undefined || !/^\d{1,2}$/.test(value)) return null;
   return Number(value);
-}
-
-/**
- * Admins must use two-step verification (the councils' guides require it): an admin
- * signed in without one is sent to set it up from every page but that one and signing
- * out, so they can do nothing else first. Mounted for the whole app (before the other
- * areas), since "nothing else" includes their pages.
- */
-export function twoFactorGate(): MiddlewareHandler<AppEnv> {
-  const allowed = new Set<string>([
-    STAFF_PATHS.twoFactor,
-    STAFF_PATHS.signOut,
-    '/sign-out-everywhere',
-  ]);
-  return async (c, next) => {
-    // The person, not the mailbox: on a team mailbox's pages `account` is the team (a
-    // sender without a second factor), and an admin working there must still have one.
-    const account = c.get('person') ?? c.get('account');
-    if (account && mustEnrolTotp(account) && !allowed.has(c.req.path)) {
-      return c.redirect(STAFF_PATHS.twoFactor, 303);
-    }
-    await next();
-  };
 }

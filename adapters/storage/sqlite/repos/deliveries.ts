@@ -44,6 +44,7 @@ const inboxPage = (includeExpired: boolean) =>
           createdAt: messages.createdAt,
           classification: messages.classification,
           readOnly: messages.readOnly,
+          secondFactorRequired: messages.secondFactorRequired,
           sizeBytes: messages.sizeBytes,
         },
         senderEmail: accounts.email,
