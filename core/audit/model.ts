@@ -45,6 +45,8 @@ export type AuditAction =
   | 'account.passkey-add'
   | 'account.passkey-rename'
   | 'account.passkey-remove'
+  /** An admin cleared another person's lost second factor: app, recovery codes and passkeys. */
+  | 'account.second-factor-reset'
   | 'settings.change'
   | 'key.rotate'
   /** An admin put a mail that had given up back in the outbox queue. */

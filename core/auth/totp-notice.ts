@@ -11,17 +11,19 @@ export type SecondFactorChange =
   | 'replaced'
   | 'removed'
   | 'passkey-added'
-  | 'passkey-removed';
+  | 'passkey-removed'
+  /** An administrator cleared the app and every passkey (the person lost them). */
+  | 'reset';
 
 /**
  * True when a change to the account's second factor is emailed to its address (ASVS
  * V6.3.7: people hear of changes to how they sign in, so one they did not make is
- * noticed). Recipients: their address is the only channel the council has to them.
- * Staff changes are in the audit trail the admins read; emailing them too is left for
- * when staff sign-in moves to the council's identity provider.
+ * noticed). Every account a person signs in to, staff and recipients alike (issue 21:
+ * every change is emailed as well as audited); a team mailbox has no factor and nobody
+ * reads its notices as its own.
  */
 export function emailsSecondFactorChanges(account: Account): boolean {
-  return account.kind === 'external' && !account.sharedMailbox;
+  return !account.sharedMailbox;
 }
 
 /**

@@ -1089,6 +1089,7 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
           createdAt: fromNow(-DAY),
           classification: 'OFFICIAL-SENSITIVE',
           readOnly: true,
+          secondFactorRequired: true,
           sizeBytes: 99,
         });
         const newer = await seedMessage({ senderId: sender.id, createdAt: fromNow(-MINUTE) });
@@ -1113,6 +1114,7 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
               createdAt: newer.createdAt,
               classification: newer.classification,
               readOnly: newer.readOnly,
+              secondFactorRequired: false,
               sizeBytes: newer.sizeBytes,
             },
             senderEmail: 'officer@barnet.gov.uk',
@@ -1128,6 +1130,7 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
               createdAt: older.createdAt,
               classification: 'OFFICIAL-SENSITIVE',
               readOnly: true,
+              secondFactorRequired: true,
               sizeBytes: 99,
             },
             senderEmail: 'officer@barnet.gov.uk',

@@ -118,7 +118,7 @@ describe('passkeys as a second factor', () => {
       // Signing in now asks for the passkey after the password; it is the only factor.
       await h.signOut();
       await h.signInWithPassword(email);
-      await h.heading('Enter your security code');
+      await h.heading('Use your passkey');
       await expect(page.getByLabel('Security code').count()).resolves.toBe(0);
       await expectAccessible(page, 'second step with a passkey');
       await page.getByRole('button', { name: 'Use a passkey' }).click();
@@ -141,7 +141,7 @@ describe('passkeys as a second factor', () => {
       second.setDefaultTimeout(10_000);
       const h2 = helpers(portal, second);
       await h2.signInWithPassword(email);
-      await h2.heading('Enter your security code');
+      await h2.heading('Use your passkey');
       await second.getByText('Passkeys need JavaScript').waitFor();
 
       // Rename, then remove with the password typed again (a wrong one first).
@@ -201,6 +201,12 @@ describe('passkeys signing in on their own (PASSKEY_SIGN_IN=passwordless)', () =
       await page.waitForURL(/\/staff/);
       await h.addPasskey('Desk key');
       await expectAccessible(page, 'staff passkeys page');
+      // Staff are emailed of the change too, as recipients are (issue 21).
+      await expect
+        .poll(async () =>
+          (await passwordless.outbox()).filter((m) => m.to === email).map((m) => m.subject),
+        )
+        .toContain('A passkey has been added (Barnet Council secure messages)');
       await h.signOut();
 
       // On its own, from the sign-in page.
@@ -219,7 +225,7 @@ describe('passkeys signing in on their own (PASSKEY_SIGN_IN=passwordless)', () =
       // As the second step after the password.
       await h.signOut();
       await h.signInWithPassword(email);
-      await h.heading('Enter your security code');
+      await h.heading('Use your passkey');
       await page.getByRole('button', { name: 'Use a passkey' }).click();
       await page.waitForURL(/\/staff\/inbox/);
 

@@ -28,6 +28,14 @@ function formFields(html: string): Record<string, string> {
   return fields;
 }
 
+/** Single sign-on configured (with Entra ID), as break-glass needs. */
+const SSO_ENV = {
+  OIDC_ISSUER: 'https://login.microsoftonline.com/3f0c6a1e-0000-4000-8000-000000000000/v2.0',
+  OIDC_CLIENT_ID: 'b2c6f1c4-0000-4000-8000-000000000001',
+  OIDC_CLIENT_SECRET: 'a secret value',
+  OIDC_ROLE_MAP: 'Sealpost.Admin=admin,Sealpost.Sender=sender',
+};
+
 describe('admin settings', () => {
   let h: AdminHarness;
   let cookie: string;
@@ -151,6 +159,11 @@ describe('admin settings', () => {
   });
 
   it('offers the sign-in choices with what each means, saves them, and records the values', async () => {
+    // Break-glass needs single sign-on configured: this installation has it.
+    await h.close();
+    h = await adminHarness(keys.cipher(), { env: SSO_ENV });
+    await h.addStaff('ada', 'admin');
+    cookie = await h.signInAdmin('ada@barnet.gov.uk');
     const page = await (await h.get('/admin/settings', cookie)).text();
     // Each choice explained (the harness starts as an upgraded installation: admins only).
     expect(page).toContain('Who on the staff must use a second factor');
@@ -193,6 +206,27 @@ describe('admin settings', () => {
     expect(html).toContain('Choose who on the staff must use a second factor');
     expect(html).toContain('Choose what a passkey can do');
     expect((await h.settings.get()).staffSecondFactor).toBe('all-staff');
+  });
+
+  it('refuses break-glass passwords without single sign-on, keeping the choice', async () => {
+    const res = await save({ staffPasswords: 'break-glass', orgName: 'Barnet Borough Council' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const message = 'Set up single sign-on before you turn staff passwords off';
+    // In the error summary, linked to the field, and beside the field itself.
+    expect(html).toMatch(new RegExp(`<a href="#staffPasswords">${message}`));
+    expect(html).toContain(`<p id="staffPasswords-error" class="govuk-error-message">`);
+    expect(html.split(message)).toHaveLength(3);
+    // What was typed is kept: the choice, and the other field.
+    expect(formFields(html)).toMatchObject({
+      staffPasswords: 'break-glass',
+      orgName: 'Barnet Borough Council',
+    });
+    expect(await h.settings.get()).toMatchObject({
+      staffPasswords: 'on',
+      orgName: 'Barnet Council',
+    });
+    expect(await h.audit('settings.change')).toHaveLength(0);
   });
 
   it('saves nothing and records nothing when nothing changed', async () => {

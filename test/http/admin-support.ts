@@ -45,7 +45,10 @@ const silent = () =>
  * the given cipher and the real settings service (so a saved setting is the setting
  * in force), with a hand-moved clock and helpers that drive it as a browser would.
  */
-export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Settings> } = {}) {
+export async function adminHarness(
+  cipher: Cipher,
+  over: { settings?: Partial<Settings>; env?: Record<string, string> } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealpost-admin-'));
   const storage: Storage = sqliteStorage({ path: path.join(dir, 'test.db') });
   await storage.migrate();
@@ -64,7 +67,8 @@ export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Se
   const secrets = nodeSecrets({ signingKey: randomBytes(32) });
   const hasher = argon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
   const blobs = fsBlobStore({ dir: path.join(dir, 'blobs') });
-  const config = parseConfig({ PUBLIC_URL: BASE, DATA_DIR: dir });
+  // `env` adds configuration (single sign-on, say) as the environment would.
+  const config = parseConfig({ PUBLIC_URL: BASE, DATA_DIR: dir, ...over.env });
   const settings = settingsService({ storage, defaults });
   const sealpost: Sealpost = {
     config,
@@ -195,7 +199,33 @@ export async function adminHarness(cipher: Cipher, over: { settings?: Partial<Se
     });
     expect(res.status).toBe(200);
     expect(recoveryCodesOnPage(await res.text())).toHaveLength(10);
+    await markEnrolNoticeSent(email);
     return cookie;
+  };
+
+  /**
+   * Setting up the app emails the admin (as every change to a second factor does); the
+   * notice is checked here and marked sent, so each test counts only its own mail.
+   */
+  const markEnrolNoticeSent = async (email: string) => {
+    const due = await storage.repos.outbox.claimDue({
+      now: new Date('2100-01-01T00:00:00Z'),
+      leaseUntil: new Date('2100-01-01T00:01:00Z'),
+      limit: 1000,
+    });
+    const notice = due.find((m) => m.kind === 'second-factor' && m.to === email.toLowerCase());
+    expect(notice).toBeDefined();
+    for (const mail of due) {
+      const sent = mail === notice;
+      await storage.repos.outbox.update({
+        mail: {
+          ...mail,
+          status: sent ? 'sent' : 'pending',
+          leaseUntil: null,
+          sentAt: sent ? clock.now() : null,
+        },
+      });
+    }
   };
 
   /** A council sender, and a message from them to `to`; returns the message and delivery ids. */

@@ -127,6 +127,10 @@ describe('passkeys over HTTP', () => {
     expect(html).not.toContain('name="code"');
     expect(html).toContain('Passkeys need JavaScript');
     expect((await t.h.get('/inbox', pending)).status).toBe(401);
+    // The heading and intro name the passkey, not a code the account has no app for.
+    expect(html).toContain('<h1 class="govuk-heading-l">Use your passkey</h1>');
+    expect(html).toContain('use the passkey you set up for this account');
+    expect(html).not.toContain('Enter your security code');
 
     const csrf = await t.buttonToken('/sign-in/two-factor', pending);
     const started = await t.postJson('/sign-in/passkey', pending, csrf, { step: 'options' });
@@ -140,6 +144,29 @@ describe('passkeys over HTTP', () => {
     expect((await t.h.get('/inbox', signedIn)).status).toBe(200);
     // The half-signed-in cookie is worth nothing now.
     expect((await t.h.get('/inbox', pending)).status).toBe(401);
+    // The account page counts the passkey as two-step verification.
+    const account = await (await t.h.get('/account', signedIn)).text();
+    expect(account).toContain('Two-step verification is on. Signing in needs one of your passkeys');
+    expect(account).toContain('Add an authenticator app');
+
+    // With an app as well, the second step offers either, and says so.
+    const withApp = await t.h.app.storage.repos.accounts.findById({ id: ann.id });
+    if (!withApp) throw new Error('no account');
+    await t.h.app.storage.repos.accounts.update({
+      account: { ...withApp, totpKeyEnc: new Uint8Array([1, 2, 3]) },
+    });
+    const again = await t.h.post(
+      '/sign-in',
+      undefined,
+      { email: ANN, password: GOOD_PASSWORD },
+      '/sign-in',
+    );
+    const both = await (await t.h.get('/sign-in/two-factor', cookiesOf(again))).text();
+    expect(both).toContain('<h1 class="govuk-heading-l">Confirm it is you</h1>');
+    expect(both).toContain('use your passkey, or enter the code from your authenticator app');
+    expect(both).toContain('name="code"');
+    const accountBoth = await (await t.h.get('/account', signedIn)).text();
+    expect(accountBoth).toContain('one of your passkeys, or a code from your authenticator app');
   });
 
   it('signing in alone is off unless the setting says passwordless', async () => {

@@ -82,6 +82,11 @@ describe('staff two-step verification', () => {
       limit: 10,
     });
     expect(audit).toHaveLength(1);
+    // Staff are told too, as everyone is of a change to how they sign in (issue 21).
+    const notices = (await h.outbox()).filter((m) => m.kind === 'second-factor');
+    expect(notices.map((m) => [m.to, m.subject])).toEqual([
+      [h.sender.email, expect.stringContaining('Two-step verification has been turned on')],
+    ]);
   });
 
   it('refuses an enrolment token from another session or made up', async () => {

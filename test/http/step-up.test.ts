@@ -220,7 +220,32 @@ describe('a message that needs a second factor', () => {
     ]) {
       const text = await refusesContent(await h.get(route, cookie), route);
       expect(text, route).toContain('This message needs a second step');
-      expect(text, route).toContain('href="/staff/two-factor"');
+      expect(text, route).toContain('href="/staff/two-factor?next=%2F');
     }
+    // Setting up from the explanation page keeps the way back to the copy, through the
+    // form and the recovery codes page; a `next` to another site is dropped.
+    const back = `/staff/inbox/${copy}`;
+    const explained = await (await h.get(back, cookie)).text();
+    const next = encodeURIComponent(back);
+    expect(explained).toContain(`href="/staff/two-factor?next=${next}"`);
+    const html = await (await h.get(`/staff/two-factor?next=${next}`, cookie)).text();
+    expect(html).toContain('you go back to the message you were opening');
+    expect(html).toContain(`action="/staff/two-factor?next=${next}"`);
+    const done = await h.post(`/staff/two-factor?next=${next}`, {
+      cookie,
+      csrf: csrfOf(html) ?? '',
+      fields: { token: enrolTokenOnPage(html), code: codeFor(keyOnPage(html), h.clock.now()) },
+    });
+    expect(done.status).toBe(200);
+    const codesPage = await done.text();
+    expect(codesPage).toContain(`href="${back}"`);
+    expect(codesPage).toContain('Continue to the message');
+    const opened = await h.get(back, cookie);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain(SECRET_BODY);
+    const foreign = await (await h.get('/staff/two-factor?next=//evil.example/x', cookie)).text();
+    expect(foreign).toContain('action="/staff/two-factor"');
+    expect(foreign).not.toContain('action="/staff/two-factor?next=');
+    expect(foreign).not.toContain('href="//evil.example');
   });
 });

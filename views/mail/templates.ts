@@ -153,6 +153,7 @@ export const englishMailTemplates: MailTemplates = {
       enrolled: 'Two-step verification has been turned on',
       'passkey-added': 'A passkey has been added',
       'passkey-removed': 'A passkey has been removed',
+      reset: 'Your second factor has been reset by an administrator',
     }[change];
     const subject = `${what} (${orgName} secure messages)`;
     const lines = [
@@ -165,8 +166,12 @@ export const englishMailTemplates: MailTemplates = {
           'From now on you sign in with your password and a code from your authenticator app.',
         'passkey-added': 'From now on that passkey can be used to sign in to your account.',
         'passkey-removed': 'That passkey can no longer be used to sign in to your account.',
+        reset:
+          'Your authenticator app, recovery codes and passkeys no longer work for your account, and you have been signed out everywhere. Sign in with your password to set up a new one.',
       }[change],
-      `If this was not you, someone may know your password. Go to ${publicUrl}/sign-in now, choose "Forgotten your password?" to set a new one, and tell ${orgName} using the details on its website.`,
+      change === 'reset'
+        ? `If you did not ask for this, tell ${orgName} using the details on its website.`
+        : `If this was not you, someone may know your password. Go to ${publicUrl}/sign-in now, choose "Forgotten your password?" to set a new one, and tell ${orgName} using the details on its website.`,
       'This email has no link on purpose. If you did not expect it, do not reply to it.',
     ];
     const text = lines.join('\n\n');

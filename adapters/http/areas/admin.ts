@@ -44,6 +44,7 @@ export function adminArea(app: Sealpost, options: AdminAreaOptions): Hono<AppEnv
       settings: app.settings,
       publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
     },
+    ssoConfigured: app.config.sso != null,
   };
   for (const path of [ADMIN_PATHS.dashboard, `${ADMIN_PATHS.dashboard}/*`]) {
     area.use(path, requireStaff(deps), requireAdminRole(deps));

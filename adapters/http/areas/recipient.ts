@@ -94,9 +94,11 @@ export function recipientArea(app: Sealpost, options: RecipientAreaOptions): Hon
   area.get('/account', async (c) => {
     // The person's own page: a second factor is theirs, never a shared mailbox's.
     const person = c.get('person');
-    const twoFactorOn =
-      person?.kind === 'external' && !person.sharedMailbox ? person.totpKeyEnc !== null : undefined;
-    return render(c, AccountPage({ ...(await pageProps(deps, c)), twoFactorOn }));
+    const secondFactor =
+      person?.kind === 'external' && !person.sharedMailbox
+        ? { app: person.totpKeyEnc !== null, passkeys: person.passkeyCount }
+        : undefined;
+    return render(c, AccountPage({ ...(await pageProps(deps, c)), secondFactor }));
   });
   recipientTwoFactorRoutes(area, deps);
   // Shared mailboxes: the ones the person works from, and who works from theirs.

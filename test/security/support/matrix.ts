@@ -704,6 +704,16 @@ export function matrixRows(clock: { now(): Date }): MatrixRow[] {
       allowed: { adam: { active: 303, disabled: 400, locked: 303 } },
     },
     {
+      route: 'POST /admin/accounts/:id/reset-second-factor',
+      covers: ['id'],
+      fixture: 'account',
+      path: (f) => `/admin/accounts/${f.accountId}/reset-second-factor`,
+      fields: () => ({ confirm: 'yes' }),
+      // The fixture has no second factor, so the admin is told there is nothing to
+      // reset (400); test/http/admin-second-factor-reset.test.ts resets a real one.
+      allowed: { adam: { active: 400, disabled: 400, locked: 400 } },
+    },
+    {
       route: 'POST /admin/accounts/:id/unlock',
       covers: ['id'],
       fixture: 'account',

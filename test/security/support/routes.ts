@@ -555,6 +555,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     as: 'adam',
     ids: [{ name: 'id', in: 'path', resource: 'account' }],
   },
+  'POST /admin/accounts/:id/reset-second-factor': {
+    area: 'admin',
+    as: 'adam',
+    ids: [{ name: 'id', in: 'path', resource: 'account' }],
+  },
   'POST /admin/accounts/:id/unlock': {
     area: 'admin',
     as: 'adam',

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Button, ButtonGroup } from '../../components/button.tsx';
+import { Checkboxes } from '../../components/checkboxes.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
 import { InsetText } from '../../components/inset-text.tsx';
@@ -227,6 +228,26 @@ export function AccountPage(
   if (a.status === 'active' && !a.teamMailbox) actions.push(action('reset', s.reset, s.resetHint));
   if (a.status === 'disabled') actions.push(action('enable', s.enable, null));
   else if (!props.isSelf) actions.push(action('disable', s.disable, s.disableHint));
+  // The tick box is the check that the request is genuine; an unticked one links here.
+  const confirmError = props.problem === s.problems['not-confirmed'] ? props.problem : undefined;
+  const hasFactor = !a.teamMailbox && (a.twoFactor || a.passkeys > 0);
+  if (hasFactor && props.isSelf) actions.push(<InsetText>{s.ownSecondFactor}</InsetText>);
+  else if (hasFactor) {
+    actions.push(
+      <form method="post" action={link(accountPath(a.id, 'reset-second-factor'))} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <p class="govuk-body">{s.resetSecondFactorHint}</p>
+        <Checkboxes
+          name="confirm"
+          strings={props.strings}
+          error={confirmError}
+          small
+          items={[{ value: 'yes', text: s.resetSecondFactorConfirm }]}
+        />
+        <Button variant="warning">{s.resetSecondFactor}</Button>
+      </form>,
+    );
+  }
   return (
     <AdminLayout
       {...props}
@@ -240,7 +261,10 @@ export function AccountPage(
       }
     >
       {props.problem ? (
-        <ErrorSummary strings={props.strings} errors={{ _: props.problem }} />
+        <ErrorSummary
+          strings={props.strings}
+          errors={confirmError ? { confirm: confirmError } : { _: props.problem }}
+        />
       ) : null}
       {props.notice ? (
         <NotificationBanner type="success" strings={props.strings} heading={props.notice} />

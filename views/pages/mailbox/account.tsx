@@ -14,14 +14,27 @@ import { accountTwoFactorPaths } from './two-factor.tsx';
  */
 export function AccountPage(
   props: MailboxPageProps & {
-    /** Whether the person uses two-step verification; omitted when they cannot (staff). */
-    twoFactorOn?: boolean | undefined;
+    /**
+     * The person's second factors (an app, passkeys: either turns two-step verification
+     * on); omitted when they are not theirs to choose (staff).
+     */
+    secondFactor?: { app: boolean; passkeys: number } | undefined;
   },
 ) {
   const s = props.strings.mailbox.account;
   const t = props.strings.mailbox.twoFactor;
   const m = props.strings.mailboxes.account;
   const link = (href: string) => linkKeepingLang(props, href);
+  const f = props.secondFactor;
+  const state = !f
+    ? ''
+    : f.app && f.passkeys > 0
+      ? t.onBoth
+      : f.app
+        ? t.on
+        : f.passkeys > 0
+          ? t.onPasskey
+          : t.off;
   return (
     <Layout {...props} title={s.title}>
       <div class="govuk-grid-row">
@@ -37,13 +50,13 @@ export function AccountPage(
               {s.passwordLink}
             </a>
           </p>
-          {props.twoFactorOn === undefined ? null : (
+          {f === undefined ? null : (
             <>
               <h2 class="govuk-heading-m">{t.title}</h2>
-              <p class="govuk-body">{props.twoFactorOn ? t.on : t.off}</p>
+              <p class="govuk-body">{state}</p>
               <p class="govuk-body">
                 <a class="govuk-link" href={link(accountTwoFactorPaths.page)}>
-                  {props.twoFactorOn ? t.manageLink : t.setUpLink}
+                  {f.app ? t.manageLink : f.passkeys > 0 ? t.addAppLink : t.setUpLink}
                 </a>
               </p>
               <h2 class="govuk-heading-m">{props.strings.passkeys.title}</h2>

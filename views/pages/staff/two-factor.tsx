@@ -35,12 +35,16 @@ export function TwoFactorPage(
   const s = props.strings.staff.twoFactor;
   const error = props.error ? s[props.error] : undefined;
   const codeForm = !props.passkey || props.passkey.hasApp;
+  // The heading names what the account can use: an app, passkeys, or either.
+  const title = !props.passkey ? s.title : props.passkey.hasApp ? s.titleBoth : s.titlePasskey;
+  const passkeyIntro = props.passkey ? (props.passkey.hasApp ? s.introBoth : s.introPasskey) : null;
   return (
-    <Layout {...props} account={null} title={s.title} hasErrors={error !== undefined}>
+    <Layout {...props} account={null} title={title} hasErrors={error !== undefined}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           {error ? <ErrorSummary strings={props.strings} errors={{ code: error }} /> : null}
-          <h1 class="govuk-heading-l">{s.title}</h1>
+          <h1 class="govuk-heading-l">{title}</h1>
+          {passkeyIntro ? <p class="govuk-body">{passkeyIntro}</p> : null}
           {props.passkey ? (
             <PasskeySecondStep
               strings={props.strings}
@@ -115,6 +119,8 @@ export function TotpSetupPage(
       expired?: boolean;
       /** Set right after signing in with a recovery code: how many are left. */
       codesLeft?: number | null;
+      /** A safe local path to go on to once set up (a message that asked for it). */
+      next?: string | null;
     },
 ) {
   const s = props.strings.staff.setup;
@@ -139,6 +145,12 @@ export function TotpSetupPage(
               heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
             />
           ) : null}
+          {props.next ? (
+            <NotificationBanner
+              strings={props.strings}
+              heading={props.strings.mailbox.stepUp.setUpBanner}
+            />
+          ) : null}
           <h1 class="govuk-heading-l">{s.title}</h1>
           <p class="govuk-body">
             {props.required
@@ -158,7 +170,11 @@ export function TotpSetupPage(
           </p>
           <TotpSetupSteps
             {...props}
-            action={STAFF_PATHS.twoFactor}
+            action={
+              props.next
+                ? `${STAFF_PATHS.twoFactor}?next=${encodeURIComponent(props.next)}`
+                : STAFF_PATHS.twoFactor
+            }
             email={props.viewer.email}
             needsPassword={props.alreadyEnrolled}
           />
@@ -169,7 +185,9 @@ export function TotpSetupPage(
 }
 
 /** Shown once, right after setting up: the ten recovery codes. */
-export function RecoveryCodesPage(props: StaffPageProps & { codes: string[] }) {
+export function RecoveryCodesPage(
+  props: StaffPageProps & { codes: string[]; next?: string | null },
+) {
   const s = props.strings.staff.recoveryCodes;
   return (
     <StaffLayout {...props} title={s.title} nav="twoFactor">
@@ -177,7 +195,9 @@ export function RecoveryCodesPage(props: StaffPageProps & { codes: string[] }) {
         <div class="govuk-grid-column-two-thirds">
           <Panel title={s.title}>{s.intro}</Panel>
           <RecoveryCodeList strings={props.strings} codes={props.codes} />
-          <Button href={linkKeepingLang(props, STAFF_PATHS.home)}>{s.continue}</Button>
+          <Button href={linkKeepingLang(props, props.next ?? STAFF_PATHS.home)}>
+            {props.next ? props.strings.mailbox.stepUp.continueToMessage : s.continue}
+          </Button>
         </div>
       </div>
     </StaffLayout>

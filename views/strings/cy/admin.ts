@@ -31,12 +31,18 @@ export const admin: Translation['admin'] = {
     staffSecondFactorOptions: { allStaff: 'Pob aelod o staff', admins: 'Gweinyddwyr yn unig' },
     passkeySignIn: 'Beth y gall allwedd mynediad ei wneud',
     staffPasswords: 'Cyfrineiriau staff',
+    // TODO(cy): errors.breakGlassNeedsSso falls back to English until checked.
   },
   accounts: {
     title: 'Cyfrifon',
     search: 'Chwilio',
     kinds: { team: 'Blwch post tîm' },
     columns: { secondFactor: 'Ail ffactor' },
+  },
+  // The hint and the reasons fall back to English. TODO(cy): translator check.
+  account: {
+    resetSecondFactor: 'Ailosod yr ail ffactor',
+    problems: { 'no-second-factor': 'Nid oes gan y cyfrif hwn ail ffactor i’w ailosod.' },
   },
   // Headings and buttons; the longer sentences fall back to English. TODO(cy): translator check.
   teams: {

@@ -62,7 +62,9 @@ export const mailbox: Translation['mailbox'] = {
     title: 'Dilysu dau gam',
     on: 'Mae dilysu dau gam ymlaen. I fewngofnodi, mae angen cod o’ch ap dilysu yn ogystal â’ch cyfrinair.',
     off: 'Mae dilysu dau gam i ffwrdd. Gallwch ei droi ymlaen fel bod angen cod o ap ar eich ffôn yn ogystal â’ch cyfrinair i fewngofnodi. Eich dewis chi yw hyn.',
+    // TODO(cy): onPasskey and onBoth fall back to English until checked.
     setUpLink: 'Sefydlu dilysu dau gam',
+    addAppLink: 'Ychwanegu ap dilysu',
     manageLink: 'Newid neu ddiffodd dilysu dau gam',
     passwordHint:
       'Gan fod hyn yn newid sut rydych chi’n mewngofnodi, mae angen eich cyfrinair arnom eto.',

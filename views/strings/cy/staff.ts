@@ -31,6 +31,9 @@ export const staff: Translation['staff'] = {
   },
   twoFactor: {
     title: 'Rhowch eich cod diogelwch',
+    titlePasskey: 'Defnyddiwch eich allwedd mynediad',
+    titleBoth: 'Cadarnhewch mai chi sydd yma',
+    // TODO(cy): introPasskey and introBoth fall back to English until checked.
     codeLabel: 'Cod diogelwch',
     button: 'Parhau',
   },

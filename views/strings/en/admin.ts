@@ -39,6 +39,7 @@ const actions: Record<AuditAction, string> = {
   'account.passkey-add': 'Passkey added',
   'account.passkey-rename': 'Passkey renamed',
   'account.passkey-remove': 'Passkey removed',
+  'account.second-factor-reset': 'Second factor reset by an administrator',
   'settings.change': 'Settings changed',
   'key.rotate': 'Key rotated',
   'mail.retry': 'Failed email retried',
@@ -242,6 +243,8 @@ export const admin = {
       staffSecondFactor: 'Choose who on the staff must use a second factor',
       passkeySignIn: 'Choose what a passkey can do',
       staffPasswords: 'Choose who may sign in with a password',
+      breakGlassNeedsSso:
+        'Set up single sign-on before you turn staff passwords off: without it, staff other than administrators could not sign in',
     },
   },
 
@@ -307,6 +310,12 @@ export const admin = {
     enable: 'Enable account',
     reset: 'Email a password reset link',
     resetHint: 'The link goes to the person’s own email address and works for 1 hour.',
+    resetSecondFactor: 'Reset second factor',
+    resetSecondFactorHint:
+      'For someone who has lost their phone or passkeys. Their authenticator app, recovery codes and passkeys stop working, they are signed out everywhere, and we email them. They set up a new one at their next sign-in.',
+    resetSecondFactorConfirm: 'I have checked this request really comes from this person',
+    ownSecondFactor:
+      'Another administrator must reset your second factor: if one admin could clear their own, anyone who took over an admin session could remove the factor that protects it.',
     delete: 'Delete account',
     ownAccount: 'This is your account. Another administrator must disable or delete it.',
     notDeletable: {
@@ -324,9 +333,14 @@ export const admin = {
       disabled: 'Account disabled. The person has been signed out everywhere.',
       enabled: 'Account enabled',
       reset: (email: string) => `We have emailed a password reset link to ${email}.`,
+      'second-factor-reset':
+        'Second factor reset. The person has been signed out everywhere and we have emailed them.',
     },
     problems: {
       'no-change': 'Nothing needed changing.',
+      'not-confirmed': 'Confirm you have checked the request comes from this person',
+      'own-second-factor': 'You cannot reset your own second factor. Ask another administrator.',
+      'no-second-factor': 'This account has no second factor to reset.',
       'own-account': 'You cannot disable your own account.',
       'too-many-links':
         'Several reset links were sent recently and have not been used. Ask the person to check their email, including spam.',

@@ -185,8 +185,13 @@ export const mailbox = {
   twoFactor: {
     title: 'Two-step verification',
     on: 'Two-step verification is on. Signing in needs a code from your authenticator app as well as your password.',
+    onPasskey:
+      'Two-step verification is on. Signing in needs one of your passkeys as well as your password.',
+    onBoth:
+      'Two-step verification is on. Signing in needs one of your passkeys, or a code from your authenticator app, as well as your password.',
     off: 'Two-step verification is off. You can turn it on so that signing in needs a code from an app on your phone as well as your password. It is your choice.',
     setUpLink: 'Set up two-step verification',
+    addAppLink: 'Add an authenticator app',
     manageLink: 'Change or turn off two-step verification',
     optional:
       'It is your choice. You can turn it off again from your account page, with your password.',

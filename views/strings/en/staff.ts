@@ -45,6 +45,11 @@ export const staff = {
     title: 'Enter your security code',
     intro:
       'Open the authenticator app on your phone and enter the 6-digit code it shows for this service.',
+    titlePasskey: 'Use your passkey',
+    introPasskey: 'To finish signing in, use the passkey you set up for this account.',
+    titleBoth: 'Confirm it is you',
+    introBoth:
+      'To finish signing in, use your passkey, or enter the code from your authenticator app below.',
     codeLabel: 'Security code',
     codeHint:
       'Lost your phone? Enter one of your recovery codes instead, like abcd-efgh-ijkl-mnop.',

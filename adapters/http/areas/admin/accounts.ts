@@ -8,6 +8,7 @@ import {
   type StaffRole,
 } from '../../../../core/admin/create-staff-member.ts';
 import { deleteAccount, whyNotDeletable } from '../../../../core/admin/delete-account.ts';
+import { resetSecondFactor } from '../../../../core/admin/reset-second-factor.ts';
 import { sendResetLink } from '../../../../core/admin/send-reset-link.ts';
 import { isLocked } from '../../../../core/auth/lockout.ts';
 import {
@@ -31,7 +32,14 @@ const KINDS: readonly AccountKind[] = ['staff', 'external'];
 const ROLES: readonly Role[] = ['recipient', 'sender', 'admin', 'auditor'];
 
 /** The banners an account page may show after an action, by `done`. */
-const DONE = ['created', 'unlocked', 'disabled', 'enabled', 'reset'] as const;
+const DONE = [
+  'created',
+  'unlocked',
+  'disabled',
+  'enabled',
+  'reset',
+  'second-factor-reset',
+] as const;
 type Done = (typeof DONE)[number];
 
 /**
@@ -204,6 +212,13 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
   );
   action('reset', 'reset', (c, accountId) =>
     sendResetLink(deps.admin, { accountId, actor: actorOf(c) }),
+  );
+  // The box is the confirmation step: it works without JavaScript, and an admin who
+  // has not ticked it has not yet checked the request comes from the person.
+  action('reset-second-factor', 'second-factor-reset', async (c, accountId) =>
+    (await formOf(c)).get('confirm') === 'yes'
+      ? resetSecondFactor(deps.admin, { accountId, actor: actorOf(c) })
+      : { ok: false, reason: 'not-confirmed' },
   );
 
   area.get(`${ADMIN_PATHS.accounts}/:id/delete`, async (c) => {

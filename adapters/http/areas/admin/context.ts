@@ -14,6 +14,11 @@ import {
 /** What the admin area needs: the admin use cases' deps, and the staff area's for pages. */
 export type AdminAreaDeps = Pick<StaffAreaDeps, 'accounts'> & {
   admin: AdminDeps;
+  /**
+   * True when single sign-on is configured (`config.sso`): without it, turning staff
+   * passwords down to break-glass would leave every sender with no way to sign in.
+   */
+  ssoConfigured: boolean;
 };
 
 /**

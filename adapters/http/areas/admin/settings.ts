@@ -207,11 +207,21 @@ export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     const props = await adminPageProps(deps, c);
     const values = readForm((await formOf(c)).get);
     const checked = checkSettingsForm(values, props.strings);
-    if (!checked.ok) {
-      return c.html(
-        SettingsPage({ ...props, values, errors: checked.errors, sources: await sources() }),
-        400,
-      );
+    // Break-glass leaves only admins a password: without single sign-on configured,
+    // every other member of staff would be left with no way in.
+    const needsSso = values.staffPasswords === 'break-glass' && !deps.ssoConfigured;
+    if (!checked.ok || needsSso) {
+      const found = checked.ok ? {} : checked.errors;
+      // In the order of the form, so the error summary's links go down the page.
+      const errors: Record<string, string> = {};
+      for (const field of Object.keys(values) as Array<keyof SettingsForm>) {
+        const message =
+          field === 'staffPasswords' && needsSso
+            ? props.strings.admin.settings.errors.breakGlassNeedsSso
+            : found[field];
+        if (message) errors[field] = message;
+      }
+      return c.html(SettingsPage({ ...props, values, errors, sources: await sources() }), 400);
     }
     const result = await changeSettings(deps.admin, {
       changes: checked.settings,

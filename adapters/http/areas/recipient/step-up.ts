@@ -28,8 +28,8 @@ const MESSAGE_PAGES = /^\/(?:staff\/)?inbox\/[^/?#]+$/;
 /** Where a person without a second factor sets one up, with the way back to the message. */
 function setUpHref(c: Ctx, back: string): string {
   const person = c.get('person');
-  if (person?.kind === 'staff') return STAFF_PATHS.twoFactor;
-  return `${accountTwoFactorPaths.page}?next=${encodeURIComponent(back)}`;
+  const page = person?.kind === 'staff' ? STAFF_PATHS.twoFactor : accountTwoFactorPaths.page;
+  return `${page}?next=${encodeURIComponent(back)}`;
 }
 
 /** Whether this request's session must take a second step before the delivery opens. */

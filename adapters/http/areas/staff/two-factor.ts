@@ -159,6 +159,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         required: mustEnrolSecondFactor(account, await deps.accounts.settings.get()),
         alreadyEnrolled: account.totpKeyEnc !== null,
         codesLeft: codesLeftOf(c.req.query('codesLeft')),
+        next: safeNextPath(c.req.query('next')),
         ...pending,
       }),
     );
@@ -170,10 +171,14 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     if (!isStaff(account) || !canEnrolTotp(account) || !session) return notFound(deps, c);
     const body = await formOf(c);
     const props = await staffPageProps(deps, c);
+    // Where to go once set up (a message that asked for a second factor): in the form's
+    // address, as on the recipient's page, and only ever a path on this site.
+    const next = safeNextPath(c.req.query('next'));
     const common = {
       ...props,
       required: mustEnrolSecondFactor(account, await deps.accounts.settings.get()),
       alreadyEnrolled: account.totpKeyEnc !== null,
+      next,
     };
     const input = { account, sessionId: session.id, issuer: await issuer() };
     const token = body.get('token');
@@ -227,7 +232,7 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     if (needsPassword) await deps.twoFactorLimiter.reset(reauthKey);
     // Shown once, in this response only (signed-in pages are `no-store`).
-    return c.html(RecoveryCodesPage({ ...props, codes: result.recoveryCodes }));
+    return c.html(RecoveryCodesPage({ ...props, codes: result.recoveryCodes, next }));
   });
 }
 

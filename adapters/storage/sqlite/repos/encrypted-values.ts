@@ -11,6 +11,7 @@ import {
   drafts,
   messages,
   outbox,
+  sessions,
 } from '../schema.ts';
 
 type Place = { name: string; id: SQLiteColumn; value: SQLiteColumn };
@@ -36,6 +37,7 @@ export const ENCRYPTED_COLUMNS: Place[] = [
   place(contacts.id, contacts.noteEnc),
   place(contactGroups.id, contactGroups.nameEnc),
   place(outbox.id, outbox.payloadEnc),
+  place(sessions.id, sessions.ssoRefreshEnc),
 ];
 
 function placeOf(column: string): Place {
