@@ -14,6 +14,7 @@ import {
   makeDraft,
   makeMessage,
   makeOutboxMail,
+  makeSession,
   makeStaff,
 } from '../factories.ts';
 import { onEachDatabase } from './field-key-databases.ts';
@@ -66,9 +67,14 @@ onEachDatabase('Field key store and encrypted values', (open) => {
     await repos.contacts.save({ contact });
     await repos.contacts.saveGroup({ group: makeContactGroup({ ownerId: staff.id }) });
     await repos.outbox.insert({ mail: makeOutboxMail() });
+    // A session through the OpenID provider keeps its refresh token sealed (decision 0029).
+    await repos.sessions.insert({
+      session: makeSession({ accountId: staff.id, ssoRefreshEnc: bytes('refresh') }),
+    });
+    await repos.sessions.insert({ session: makeSession({ accountId: person.id }) });
 
-    // One value per column, the person's missing TOTP key (null) not among them.
-    expect(await repos.encryptedValues.count()).toBe(9);
+    // One value per column; the person's missing TOTP key and refresh token (null) are not among them.
+    expect(await repos.encryptedValues.count()).toBe(10);
     const all = await repos.encryptedValues.list({ after: null, limit: 100 });
     expect(all.map((v) => v.column)).toEqual(ENCRYPTED_COLUMNS.map((c) => c.name));
     expect(Buffer.from(all[1]?.ciphertext ?? []).toString()).toBe('subject');
