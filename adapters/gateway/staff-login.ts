@@ -7,8 +7,14 @@ const WINDOW_MS = 15 * 60_000;
 /** Client addresses remembered at most; past it, finished windows are forgotten first. */
 const MAX_TRACKED = 10_000;
 
-/** What staff login needs: the composed application (its `config` gives the portal's address). */
-export type StaffLoginDeps = Omit<SmtpSignInDeps, 'publicUrl'> & { config: { publicUrl: string } };
+/**
+ * What staff login needs: the composed application (its `config` gives the portal's
+ * address; its `sso`, set when single sign-on is configured, gives `ssoConfigured`).
+ */
+export type StaffLoginDeps = Omit<SmtpSignInDeps, 'publicUrl' | 'ssoConfigured'> & {
+  config: { publicUrl: string };
+  sso?: object | null;
+};
 
 /**
  * SMTP AUTH for staff who send through the gateway from a mail client rather than a
@@ -25,7 +31,11 @@ export function staffLogin(
   deps: StaffLoginDeps,
 ): (args: { username: string; password: string; ip: string }) => Promise<GatewayUser | null> {
   const failures = new Map<string, { count: number; since: number }>();
-  const signInDeps: SmtpSignInDeps = { ...deps, publicUrl: deps.config.publicUrl };
+  const signInDeps: SmtpSignInDeps = {
+    ...deps,
+    publicUrl: deps.config.publicUrl,
+    ssoConfigured: deps.sso != null,
+  };
 
   const isBlocked = (ip: string, now: number) => {
     const entry = failures.get(ip);

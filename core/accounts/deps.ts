@@ -27,4 +27,9 @@ export type AccountDeps = {
   policy: SessionPolicy;
   /** The portal's address without a trailing slash, for links in emails. */
   publicUrl: string;
+  /**
+   * Whether single sign-on is configured: while it is, staff linked to the provider
+   * sign in only through it (`signsInOnlyThroughProvider`).
+   */
+  ssoConfigured: boolean;
 };

@@ -2,8 +2,11 @@ import { recordAudit } from '../audit/record.ts';
 import type { OneTimeToken, Session, TokenPurpose } from '../auth/model.ts';
 import { buildLinkToken, findLinkToken } from '../auth/one-time-tokens.ts';
 import { createSession } from '../auth/sessions.ts';
+import { isPasswordSignInOff, signsInOnlyThroughProvider } from '../auth/sso/provider-only.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
+import type { Settings } from '../settings/model.ts';
 import { MINUTE_MS } from '../shared/time.ts';
+import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
 import type { Account } from './model.ts';
@@ -56,8 +59,10 @@ export async function requestPasswordReset(
     mail: { to: token.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },
   });
   // A team mailbox never gets a password (decision 0028): it is answered like an
-  // unknown address, so a reset link cannot turn it into a shared password.
+  // unknown address, so a reset link cannot turn it into a shared password. So is an
+  // account no password may sign in (`passwordRefusal`): a leaver gets no way back.
   if (account?.status !== 'active' || account.sharedMailbox) return;
+  if (passwordRefusal(deps, settings, account) !== null) return;
 
   await deps.storage.transaction(async (repos) => {
     const live = await repos.tokens.listLive({ accountId: account.id, purpose: 'reset', now });
@@ -84,9 +89,48 @@ export type PasswordLinkResult =
   /** The new password breaks the policy; every problem, as plain sentences. */
   | { ok: false; reason: 'password'; problems: string[] };
 
+/**
+ * Why no password may be set for (and sign in) this account now, or null: it signs in
+ * only through the provider (`sso-only`), or staff passwords are off under break-glass
+ * (`password-sign-in-off`). Reset, unlock and set-password links all sign the person
+ * in, so they follow the sign-in form's rules, or they would be a way round them.
+ */
+function passwordRefusal(
+  deps: Pick<AccountDeps, 'ssoConfigured'>,
+  settings: Pick<Settings, 'staffPasswords'>,
+  account: Account,
+): 'sso-only' | 'password-sign-in-off' | null {
+  if (signsInOnlyThroughProvider(account, deps.ssoConfigured)) return 'sso-only';
+  if (isPasswordSignInOff(settings, account)) return 'password-sign-in-off';
+  return null;
+}
+
+/**
+ * Records `account.signin-failed` (reason `sso-only` or `password-sign-in-off`, and
+ * the link's purpose) when `passwordRefusal` refuses this link; true when it did.
+ */
+async function refusedLink(
+  deps: AccountDeps,
+  repos: Repositories,
+  args: { settings: Settings; account: Account; token: OneTimeToken; ip: string | null },
+): Promise<boolean> {
+  const refusal = passwordRefusal(deps, args.settings, args.account);
+  if (refusal === null) return false;
+  await recordAudit(deps, repos, {
+    action: 'account.signin-failed',
+    actorId: null,
+    actorLabel: args.account.email,
+    ip: args.ip,
+    targetType: 'account',
+    targetId: args.account.id,
+    details: { reason: refusal, via: args.token.purpose },
+  });
+  return true;
+}
+
 /** What a password link page shows before anything is spent: the address, or null. */
 export async function findPasswordLink(
-  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock'>,
+  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock' | 'settings' | 'ssoConfigured'>,
   input: { token: string; purposes: readonly TokenPurpose[] },
 ): Promise<{ email: string; hasSecondFactor: boolean } | null> {
   const token = await findLinkToken(deps, deps.storage.repos, {
@@ -97,6 +141,7 @@ export async function findPasswordLink(
   if (!token || token.accountId === null) return null;
   const account = await deps.storage.repos.accounts.findById({ id: token.accountId });
   if (!isUsableBy(account, token)) return null;
+  if (passwordRefusal(deps, await deps.settings.get(), account) !== null) return null;
   return { email: account.email, hasSecondFactor: account.totpKeyEnc !== null };
 }
 
@@ -112,7 +157,7 @@ function isUsableBy(account: Account | null, token: OneTimeToken): account is Ac
 
 /** The reset page's view of a link before it is spent: the address, or null. */
 export function findResetLink(
-  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock'>,
+  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock' | 'settings' | 'ssoConfigured'>,
   input: { token: string },
 ): Promise<{ email: string; hasSecondFactor: boolean } | null> {
   return findPasswordLink(deps, { token: input.token, purposes: ['reset', 'unlock'] });
@@ -154,6 +199,9 @@ export async function completePasswordLink(
   if (!token || token.accountId === null) return invalid;
   const before = await deps.storage.repos.accounts.findById({ id: token.accountId });
   if (!isUsableBy(before, token)) return invalid;
+  // Refused before the password is even checked; decided again on the fresh row below.
+  const refused = { settings, account: before, token, ip: input.ip };
+  if (await refusedLink(deps, deps.storage.repos, refused)) return invalid;
 
   const check = checkPassword({
     password: input.password,
@@ -168,6 +216,7 @@ export async function completePasswordLink(
     const now = deps.clock.now();
     const account = await repos.accounts.findById({ id: before.id, forUpdate: true });
     if (!isUsableBy(account, token)) return invalid;
+    if (await refusedLink(deps, repos, { settings, account, token, ip: input.ip })) return invalid;
     if (!(await repos.tokens.markUsed({ id: token.id, at: now }))) return invalid;
 
     const wasLocked = account.lockedUntil !== null && account.lockedUntil > now;

@@ -19,7 +19,7 @@ export function completeSetPassword(
 
 /** The set-password page's view of a link before it is spent: the address, or null. */
 export function findSetPasswordLink(
-  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock'>,
+  deps: Pick<AccountDeps, 'storage' | 'secrets' | 'clock' | 'settings' | 'ssoConfigured'>,
   input: { token: string },
 ): Promise<{ email: string; hasSecondFactor: boolean } | null> {
   return findPasswordLink(deps, { token: input.token, purposes: ['set-password'] });

@@ -16,11 +16,11 @@ import {
   countAccountFailure,
   type SignInFailure,
 } from '../auth/sign-in-failures.ts';
-import type { Settings } from '../settings/model.ts';
+import { isPasswordSignInOff, signsInOnlyThroughProvider } from '../auth/sso/provider-only.ts';
 import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
-import { type Account, hasSecondFactor } from './model.ts';
+import type { Account } from './model.ts';
 import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from './password-policy.ts';
 import type { PasswordHasher } from './ports.ts';
 
@@ -142,6 +142,10 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
 
     // The password was right, but this person signs in through the council's provider.
     // The answer is the same generic failure; only the trail says why.
+    if (signsInOnlyThroughProvider(account, deps.ssoConfigured)) {
+      await auditSignInFailure(deps, repos, account, input, 'sso-only');
+      return { ok: false };
+    }
     if (isPasswordSignInOff(settings, account)) {
       await auditSignInFailure(deps, repos, account, input, 'password-sign-in-off');
       return { ok: false };
@@ -181,19 +185,9 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Sig
   });
 }
 
-/**
- * True when `account` may not sign in with a password under these settings: with
- * `staffPasswords: break-glass` (single sign-on working), staff sign in through the
- * provider, and only an admin with a second factor keeps a password, for the day the
- * provider is down. Recipients are never affected.
- */
-export function isPasswordSignInOff(
-  settings: Pick<Settings, 'staffPasswords'>,
-  account: Account,
-): boolean {
-  if (settings.staffPasswords !== 'break-glass' || account.kind !== 'staff') return false;
-  return !(account.role === 'admin' && hasSecondFactor(account));
-}
+// The rule lives beside the single sign-on rule, so password links can use both
+// without importing the sign-in form's module.
+export { isPasswordSignInOff };
 
 /** Why a verified-or-not password does not sign this account in, or null when it does. */
 export function whyNot(account: Account, verified: boolean): Why | null {

@@ -11,6 +11,7 @@ import {
 } from './passkey-challenges.ts';
 import type { PasskeyDeps } from './passkeys.ts';
 import { buildSession, reissueSession, type SessionPolicy } from './sessions.ts';
+import { signsInOnlyThroughProvider } from './sso/provider-only.ts';
 import type { PasskeyOptions } from './webauthn-port.ts';
 
 /**
@@ -235,7 +236,9 @@ export async function finishPasskeySecondFactor(
  * Signs a signed-out browser in with a passkey alone (only while the setting is
  * `passwordless`; user verification required). The new session is fully signed in,
  * with `secondFactorAt` set: a verified passkey is possession and the person's PIN or
- * fingerprint at once. Records `account.signin` with method `passkey`.
+ * fingerprint at once. Records `account.signin` with method `passkey`. Refused (reason
+ * `sso-only`) for staff who sign in only through the provider; a passkey as the second
+ * step after the provider (`finishPasskeySecondFactor`) stays allowed.
  */
 export async function finishPasskeySignIn(
   deps: PasskeyDeps & { policy: SessionPolicy },
@@ -257,6 +260,11 @@ export async function finishPasskeySignIn(
     if (!checked.ok) return refuse(deps, tx, checked, input.ip);
     const now = deps.clock.now();
     const account = await tx.accounts.findById({ id: checked.account.id, forUpdate: true });
+    // Staff the provider manages sign in through it only: a leaver's passkey is no way
+    // back in. The same answer as any refused passkey; the trail says why.
+    if (account && signsInOnlyThroughProvider(account, deps.ssoConfigured)) {
+      return refuse(deps, tx, { ...checked, ok: false, reason: 'sso-only' }, input.ip);
+    }
     if (
       account?.status !== 'active' ||
       !(await spendChallenge(deps, tx, { challenge: checked.challenge })) ||

@@ -1,4 +1,4 @@
-import type { Account } from '../accounts/model.ts';
+import { type Account, hasSecondFactor } from '../accounts/model.ts';
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
@@ -34,6 +34,11 @@ export type PasskeyDeps = {
   /** The portal's address without a trailing slash, named in the emailed notice. */
   publicUrl: string;
   webauthn: WebAuthnVerifier;
+  /**
+   * Whether single sign-on is configured: while it is, staff linked to the provider
+   * may not sign in with a passkey alone (`signsInOnlyThroughProvider`).
+   */
+  ssoConfigured: boolean;
 };
 
 /** The most passkeys one account may hold: plenty for a phone, a laptop and two keys. */
@@ -180,22 +185,36 @@ export async function finishPasskeyRegistration(
         count: fresh.passkeyCount + 1,
       },
     });
-    await markSecondFactorProved(repos, { sessionId: session.id, accountId: fresh.id, now });
+    // Only a first factor marks the session: with one already held, a stolen session
+    // could otherwise add a passkey to skip the step-up the existing factor asks for.
+    if (!hasSecondFactor(fresh)) {
+      await markSecondFactorProved(repos, { sessionId: session.id, accountId: fresh.id, now });
+    }
     if (notice) await repos.outbox.insert({ mail: notice });
     return { ok: true, passkey };
   });
 }
 
 /**
- * Renames one of the account's own passkeys; records `account.passkey-rename`. False
- * when the name is empty or the passkey is not this account's (the caller answers 404).
+ * Renames one of the account's own passkeys; records `account.passkey-rename` and
+ * emails the account in the same transaction (issue 21: every change to how a person
+ * signs in is emailed, so a rename they did not make is noticed). False when the name
+ * is empty or the passkey is not this account's (the caller answers 404).
  */
 export async function renamePasskey(
-  deps: Pick<PasskeyDeps, 'storage' | 'ids' | 'clock' | 'secrets'>,
-  input: { account: Account; passkeyId: string; name: string; ip: string | null },
+  deps: Pick<
+    PasskeyDeps,
+    'storage' | 'ids' | 'clock' | 'secrets' | 'cipher' | 'templates' | 'publicUrl'
+  >,
+  input: { account: Account; passkeyId: string; name: string; orgName: string; ip: string | null },
 ): Promise<{ ok: true } | { ok: false; reason: 'not-found' | 'empty-name' }> {
   const name = cleanPasskeyName(input.name);
   if (!name) return { ok: false, reason: 'empty-name' };
+  const notice = await prepareSecondFactorNotice(deps, {
+    account: input.account,
+    orgName: input.orgName,
+    change: 'passkey-renamed',
+  });
   return deps.storage.transaction(async (repos) => {
     const mine = await repos.passkeys.listForAccount({ accountId: input.account.id });
     const passkey = mine.find((p) => p.id === input.passkeyId);
@@ -211,6 +230,7 @@ export async function renamePasskey(
       targetId: input.account.id,
       details: { passkeyId: passkey.id },
     });
+    if (notice) await repos.outbox.insert({ mail: notice });
     return { ok: true as const };
   });
 }

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { makeAccount } from '../../test/factories.ts';
+import type { Account } from '../accounts/model.ts';
 import { mustEnrolSecondFactor, stepUpNeeded } from './second-factor.ts';
+
+type Enrolling = Pick<Account, 'kind' | 'role' | 'sharedMailbox' | 'totpKeyEnc' | 'passkeyCount'>;
+
+/** Only the fields the rule reads: core tests build their own, importing nothing outside core/. */
+function makeAccount(over: Partial<Enrolling> = {}): Enrolling {
+  return {
+    kind: 'external',
+    role: 'recipient',
+    sharedMailbox: false,
+    totpKeyEnc: null,
+    passkeyCount: 0,
+    ...over,
+  };
+}
 
 const key = new Uint8Array([1]);
 

@@ -48,7 +48,9 @@ export function stepUpNeeded(args: {
  * without signing in again: setting one up proves the person holds it (they used it to
  * finish the set-up), so a message that asked for a second step opens straight after.
  * Only the session's own row changes; the set-up itself is the audited event. Call it
- * from every set-up of a factor (the app's in `confirmTotpEnrolment`, a passkey's).
+ * only when the factor set up is the account's first (`hasSecondFactor` false as read
+ * before the change), from the app's set-up in `confirmTotpEnrolment` and a passkey's:
+ * a session that adds a factor beside one it never used must still step up.
  */
 export async function markSecondFactorProved(
   repos: Pick<Repositories, 'sessions'>,

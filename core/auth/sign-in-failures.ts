@@ -31,6 +31,8 @@ export type SignInFailure =
   | 'not-sender'
   /** Right password, but staff passwords are off (`staffPasswords: break-glass`). */
   | 'password-sign-in-off'
+  /** Right password, but the account signs in only through the provider (`signsInOnlyThroughProvider`). */
+  | 'sso-only'
   /**
    * Right password at the SMTP gateway, but the person must set up a second factor in
    * the portal first (`mustEnrolSecondFactor`): the gateway is no way round that gate.

@@ -2,7 +2,7 @@ import type { AccountDeps } from '../accounts/deps.ts';
 import { emailKey, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from '../accounts/password-policy.ts';
-import { dummyHash, whyNot } from '../accounts/sign-in.ts';
+import { dummyHash, isPasswordSignInOff, whyNot } from '../accounts/sign-in.ts';
 import { recordAudit } from '../audit/record.ts';
 import {
   accountLockoutState,
@@ -13,6 +13,7 @@ import {
 } from './lockout.ts';
 import { mustEnrolSecondFactor } from './second-factor.ts';
 import { auditSignInFailure, countAccountFailure, type SignInAttempt } from './sign-in-failures.ts';
+import { signsInOnlyThroughProvider } from './sso/provider-only.ts';
 
 /** What a gateway login needs: the account use cases' dependencies, without sessions. */
 export type SmtpSignInDeps = Omit<AccountDeps, 'policy'>;
@@ -45,7 +46,9 @@ function canSendMail(account: Account): boolean {
  *   `account.signin-failed` with `channel: smtp`.
  *
  * Only active staff senders and admins may send; a right password for any other
- * account is refused (`not-sender`) without counting, since nothing was guessed.
+ * account is refused (`not-sender`) without counting, since nothing was guessed. So is
+ * one for staff the provider manages (`sso-only`) or whose passwords are off under
+ * break-glass (`password-sign-in-off`).
  */
 export async function signInOverSmtp(
   deps: SmtpSignInDeps,
@@ -90,6 +93,17 @@ export async function signInOverSmtp(
     const why = whyNot(account, verified) ?? (canSendMail(account) ? null : 'not-sender');
     if (why) {
       await countAccountFailure(deps, repos, { account, policy, settings, attempt, why });
+      return { ok: false };
+    }
+    // Right password, but no password signs this person in: the provider manages them,
+    // or staff passwords are off (break-glass), as on the form. Not a guess: no count.
+    const off = signsInOnlyThroughProvider(account, deps.ssoConfigured)
+      ? 'sso-only'
+      : isPasswordSignInOff(settings, account)
+        ? 'password-sign-in-off'
+        : null;
+    if (off) {
+      await auditSignInFailure(deps, repos, account, attempt, off);
       return { ok: false };
     }
     // SMTP AUTH carries a password only: it cannot ask for a second factor. Staff who

@@ -12,6 +12,7 @@ export type SecondFactorChange =
   | 'removed'
   | 'passkey-added'
   | 'passkey-removed'
+  | 'passkey-renamed'
   /** An administrator cleared the app and every passkey (the person lost them). */
   | 'reset';
 

@@ -1,4 +1,4 @@
-import type { Account } from '../accounts/model.ts';
+import { type Account, hasSecondFactor } from '../accounts/model.ts';
 import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from '../accounts/password-policy.ts';
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -260,8 +260,12 @@ export async function confirmTotpEnrolment(
       targetId: fresh.id,
       details: { replaced, recoveryCodes: recoveryCodes.length },
     });
-    // Typing a code the new app made proves it is held: this session has a second step.
-    await markSecondFactorProved(repos, { sessionId: input.sessionId, accountId: fresh.id, now });
+    // Typing a code the new app made proves it is held, but only a first factor may
+    // mark the session: replacing the app (or adding one beside a passkey) must not let
+    // a stolen session skip the step-up that the factor it already had would ask for.
+    if (!hasSecondFactor(fresh)) {
+      await markSecondFactorProved(repos, { sessionId: input.sessionId, accountId: fresh.id, now });
+    }
     if (notice) await repos.outbox.insert({ mail: notice });
   });
   return { ok: true, recoveryCodes };

@@ -91,13 +91,19 @@ export type MailTemplates = {
   }): RenderedMail;
   /**
    * Tells a person that two-step verification on their account was turned on, moved to
-   * another app, or turned off, that a passkey was added or removed, or that an
-   * administrator reset them all; and what to do
-   * if it was not them. No link.
+   * another app, or turned off, that a passkey was added, removed or renamed, or that
+   * an administrator reset them all; and what to do if it was not them. No link.
    */
   secondFactorChanged(args: {
     orgName: string;
-    change: 'enrolled' | 'replaced' | 'removed' | 'passkey-added' | 'passkey-removed' | 'reset';
+    change:
+      | 'enrolled'
+      | 'replaced'
+      | 'removed'
+      | 'passkey-added'
+      | 'passkey-removed'
+      | 'passkey-renamed'
+      | 'reset';
     publicUrl: string;
   }): RenderedMail;
   /** A new staff member's link to set their first password. */

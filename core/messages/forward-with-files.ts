@@ -158,6 +158,8 @@ export async function forwardWithFiles(
     attachments: carried(deps, kept, input.attachments),
     readOnly: false,
     classification: message.classification,
+    // A protected message stays protected for whoever it is forwarded to.
+    secondFactorRequired: message.secondFactorRequired,
     source: 'portal',
     ip: input.ip,
     alsoAudit: [

@@ -16,6 +16,7 @@ import {
   renamePasskey,
   startPasskeyRegistration,
 } from '../../core/auth/passkeys.ts';
+import { stepUpNeeded } from '../../core/auth/second-factor.ts';
 import { buildSession } from '../../core/auth/sessions.ts';
 import { MINUTE_MS } from '../../core/shared/time.ts';
 import { softwareAuthenticator } from '../support/software-authenticator.ts';
@@ -117,6 +118,35 @@ describe('registering a passkey', () => {
     expect(again.options.excludeCredentials).toEqual([
       { id: key.credentialId, type: 'public-key', transports: ['internal'] },
     ]);
+  });
+
+  it('does not mark the session when the account already had a factor', async () => {
+    // An account with an app, in a session that never used it (a stolen one, say).
+    const before = await h.addRecipient('ann@example.org');
+    const account = { ...before, totpKeyEnc: new Uint8Array([1, 2, 3]) };
+    await h.storage.repos.accounts.update({ account });
+    const session = await sessionFor(account);
+    const key = softwareAuthenticator({ rpId: RP_ID, origin: ORIGIN });
+    const started = await startPasskeyRegistration(deps, { account, session, orgName: 'Barnet' });
+    if (!started.ok) throw new Error('not started');
+    const done = await finishPasskeyRegistration(deps, {
+      account,
+      session,
+      response: key.register(started.options),
+      name: 'Phone',
+      orgName: 'Barnet',
+      ip: null,
+    });
+    expect(done.ok).toBe(true);
+    const stored = await h.storage.repos.sessions.findById({ id: session.id });
+    expect(stored?.secondFactorAt).toBeNull();
+    const fresh = await h.storage.repos.accounts.findById({ id: account.id });
+    if (!stored || !fresh) throw new Error('gone');
+    expect(fresh.passkeyCount).toBe(1);
+    // A marked message still asks this session to use a factor it has.
+    expect(
+      stepUpNeeded({ message: { secondFactorRequired: true }, person: fresh, session: stored }),
+    ).toBe('confirm');
   });
 
   it('refuses a spent, stale, foreign-session or other-origin challenge', async () => {
@@ -287,20 +317,43 @@ describe('renaming and removing', () => {
     const { account, passkey } = await registered('ann@example.org');
     const { account: bob } = await registered('bob@example.org');
     expect(
-      await renamePasskey(deps, { account: bob, passkeyId: passkey.id, name: 'Mine', ip: null }),
+      await renamePasskey(deps, {
+        account: bob,
+        passkeyId: passkey.id,
+        name: 'Mine',
+        orgName: 'Barnet',
+        ip: null,
+      }),
     ).toEqual({ ok: false, reason: 'not-found' });
     expect(
-      await renamePasskey(deps, { account, passkeyId: passkey.id, name: '  ', ip: null }),
+      await renamePasskey(deps, {
+        account,
+        passkeyId: passkey.id,
+        name: '  ',
+        orgName: 'Barnet',
+        ip: null,
+      }),
     ).toEqual({
       ok: false,
       reason: 'empty-name',
     });
     expect(
-      await renamePasskey(deps, { account, passkeyId: passkey.id, name: 'Laptop', ip: null }),
+      await renamePasskey(deps, {
+        account,
+        passkeyId: passkey.id,
+        name: 'Laptop',
+        orgName: 'Barnet',
+        ip: null,
+      }),
     ).toEqual({ ok: true });
     const [renamed] = await h.storage.repos.passkeys.listForAccount({ accountId: account.id });
     expect(renamed?.name).toBe('Laptop');
     expect(await audits('account.passkey-rename')).toHaveLength(1);
+    // Emailed to the owner only, once: the refused renames sent nothing.
+    const renameMails = (await h.outbox()).filter((m) => m.subject.includes('renamed'));
+    expect(renameMails.map((m) => [m.to, m.subject])).toEqual([
+      [account.email, 'A passkey has been renamed (Barnet secure messages)'],
+    ]);
   });
 
   it('removes with the password typed again, and keeps the count with the rows', async () => {

@@ -111,6 +111,7 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
       settings: { get: async () => settings },
       policy: DEFAULT_SESSION_POLICY,
       publicUrl: 'https://messages.example.gov.uk',
+      ssoConfigured: true,
     };
   });
   afterEach(async () => {
@@ -208,18 +209,54 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
     expect(await audit('account.sso-role-change')).toHaveLength(1);
   });
 
-  it('links a staff account with the same address once, keeping its password and second factor', async () => {
+  it('links a staff account with the same address once, clearing its password, keeping its second factor', async () => {
     const existing = await addAccount('nia.patel@barnet.gov.uk', {
       totpKeyEnc: new Uint8Array([1]),
     });
+    expect(existing.passwordHash).not.toBeNull();
     const result = await sso(claims({ email: 'Nia.Patel@barnet.gov.uk' }));
     if (!result.ok) throw new Error(result.reason);
     expect(result.account.id).toBe(existing.id);
-    expect(result.account.passwordHash).toBe(existing.passwordHash);
+    // The provider is her only way in now: the old password is gone, in the same write.
+    expect(result.account.passwordHash).toBeNull();
+    const stored = await storage.repos.accounts.findById({ id: existing.id });
+    expect(stored?.passwordHash).toBeNull();
+    expect(stored?.totpKeyEnc).not.toBeNull();
     expect(result.account.ssoSubject).toContain(ISSUER);
     // Her own second factor is asked for: the provider proved none.
     expect(result.session.twoFactorPending).toBe(true);
-    expect(await audit('account.sso-linked')).toHaveLength(1);
+    const linked = await audit('account.sso-linked');
+    expect(linked.map((e) => e.details.passwordCleared)).toEqual([true]);
+    // The old password no longer signs her in.
+    const old = await signIn(deps, {
+      email: 'nia.patel@barnet.gov.uk',
+      password: GOOD_PASSWORD,
+      rememberMe: false,
+      deviceToken: null,
+      ip: null,
+      userAgent: null,
+    });
+    expect(old).toEqual({ ok: false });
+  });
+
+  it('refuses a password to a linked staff account while SSO is configured (sso-only)', async () => {
+    // Linked before passwords were cleared at linking: the hash is still there.
+    await addAccount('linked@barnet.gov.uk', { ssoSubject: `${ISSUER} linked` });
+    const attempt = (d: AccountDeps) =>
+      signIn(d, {
+        email: 'linked@barnet.gov.uk',
+        password: GOOD_PASSWORD,
+        rememberMe: false,
+        deviceToken: null,
+        ip: null,
+        userAgent: null,
+      });
+    expect(await attempt(deps)).toEqual({ ok: false });
+    expect((await audit('account.signin-failed')).map((e) => e.details.reason)).toEqual([
+      'sso-only',
+    ]);
+    // With single sign-on not configured, the account falls back to its password.
+    expect((await attempt({ ...deps, ssoConfigured: false })).ok).toBe(true);
   });
 
   it('counts the provider second factor when amr says mfa, or when configured', async () => {
@@ -303,7 +340,18 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
       ok: false,
       reason: 'no-email',
     });
-    expect(await reasons()).toEqual(['disabled', 'wrong-tenant', 'id-token-invalid', 'no-email']);
+    // An address the provider says is unverified neither links nor makes an account.
+    expect(await sso(claims({ email_verified: false, sub: 'unverified' }))).toEqual({
+      ok: false,
+      reason: 'no-email',
+    });
+    expect(await reasons()).toEqual([
+      'disabled',
+      'wrong-tenant',
+      'id-token-invalid',
+      'no-email',
+      'no-email',
+    ]);
   });
 
   it('spends a state once, in the browser that started it, within its ten minutes', async () => {
@@ -461,6 +509,19 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
       const admin = await attempt('admin@barnet.gov.uk');
       expect(admin.ok && admin.session.twoFactorPending).toBe(true);
       expect((await attempt('resident@example.org')).ok).toBe(true);
+
+      // An admin the provider manages keeps no password, even with a second factor
+      // (checked with SSO not configured, so the break-glass rule alone refuses).
+      await addAccount('sso-admin@barnet.gov.uk', {
+        role: 'admin',
+        totpKeyEnc: new Uint8Array([1]),
+        ssoSubject: `${ISSUER} sso-admin`,
+      });
+      deps = { ...deps, ssoConfigured: false };
+      expect(await attempt('sso-admin@barnet.gov.uk')).toEqual({ ok: false });
+      expect((await audit('account.signin-failed')).at(-1)?.details.reason).toBe(
+        'password-sign-in-off',
+      );
 
       // With staff passwords on, the same sender signs in.
       settings = { ...settings, staffPasswords: 'on' };

@@ -114,6 +114,7 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
     settings: { get: async () => settings },
     policy: DEFAULT_SESSION_POLICY,
     publicUrl: 'https://messages.example.gov.uk',
+    ssoConfigured: false,
   };
 
   const insertAccount = async (email: string, passwordHash: string | null, extra = {}) => {

@@ -94,7 +94,12 @@ describe('a mail with the keyword, from a real SMTP client', () => {
     const notice = await readOutboxMail(gw.app, due[0] as (typeof due)[number]);
     expect(notice.text).not.toContain('housing');
     const link = /\/open\/([A-Za-z0-9._-]+)/.exec(notice.text)?.[1] ?? '';
-    const accountDeps = { ...deps(gw), settings: gw.app.settings, policy: DEFAULT_SESSION_POLICY };
+    const accountDeps = {
+      ...deps(gw),
+      settings: gw.app.settings,
+      policy: DEFAULT_SESSION_POLICY,
+      ssoConfigured: false,
+    };
     // The link alone registers nobody: the code emailed to the address comes with it.
     expect((await sendRegistrationCode(accountDeps, { token: link }))?.ok).toBe(true);
     const [codeMail] = await gw.app.storage.repos.outbox.claimDue({

@@ -24,6 +24,14 @@ afterEach(async () => {
 
 const PASSWORD = 'a long and unusual passphrase 7';
 
+/** Single sign-on configured; the provider is never reached by the gateway. */
+const SSO_ENV = {
+  OIDC_ISSUER: 'http://127.0.0.1:9',
+  OIDC_CLIENT_ID: 'sealpost',
+  OIDC_CLIENT_SECRET: 'gateway-test-client-secret',
+  OIDC_ROLE_MAP: 'Sealpost.Sender=sender',
+};
+
 /** A gateway with a certificate (so AUTH is possible) that trusts no client network. */
 async function setup(env: Record<string, string> = {}): Promise<GatewayApp> {
   const sink = await startRelaySink();
@@ -202,6 +210,7 @@ describe('SMTP AUTH and the account lockout', () => {
         publicUrl: gw.app.config.publicUrl,
         settings: gw.app.settings,
         policy: DEFAULT_SESSION_POLICY,
+        ssoConfigured: false,
       },
       {
         email: 'jo@council.test',
@@ -223,6 +232,7 @@ describe('SMTP AUTH and the account lockout', () => {
       publicUrl: gw.app.config.publicUrl,
       settings: gw.app.settings,
       policy: DEFAULT_SESSION_POLICY,
+      ssoConfigured: false,
     };
     for (let i = 0; i < 3; i++) {
       const web = await signIn(deps, {
@@ -302,6 +312,43 @@ describe('SMTP AUTH and the account lockout', () => {
       account: { ...sender, totpKeyEnc: new Uint8Array([1]) },
     });
     expect(await logIn(gw, 'sender@council.test', PASSWORD)).toBe(true);
+  });
+
+  it('refuses staff the provider manages while single sign-on is configured (sso-only), not as a guess', async () => {
+    const gw = await setup(SSO_ENV);
+    const nia = await addStaff(gw, {
+      email: 'nia@council.test',
+      emailKey: 'nia@council.test',
+      role: 'sender',
+      ssoSubject: 'https://login.example/v2.0 nia',
+    });
+    expect(await logIn(gw, 'nia@council.test', PASSWORD)).toBe(false);
+    expect((await gw.account('nia@council.test'))?.failedSignIns).toBe(0);
+    const failed = await auditOf(gw, nia, 'account.signin-failed');
+    expect(failed.map((e) => e.details.reason)).toEqual(['sso-only']);
+    // Not linked to the provider, the same account logs in: the link is what refused.
+    await gw.app.storage.repos.accounts.update({ account: { ...nia, ssoSubject: null } });
+    expect(await logIn(gw, 'nia@council.test', PASSWORD)).toBe(true);
+  });
+
+  it('refuses staff passwords under break-glass, except a local admin with a second factor', async () => {
+    const gw = await setup({ ...SSO_ENV, STAFF_PASSWORDS: 'break-glass' });
+    const sender = await addStaff(gw, {
+      email: 'sender@council.test',
+      emailKey: 'sender@council.test',
+      role: 'sender',
+      totpKeyEnc: new Uint8Array([1]),
+    });
+    await addStaff(gw, {
+      email: 'admin@council.test',
+      emailKey: 'admin@council.test',
+      role: 'admin',
+      totpKeyEnc: new Uint8Array([1]),
+    });
+    expect(await logIn(gw, 'sender@council.test', PASSWORD)).toBe(false);
+    const failed = await auditOf(gw, sender, 'account.signin-failed');
+    expect(failed.map((e) => e.details.reason)).toEqual(['password-sign-in-off']);
+    expect(await logIn(gw, 'admin@council.test', PASSWORD)).toBe(true);
   });
 
   it('keeps the per-address limit: a sixth try from one address is refused unchecked', async () => {

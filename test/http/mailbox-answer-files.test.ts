@@ -176,6 +176,7 @@ describe('answers with files and sent messages', () => {
     expect(res.headers.get('location')).toBe(`/inbox/${annDelivery}?notice=forwarded`);
     const [forward] = await sentBy(ann);
     expect(forward?.inReplyToId).toBeNull();
+    expect(forward?.secondFactorRequired).toBe(false);
     const files = await filesOf(forward?.id ?? '');
     expect(files.map((f) => f.name)).toEqual(['plan.pdf', 'notes.txt']);
     // Encrypted again from the stored blob: a new blob with the same content.
@@ -188,6 +189,36 @@ describe('answers with files and sent messages', () => {
       messageId: forward?.id ?? '',
     });
     expect(colleague.map((d) => d.recipientEmail)).toEqual(['colleague@barnet.gov.uk']);
+  });
+
+  it('keeps a message’s second-factor mark on the new message a forward makes', async () => {
+    const marked = await h.send({
+      to: [ann.email],
+      subject: 'Strategy meeting',
+      body: 'The plan is agreed.',
+      files: [ORIGINAL],
+      secondFactorRequired: true,
+    });
+    const delivery = marked.deliveries[ann.email] as string;
+    // Ann's session proved a second factor, so the marked message opens for her.
+    for (const session of await h.storage.repos.sessions.listForAccount({ accountId: ann.id })) {
+      await h.storage.repos.sessions.update({
+        session: { ...session, secondFactorAt: h.clock.now() },
+      });
+    }
+    const path = `/inbox/${delivery}/forward`;
+    const res = await postFiles(path, annCookie, await tokenOf(path, annCookie), [
+      ['to', 'colleague@barnet.gov.uk'],
+      ['filesShown', '1'],
+    ]);
+    expect(res.status).toBe(303);
+    // A new message (the files were chosen), protected for its new reader as well.
+    const [forward] = await sentBy(ann);
+    expect(forward?.id).not.toBe(marked.messageId);
+    const stored = await h.storage.repos.messages.findById({ id: forward?.id ?? '' });
+    expect(stored?.secondFactorRequired).toBe(true);
+    const copies = await h.storage.repos.deliveries.listForMessage({ messageId: stored?.id ?? '' });
+    expect(copies.map((d) => d.recipientEmail)).toEqual(['colleague@barnet.gov.uk']);
   });
 
   it('forwards without the original’s files when they are unticked', async () => {

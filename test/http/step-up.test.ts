@@ -179,6 +179,41 @@ describe('a message that needs a second factor', () => {
     expect(signIns.some((e) => e.details?.step === 'second-factor')).toBe(true);
   });
 
+  it('does not let a session that never used the app skip the step by replacing it', async () => {
+    const cookie = await h.signIn(ANN);
+    const other = await h.signIn(ANN);
+    // The first app, set up in one session: that session may open the message.
+    const first = await (await h.get('/account/two-factor', cookie)).text();
+    const enrolled = await h.post('/account/two-factor', {
+      cookie,
+      csrf: csrfOf(first) ?? '',
+      fields: {
+        token: enrolTokenOnPage(first),
+        password: GOOD_PASSWORD,
+        code: codeFor(keyOnPage(first), h.clock.now()),
+      },
+    });
+    expect(enrolled.status).toBe(200);
+    expect((await h.get(`/inbox/${marked}`, cookie)).status).toBe(200);
+    // The other session (a stolen one, say) replaces the app with its own...
+    h.clock.advance(30_000);
+    const again = await (await h.get('/account/two-factor?replace', other)).text();
+    const replaced = await h.post('/account/two-factor', {
+      cookie: other,
+      csrf: csrfOf(again) ?? '',
+      fields: {
+        token: enrolTokenOnPage(again),
+        password: GOOD_PASSWORD,
+        code: codeFor(keyOnPage(again), h.clock.now()),
+      },
+    });
+    expect(replaced.status).toBe(200);
+    expect(await replaced.text()).not.toContain('This message needs a second step');
+    // ...and is still asked to use a factor before the message opens.
+    const text = await refusesContent(await h.get(`/inbox/${marked}`, other), 'after replacing');
+    expect(text).toContain('have not used it since you signed in');
+  });
+
   it('sends a person with no factor to set one up when they post the step-up form', async () => {
     const cookie = await h.signIn(ANN);
     const explained = await (await h.get(`/inbox/${marked}`, cookie)).text();

@@ -213,6 +213,7 @@ function suite(dialect: string, open: () => Promise<Storage>) {
         // Neither is reached by a reset request.
         hasher: undefined as never,
         policy: undefined as never,
+        ssoConfigured: false,
       };
       await requestPasswordReset(accountDeps, { email: 'housing@council.test', ip: null });
       expect(await storage.repos.outbox.countUnsent()).toBe(0);

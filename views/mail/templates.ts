@@ -153,6 +153,7 @@ export const englishMailTemplates: MailTemplates = {
       enrolled: 'Two-step verification has been turned on',
       'passkey-added': 'A passkey has been added',
       'passkey-removed': 'A passkey has been removed',
+      'passkey-renamed': 'A passkey has been renamed',
       reset: 'Your second factor has been reset by an administrator',
     }[change];
     const subject = `${what} (${orgName} secure messages)`;
@@ -166,6 +167,7 @@ export const englishMailTemplates: MailTemplates = {
           'From now on you sign in with your password and a code from your authenticator app.',
         'passkey-added': 'From now on that passkey can be used to sign in to your account.',
         'passkey-removed': 'That passkey can no longer be used to sign in to your account.',
+        'passkey-renamed': 'It can still be used to sign in to your account, under its new name.',
         reset:
           'Your authenticator app, recovery codes and passkeys no longer work for your account, and you have been signed out everywhere. Sign in with your password to set up a new one.',
       }[change],

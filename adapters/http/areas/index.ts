@@ -60,6 +60,7 @@ export function accountDepsFrom(app: Sealpost): AccountDeps {
     settings: app.settings,
     policy: sessionPolicyFrom(app.config),
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
+    ssoConfigured: app.sso != null,
   };
 }
 

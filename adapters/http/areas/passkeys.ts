@@ -47,6 +47,7 @@ export function passkeyDepsFrom(app: Sealpost): PasskeyDeps {
     templates: app.templates,
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
     webauthn: simpleWebAuthn({ publicUrl: app.config.publicUrl }),
+    ssoConfigured: app.sso != null,
   };
 }
 
@@ -213,10 +214,12 @@ export function passkeyArea(app: Sealpost, options: { accounts: AccountDeps; htt
     if (!person) return missing(c);
     const id = c.req.param('id').slice(0, 128);
     const typed = (await formOf(c)).get('name').slice(0, 200);
+    const settings = await app.settings.get();
     const result = await renamePasskey(deps, {
       account: person,
       passkeyId: id,
       name: typed,
+      orgName: settings.orgName,
       ip: c.get('clientIp'),
     });
     if (!result.ok && result.reason === 'not-found') return missing(c);

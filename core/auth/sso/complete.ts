@@ -31,8 +31,13 @@ export function ssoSubjectOf(issuer: string, sub: string): string {
   return `${issuer} ${sub}`;
 }
 
-/** The address the provider gives: `email`, else Entra's `preferred_username` when it is one. */
+/**
+ * The address the provider gives: `email`, else Entra's `preferred_username` when it is
+ * one. None when the provider itself says the address is not verified
+ * (`email_verified: false`): an address nobody proved must not link or make an account.
+ */
 function addressOf(claims: SsoClaims): string | null {
+  if (claims.email_verified === false) return null;
   for (const name of ['email', 'preferred_username']) {
     const value = claims[name];
     if (typeof value !== 'string') continue;
@@ -47,7 +52,8 @@ function addressOf(claims: SsoClaims): string | null {
  * provisioning, docs/decisions/0029):
  *
  * - the account is the one linked to `<issuer> <sub>`; failing that, a staff account
- *   with the same address not yet linked is linked (`account.sso-linked`); an address
+ *   with the same address not yet linked is linked (`account.sso-linked`) and its
+ *   password cleared, since it signs in only through the provider from now on; an address
  *   that belongs to a recipient, a team mailbox or another person at the provider is
  *   refused, so no one outside the council is ever turned into staff;
  * - no mapped role: refused, and every session of the account ends now (a leaver);
@@ -128,11 +134,18 @@ export async function completeSsoSignIn(
         displayName: name || account.displayName,
         role,
         ssoSubject: subject,
+        // Linked now: the provider is the only way in from here on, so the old
+        // password stops working (`signsInOnlyThroughProvider`).
+        passwordHash: linking ? null : account.passwordHash,
         lastSignInAt: now,
         updatedAt: now,
       };
       await repos.accounts.update({ account });
-      if (linking) await audit(deps, repos, input, account, 'account.sso-linked', {});
+      if (linking) {
+        await audit(deps, repos, input, account, 'account.sso-linked', {
+          passwordCleared: before.passwordHash !== null,
+        });
+      }
       if (before.role !== role) {
         await audit(deps, repos, input, account, 'account.sso-role-change', {
           from: before.role,

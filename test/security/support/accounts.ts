@@ -42,6 +42,7 @@ export async function accountsHarness(
     settings: { get: async () => settings },
     policy: DEFAULT_SESSION_POLICY,
     publicUrl: 'https://messages.example.gov.uk',
+    ssoConfigured: false,
   };
 
   /** A registered external recipient with `GOOD_PASSWORD`, or `extra` over it. */
