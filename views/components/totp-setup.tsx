@@ -3,6 +3,7 @@ import type { Lang, Strings } from '../strings/index.ts';
 import { Button } from './button.tsx';
 import { CsrfField } from './csrf-field.tsx';
 import { Details } from './details.tsx';
+import { NotificationBanner } from './notification-banner.tsx';
 import { PasswordInput } from './password-input.tsx';
 import { QrCode } from './qr-code.tsx';
 import { TextInput } from './text-input.tsx';
@@ -124,4 +125,36 @@ export function RecoveryCodeList(props: { strings: Strings; codes: string[] }) {
 /** A key in groups of four characters, easier to copy by eye. */
 function groupKey(key: string): string {
   return key.match(/.{1,4}/g)?.join(' ') ?? key;
+}
+
+/**
+ * The notices above an app set-up form, the same for staff and recipients: the set-up
+ * page had expired (a new key was made), few recovery codes are left, and the message
+ * the person goes back to once it is set up (a "second factor required" message).
+ */
+export function TotpSetupBanners(props: {
+  strings: Strings;
+  expired?: boolean | undefined;
+  codesLeft?: number | null | undefined;
+  next?: string | null | undefined;
+}) {
+  return (
+    <>
+      {props.expired ? (
+        <NotificationBanner strings={props.strings} heading={props.strings.staff.setup.expired} />
+      ) : null}
+      {props.codesLeft != null ? (
+        <NotificationBanner
+          strings={props.strings}
+          heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
+        />
+      ) : null}
+      {props.next ? (
+        <NotificationBanner
+          strings={props.strings}
+          heading={props.strings.mailbox.stepUp.setUpBanner}
+        />
+      ) : null}
+    </>
+  );
 }

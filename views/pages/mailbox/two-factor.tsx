@@ -6,6 +6,7 @@ import { Panel } from '../../components/panel.tsx';
 import { PasswordInput } from '../../components/password-input.tsx';
 import {
   RecoveryCodeList,
+  TotpSetupBanners,
   type TotpSetupErrors,
   TotpSetupSteps,
   totpSetupErrorMessages,
@@ -111,21 +112,12 @@ export function RecipientTotpSetupPage(
           {props.removed ? (
             <NotificationBanner strings={props.strings} heading={s.removed} type="success" />
           ) : null}
-          {props.expired ? (
-            <NotificationBanner strings={props.strings} heading={setup.expired} />
-          ) : null}
-          {props.codesLeft != null ? (
-            <NotificationBanner
-              strings={props.strings}
-              heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
-            />
-          ) : null}
-          {props.next ? (
-            <NotificationBanner
-              strings={props.strings}
-              heading={props.strings.mailbox.stepUp.setUpBanner}
-            />
-          ) : null}
+          <TotpSetupBanners
+            strings={props.strings}
+            expired={props.expired}
+            codesLeft={props.codesLeft}
+            next={props.next}
+          />
           <h1 class="govuk-heading-l">{setup.title}</h1>
           <p class="govuk-body">{setup.optionalIntro}</p>
           <p class="govuk-body">{s.optional}</p>

@@ -1,12 +1,12 @@
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
-import { NotificationBanner } from '../../components/notification-banner.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { PasskeySecondStep, passkeyPaths } from '../../components/passkeys.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import {
   RecoveryCodeList,
+  TotpSetupBanners,
   type TotpSetupErrors,
   TotpSetupSteps,
   totpSetupErrorMessages,
@@ -136,21 +136,12 @@ export function TotpSetupPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary strings={props.strings} errors={errors} />
-          {props.expired ? (
-            <NotificationBanner strings={props.strings} heading={s.expired} />
-          ) : null}
-          {props.codesLeft != null ? (
-            <NotificationBanner
-              strings={props.strings}
-              heading={props.strings.staff.twoFactor.lowRecoveryCodes(props.codesLeft)}
-            />
-          ) : null}
-          {props.next ? (
-            <NotificationBanner
-              strings={props.strings}
-              heading={props.strings.mailbox.stepUp.setUpBanner}
-            />
-          ) : null}
+          <TotpSetupBanners
+            strings={props.strings}
+            expired={props.expired}
+            codesLeft={props.codesLeft}
+            next={props.next}
+          />
           <h1 class="govuk-heading-l">{s.title}</h1>
           <p class="govuk-body">
             {props.required
