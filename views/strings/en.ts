@@ -1,7 +1,10 @@
-import { PASSWORD_ADVICE } from '../../core/accounts/password-policy.ts';
+import { passwordAdviceLengths } from '../../core/accounts/password-policy.ts';
+import { addresses } from './en/addresses.ts';
 import { admin } from './en/admin.ts';
 import { compose } from './en/compose.ts';
+import { dataExport } from './en/data-export.ts';
 import { deliveryReport } from './en/delivery-report.ts';
+import { emails } from './en/emails.ts';
 import { help } from './en/help.ts';
 import { info } from './en/info.ts';
 import { mailbox } from './en/mailbox.ts';
@@ -9,6 +12,9 @@ import { mailboxes } from './en/mailboxes.ts';
 import { passkeys } from './en/passkeys.ts';
 import { sso } from './en/sso.ts';
 import { staff } from './en/staff.ts';
+
+/** The lengths the password advice names, from the default policy. */
+const ADVICE = passwordAdviceLengths();
 
 /**
  * Every word the portal shows, in English: the reference language. Keys are grouped by
@@ -110,10 +116,23 @@ export const en = {
     email: 'Email address',
     password: 'Password',
     yourEmail: 'Your email address:',
+    /** Why a new password was refused: core's `PasswordProblem` codes. */
+    passwordProblems: {
+      empty: 'Enter a password.',
+      'too-short': (min: number, length: number) =>
+        `Your password must be at least ${min} characters long. It has ${length}.`,
+      'too-long': (max: number) => `Your password must be at most ${max} characters long.`,
+      common: 'That is one of the most common passwords, so it is easy to guess.',
+      repeated: 'Your password cannot be one character repeated.',
+      'contains-email': 'Your password cannot contain your email address or the name in it.',
+      'contains-word': (word: string) =>
+        `Your password cannot contain "${word}", which is easy to guess here.`,
+    },
     newPassword: {
       label: 'Create a password',
       adviceHeading: 'Choosing a password',
-      advice: PASSWORD_ADVICE,
+      /** The policy's rules for an account without a second factor (core gives the lengths). */
+      advice: `Use at least ${ADVICE.min} characters, and up to ${ADVICE.max}. A good way to make a long password you can remember is to put three random words together, as the National Cyber Security Centre advises. You can use spaces. You do not need numbers, symbols or capital letters. Do not use a common password, your email address, or one character repeated, and do not use a password you use anywhere else.`,
       example: 'For example: "kettle gravel orchard stamp". Do not use this example.',
     },
     signIn: {
@@ -122,6 +141,9 @@ export const en = {
       /** One message for every failure, so nobody can tell which addresses have accounts. */
       failed:
         'The email address or password is not right, or the account is locked for a while. Check them and try again, or reset your password.',
+      /** A field left empty (GOV.UK pattern): asked for before anything is checked. */
+      emailMissing: 'Enter your email address',
+      passwordMissing: 'Enter your password',
       tooMany: (minutes: number) =>
         `There have been too many attempts to sign in from your connection. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
       rememberMe: (days: number) => `Keep me signed in on this device for ${days} days`,
@@ -182,7 +204,10 @@ export const en = {
         'If someone passed this email on to you, you cannot read the message with their link. You can ask the sender to send it to you.',
       askLink: 'Ask the sender for access',
       notYouContact: (name: string, email: string) =>
-        `If someone passed this email on to you, you cannot read the message with their link. Contact ${name}${email ? ` (${email})` : ''} and ask them to send it to you.`,
+        `If someone passed this email on to you, you cannot read the message with their link. Contact ${name} (${email}) and ask them to send it to you.`,
+      /** The same, when the sender's address is not known. */
+      notYouContactName: (name: string) =>
+        `If someone passed this email on to you, you cannot read the message with their link. Contact ${name} and ask them to send it to you.`,
       ask: {
         title: 'Ask the sender for access',
         intro: (sender: string) =>
@@ -284,6 +309,11 @@ export const en = {
 
   /** The delivery report the gateway emails a sender when some recipients were refused. */
   deliveryReport,
+  emails,
+
+  dataExport,
+
+  addresses,
 
   errors: {
     notFound: {
@@ -303,6 +333,19 @@ export const en = {
       title: 'The service is being repaired',
       body: 'Messages cannot be opened at the moment because of a problem on our side. We are working on it. Try again later.',
       nothingLost: 'Your messages are safe and nothing has been lost.',
+    },
+    /**
+     * Plain-text answers where no page can be shown (an API-style request, or the error
+     * page itself failed), by the error's code (core/shared/errors.ts).
+     */
+    answers: {
+      notFound: 'Page not found.',
+      invalidInput: 'The request could not be used. Check what you entered and try again.',
+      uploadRefused: 'The form could not be read: it was too large or not a form upload.',
+      formTooLarge: 'This form is too large to send. Shorten the text and try again.',
+      temporaryFailure: 'The service is busy. Please try again in a moment.',
+      serverError: (id: string) => `Sorry, something went wrong on our side. Reference: ${id}`,
+      repairing: (id: string) => `The service is being repaired. Reference: ${id}`,
     },
     signInRequired: {
       title: 'You need to sign in',

@@ -1,19 +1,10 @@
-import { cy } from './cy.ts';
+import { readCatalogue } from './catalogue/catalogue.ts';
+import { compileTranslation } from './catalogue/compile.ts';
+import { welshCatalogueFiles } from './cy.ts';
 import { en } from './en.ts';
 
 /** Every piece of text a page can show; English (`en.ts`) defines the shape. */
 export type Strings = typeof en;
-
-/** A language's text: any key may be missing and then falls back to English. */
-export type Translation = DeepPartial<Strings>;
-
-type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends (...args: never[]) => unknown
-    ? T[K]
-    : T[K] extends object
-      ? DeepPartial<T[K]>
-      : T[K];
-};
 
 /** The languages the portal speaks, as BCP 47 primary tags (also used in `<html lang>`). */
 export const LANGUAGES = ['en', 'cy'] as const;
@@ -24,17 +15,45 @@ export type Lang = (typeof LANGUAGES)[number];
 /** The language used when nothing asks for another. */
 export const DEFAULT_LANG: Lang = 'en';
 
-const TRANSLATIONS: Record<Lang, Translation> = { en, cy };
-const merged = new Map<Lang, Strings>();
+/** Where each language's catalogue comes from (English is the table itself). */
+const CATALOGUE_FILES: Record<Exclude<Lang, 'en'>, () => Array<{ name: string; text: string }>> = {
+  cy: welshCatalogueFiles,
+};
 
-/** The text for a language, with English filling any gap in the translation. */
-export function stringsFor(lang: Lang): Strings {
-  let strings = merged.get(lang);
-  if (!strings) {
-    strings = withFallback(en, TRANSLATIONS[lang]) as Strings;
-    merged.set(lang, strings);
+type Compiled = { strings: Strings; fallbacks: string[] };
+const compiled = new Map<Lang, Compiled>();
+
+function compiledFor(lang: Lang): Compiled {
+  let found = compiled.get(lang);
+  if (!found) {
+    if (lang === 'en') found = { strings: en, fallbacks: [] };
+    else {
+      const read = readCatalogue({ english: en, lang, files: CATALOGUE_FILES[lang]() });
+      // A broken catalogue stops the start with every problem named, not a page later.
+      if (read.problems.length > 0)
+        throw new Error(
+          `the ${lang} string catalogue has problems: ${read.problems
+            .map((p) => `${p.key}: ${p.problem}`)
+            .join('; ')}`,
+        );
+      found = compileTranslation(en, read.catalogue, lang);
+    }
+    compiled.set(lang, found);
   }
-  return strings;
+  return found;
+}
+
+/** The text for a language, with English filling any gap in its catalogue. */
+export function stringsFor(lang: Lang): Strings {
+  return compiledFor(lang).strings;
+}
+
+/**
+ * The keys a language's catalogue lacks, shown in English on its pages. Empty for a
+ * complete translation: a test holds Welsh to that.
+ */
+export function translationGaps(lang: Lang): string[] {
+  return compiledFor(lang).fallbacks;
 }
 
 /** True for a value that names one of the portal's languages. */
@@ -43,20 +62,28 @@ export function isLang(value: unknown): value is Lang {
 }
 
 /**
- * Chooses the language for a request: `?lang=` first (the language switch puts it on
- * links), then a language cookie (only ever set after sign-in: no cookie may be set
- * before it, so a signed-out choice travels in the URL), then the browser's
- * Accept-Language, else English.
+ * Chooses the language for a request, first match wins:
+ * 1. `?lang=`: an explicit choice in the URL (the language switch and the links of a
+ *    page in another language put it there);
+ * 2. the signed-in account's saved language (`account.language`, set by the switch);
+ * 3. the `sealpost_lang` cookie, set only when a person chooses with the switch (never
+ *    from a link or from Accept-Language), so a signed-out choice lasts;
+ * 4. the browser's Accept-Language;
+ * 5. English.
+ * Values that name none of our languages are skipped.
  */
 export function pickLanguage(args: {
   /** The `lang` query parameter, if any. */
   query: string | undefined;
-  /** A signed-in person's saved choice, if any. */
+  /** The signed-in account's saved language, if any. */
+  account?: string | null | undefined;
+  /** The `sealpost_lang` cookie, if any. */
   cookie?: string | undefined;
   /** The Accept-Language request header, if any. */
   acceptLanguage: string | undefined;
 }): Lang {
   if (isLang(args.query)) return args.query;
+  if (isLang(args.account)) return args.account;
   if (isLang(args.cookie)) return args.cookie;
   return fromAcceptLanguage(args.acceptLanguage) ?? DEFAULT_LANG;
 }
@@ -82,28 +109,18 @@ export function fromAcceptLanguage(header: string | undefined): Lang | null {
 }
 
 /**
- * A link that keeps the reader's language: adds `lang=` to an internal href. Pages
- * use it on links when the language came from `?lang=` (see `pickLanguage`), since no
- * cookie remembers a signed-out choice.
+ * A link that keeps the reader's language: adds (or replaces) `lang=` on an internal
+ * href, keeping the rest of its query and its fragment. Pages use it on links, and
+ * redirects on their targets, when the language came from `?lang=` (see
+ * `pickLanguage`): a choice made from a link is remembered by nothing else.
  */
 export function hrefWithLang(href: string, lang: Lang): string {
   const hashAt = href.indexOf('#');
   const path = hashAt === -1 ? href : href.slice(0, hashAt);
   const hash = hashAt === -1 ? '' : href.slice(hashAt);
-  const [base = '', query = ''] = path.split('?', 2);
-  const params = new URLSearchParams(query);
+  const queryAt = path.indexOf('?');
+  const base = queryAt === -1 ? path : path.slice(0, queryAt);
+  const params = new URLSearchParams(queryAt === -1 ? '' : path.slice(queryAt + 1));
   params.set('lang', lang);
   return `${base}?${params.toString()}${hash}`;
-}
-
-function withFallback(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(base)) out[key] = withFallback(base[key], override[key]);
-  return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

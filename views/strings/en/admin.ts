@@ -141,6 +141,15 @@ export const admin = {
     orgNameHint: 'Shown at the top of every page and in every email.',
     orgColour: 'Header colour',
     orgColourHint: 'A colour like #1d70b8. Text on it is darkened if it needs to be.',
+    emailLanguage: 'Language of emails',
+    emailLanguageHint:
+      'For people who have not chosen a language, such as a new recipient getting their first notification. Once someone chooses a language, their emails come in it.',
+    emailLanguageOptions: {
+      en: 'English',
+      cy: 'Welsh',
+      bilingual: 'Welsh and English in one email',
+      bilingualHint: 'Welsh first, then English, as the Welsh Language Standards ask.',
+    },
     domainsHeading: 'Internal email domains',
     internalDomains: 'Domains of your organisation',
     internalDomainsHint:
@@ -217,6 +226,7 @@ export const admin = {
     errors: {
       orgName: 'Enter an organisation name of 100 characters or fewer',
       orgColour: 'Enter a colour in the format #1d70b8',
+      emailLanguage: 'Choose the language of emails',
       internalDomains: (typed: string) =>
         `Enter “${typed}” as a domain in the correct format, like barnet.gov.uk`,
       internalDomainsGeneral: 'Enter each domain on its own line, like barnet.gov.uk',
@@ -416,6 +426,14 @@ export const admin = {
       exists: 'An account with this email address already exists',
       role: 'Choose a role',
     },
+    /** Core's create-staff issues (core/accounts/create-staff.ts), as `sealpost admin create` says them. */
+    issues: {
+      'email-invalid': (reason: string) => `Enter a valid email address: ${reason}`,
+      'email-taken': 'An account with this email address already exists.',
+      'name-missing': 'Enter a name.',
+      'name-invalid': (max: number) =>
+        `The name must be one line of at most ${max} characters, without < or >.`,
+    },
   },
 
   mail: {
@@ -454,6 +472,41 @@ export const admin = {
     waiting: (n: number) => `${n} ${n === 1 ? 'email is' : 'emails are'} waiting to be sent.`,
     newer: 'Previous',
     older: 'Next',
+    /**
+     * Why an email failed (the codes of core/mail/failure.ts). A value is data, shown as
+     * it is: `reply` the mail server's own answer, `detail` an error code and status.
+     */
+    errors: {
+      'subject-line-break': 'The subject has a line break, so the email was not sent.',
+      'recipient-not-plain': 'The address is not one plain email address.',
+      'header-name-invalid': 'A header name is not valid.',
+      'header-reserved': (name: string) =>
+        `The header ${name} is set by the mail transport and cannot be given.`,
+      'header-line-break': (name: string) => `The header ${name} has a line break.`,
+      'stored-damaged': 'The stored email is damaged and cannot be read.',
+      'stored-undecryptable': 'The stored email could not be decrypted. Check the encryption keys.',
+      'stored-malformed': 'The stored email is not in the expected form.',
+      'transport-threw': 'Sending failed unexpectedly. The server log has the details.',
+      'bad-id': 'The email’s id cannot be used to send it.',
+      'build-failed': 'The email could not be put together.',
+      'folder-unwritable': (detail: string) =>
+        `The outbox folder could not be written (${detail}).`,
+      'smtp-login-refused': (detail: string) => `The mail server refused our login (${detail}).`,
+      'smtp-tls-failed': (detail: string) =>
+        `The mail server did not complete an encrypted (TLS) connection (${detail}).`,
+      'smtp-unreachable': (detail: string) =>
+        `The mail server could not be reached or broke off (${detail}).`,
+      'smtp-unaddressable': (detail: string) => `The email could not be addressed (${detail}).`,
+      'smtp-failed': (detail: string) => `Sending failed (${detail}).`,
+      'smtp-refused': (reply: string) => `The mail server refused the email: ${reply}`,
+      'smtp-deferred': (reply: string) => `The mail server deferred the email: ${reply}`,
+      'smtp-recipient-refused': 'The mail server refused the recipient.',
+      'transport-said': (reply: string) => `The mail transport said: ${reply}`,
+      'no-reason': 'The mail transport failed without saying why.',
+    },
+    /** `reason` is one of the `errors` above. */
+    gaveUp: (attempts: number, reason: string) =>
+      `Gave up after ${attempts} ${attempts === 1 ? 'try' : 'tries'}. Last reason: ${reason}`,
   },
 
   keys: {
@@ -530,5 +583,6 @@ export const admin = {
     statuses: { running: 'Running', ok: 'Done', failed: 'Failed' },
     stillRunning: 'Still running',
     nothing: 'Nothing to do',
+    interrupted: 'Interrupted: the process stopped before this run finished.',
   },
 };

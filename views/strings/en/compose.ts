@@ -1,3 +1,5 @@
+import { day } from './emails.ts';
+
 /**
  * Writing to the council, drafts, sent messages and the address book, in English. Plain
  * words for people in a hurry: short sentences, "you", and every refusal says why and
@@ -65,6 +67,29 @@ export const compose = {
       'The form could not be read. Check your message and try again; choose any files again.',
     chooseAgain: 'Your files were not attached. Choose them again.',
     draftGone: 'That draft no longer exists. Your text is below: send it or save it again.',
+  },
+  /**
+   * Why a message could not be sent: core's `SendIssue` codes (core/messages/send-message.ts),
+   * for every way in (portal, `sealpost send`, the SMTP gateway).
+   */
+  sendIssues: {
+    'recipient-invalid': (address: string, reason: string) =>
+      `"${address}" is not a valid email address: ${reason}`,
+    'no-recipients': 'Enter at least one recipient.',
+    'too-many-recipients': (max: number) => `A message can go to at most ${max} people.`,
+    'subject-missing': 'Enter a subject.',
+    'subject-too-long': (max: number) => `The subject must be at most ${max} characters.`,
+    'subject-not-one-line': 'The subject must be on one line.',
+    'body-too-long': 'The message is too long.',
+    'access-end-past': 'The end of access must be in the future.',
+    'access-end-too-late': (latest: Date) =>
+      `The end of access must be no later than ${day(latest)}, when the message is due to be deleted.`,
+    'too-many-files': (max: number) => `You can attach up to ${max} files. Choose fewer files.`,
+    'too-large': (mb: string) =>
+      `The files must be ${mb} or smaller in total, text aside. Choose smaller files.`,
+    infected: (fileName: string) =>
+      `"${fileName}" contains a virus or other malware, so the message was not sent. Remove that file and try again.`,
+    'nobody-to-reply-to': 'There is nobody to reply to.',
   },
   timeout: {
     title: 'You have been signed out',

@@ -4,8 +4,10 @@
  * Outlook next to the mail they sent: say what happened, to whom, and what to do.
  */
 export const deliveryReport = {
-  subject: (subject: string) =>
-    subject === '' ? 'Not delivered to everyone' : `Not delivered to everyone: ${subject}`,
+  subject: (subject: string) => `Not delivered to everyone: ${subject}`,
+  /** The subject when the mail had none. */
+  subjectNone: 'Not delivered to everyone',
+  /** `arrived` is a date and time ("3 March 2025, 14:30"), written for the language. */
   intro: (arrived: string) =>
     `Your email sent on ${arrived} was delivered to its other recipients, but not to the people below. The council's mail server refused them.`,
   permanent: 'Not delivered. Check the address, or contact the person another way.',

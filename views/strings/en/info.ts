@@ -41,10 +41,11 @@ export const info = {
       {
         heading: 'Cookies',
         paragraphs: [
-          'We set no cookies until you sign in, and we never use cookies for analytics or advertising. We use these cookies, all essential:',
+          'We set no cookies until you sign in or choose a language, and we never use cookies for analytics or advertising. We use these cookies, all essential:',
         ],
         list: [
-          `Session cookie (sealpost_session): keeps you signed in. It ends when you sign out, after ${f.idleMinutes} minutes without activity, or after ${f.rememberMeDays} days if you chose "Remember me".`,
+          `Session cookie (sealpost_session): keeps you signed in. It ends when you sign out, after ${f.idleMinutes} minutes without activity, or after ${f.rememberMeDays} days if you chose "Keep me signed in".`,
+          'Language cookie (sealpost_lang): set only when you choose English or Welsh with the language switch, so pages stay in that language before you sign in. It lasts a year and holds only your choice. After you sign in, your choice is kept with your account.',
           'Device cookie (sealpost_device): lets this browser sign in even if someone else keeps typing wrong passwords for your account. It lasts 180 days and holds no personal information.',
           'Staff sign-in cookie (sealpost_sso): only when council staff choose to sign in with their work account, it links the answer from their organisation to this browser. It lasts 10 minutes and holds no personal information.',
         ],
@@ -52,13 +53,13 @@ export const info = {
     ],
   }),
 
-  accessibility: (orgName: string): HelpTopic => ({
+  accessibility: (f: { orgName: string; idleMinutes: number; maxHours: number }): HelpTopic => ({
     title: 'Accessibility statement',
     summary: 'How accessible this service is and how to report a problem.',
     sections: [
       {
         paragraphs: [
-          `${orgName} wants as many people as possible to be able to use this service. You should be able to use it with JavaScript turned off, on a small or old phone, zoomed in up to 400%, with only a keyboard, and with a screen reader.`,
+          `${f.orgName} wants as many people as possible to be able to use this service. You should be able to use it with JavaScript turned off, on a small or old phone, zoomed in up to 400%, with only a keyboard, and with a screen reader.`,
         ],
       },
       {
@@ -68,16 +69,25 @@ export const info = {
         ],
       },
       {
+        heading: 'Time limits',
+        paragraphs: [
+          `For your security you are signed out after ${f.idleMinutes} minutes without activity. Every signed-in page says when that will happen, and opening any page moves the time on.`,
+          'With JavaScript on, a warning appears 2 minutes before, and you can choose to stay signed in.',
+          `Everyone is also signed out ${f.maxHours} hours after signing in, whatever they are doing, unless they chose "Keep me signed in". Pages say when, but this time cannot be moved on and no warning appears.`,
+          'If the time runs out while you are writing and you then press Send or Save, what you typed is kept in your drafts for you, as long as you press it within an hour. If you close the page or go to another one instead, what you typed since you last saved it is lost.',
+        ],
+      },
+      {
         heading: 'What we know is not yet accessible',
         paragraphs: [
-          'For your security you are signed out after a period without activity, and the service does not warn you first. If this happens while you are writing, what you typed is saved in your drafts.',
-          'Some pages are not yet available in Welsh; where a Welsh page shows English text, it is not marked as English for screen readers.',
+          'The Welsh text has not yet been checked by a professional Welsh-language translator. If any of it is unclear, contact us.',
+          'Files that senders attach (for example PDF documents) are not checked by this service, and may not be accessible. Ask the sender for another format if you need one.',
         ],
       },
       {
         heading: 'Reporting a problem',
         paragraphs: [
-          `If you cannot use part of this service, or you need the information in another format, contact ${orgName} using the details on its website. If you are not happy with how we respond, contact the Equality Advisory and Support Service (EASS).`,
+          `If you cannot use part of this service, or you need the information in another format, contact ${f.orgName} using the details on its website. If you are not happy with how we respond, contact the Equality Advisory and Support Service (EASS).`,
         ],
       },
     ],

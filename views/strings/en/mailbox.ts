@@ -135,8 +135,9 @@ export const mailbox = {
     asNew: {
       subjectPrefix: 'Fwd: ',
       heading: '---------- Forwarded message ----------',
-      from: (name: string, email: string) =>
-        name && name !== email ? `From: ${name} <${email}>` : `From: ${email}`,
+      from: (name: string, email: string) => `From: ${name} <${email}>`,
+      /** When the sender has no name apart from the address. */
+      fromAddress: (email: string) => `From: ${email}`,
       date: (when: string) => `Date: ${when}`,
       subject: (subject: string) => `Subject: ${subject}`,
       to: (addresses: string) => `To: ${addresses}`,

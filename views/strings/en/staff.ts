@@ -3,15 +3,6 @@
  * items with tracking, control after sending, access requests and the staff inbox.
  * Plain words; anything that depends on a value is a function.
  */
-/** A date as people write it in the UK: 7 December 2026. */
-const longDate = (date: Date) =>
-  new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  }).format(date);
-
 export const staff = {
   nav: {
     label: 'Staff menu',
@@ -208,8 +199,8 @@ export const staff = {
       accessDaysRange: (max: number) =>
         `Enter the number of days as a whole number from 1 to ${max}: the council keeps messages for ${max} days`,
       accessDate: 'Enter a real end date in the future, like 27 3 2026',
-      accessDateTooLate: (latest: Date) =>
-        `The end date must be no later than ${longDate(latest)}: the council keeps messages only until then`,
+      accessDateTooLate: (latest: string) =>
+        `The end date must be no later than ${latest}: the council keeps messages only until then`,
       classification: 'Choose a classification marking',
       body: 'Enter a message',
     },
