@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PasswordHasher } from '../core/accounts/ports.ts';
+import type { CommonPasswords, PasswordHasher } from '../core/accounts/ports.ts';
 import type { SsoPolicy } from '../core/auth/sso/model.ts';
 import type { SsoProvider } from '../core/auth/sso/ports.ts';
 import type { BlobStore } from '../core/blobs/ports.ts';
@@ -11,22 +11,18 @@ import type { Scanner } from '../core/gateway/ports.ts';
 import type { Mailer, MailTemplates } from '../core/mail/ports.ts';
 import type { Delegate } from '../core/mailboxes/model.ts';
 import { useDomainNames } from '../core/shared/domain-names.ts';
-import { ConfigurationError } from '../core/shared/errors.ts';
 import type { Clock, Ids, Secrets } from '../core/shared/ports.ts';
 import type { Storage } from '../core/storage/ports.ts';
 import { clamdScanner } from '../plugins/clamav/clamd-scanner.ts';
-import { englishMailTemplates } from '../views/mail/templates.ts';
+import { mailTemplates } from '../views/mail/templates.ts';
 import { openidProvider } from './auth/oidc/openid-provider.ts';
-import { databaseBlobStore } from './blobs/database/index.ts';
-import { fsBlobStore } from './blobs/fs/index.ts';
-import { lazyBlobStore } from './blobs/lazy.ts';
 import type { Config } from './config/config.ts';
-import { openpgpCipher } from './crypto/openpgp/index.ts';
 import { currentDelegate } from './http/acting-context.ts';
-import { bindDataDir, checkBinding, keyGuard, keysBelongHere } from './installation/binding.ts';
+import { bindDataDir, checkBinding } from './installation/binding.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import { type DkimOptions, outboxFolderMailer, smtpMailer } from './mail/index.ts';
+import { adapterRegistry, type BuiltInContext, selectedAdapter } from './registry/index.ts';
 import { argon2Hasher } from './security/argon2-hasher.ts';
+import { fileCommonPasswords } from './security/common-passwords.ts';
 import { nodeDomainNames } from './security/domain-names.ts';
 import { nodeSecrets, randomIds } from './security/secrets.ts';
 import {
@@ -34,10 +30,6 @@ import {
   settingsFromConfig,
   settingsService,
 } from './settings/settings-service.ts';
-import { postgresBlobChunks } from './storage/postgres/blob-chunks.ts';
-import { postgresStorage } from './storage/postgres/index.ts';
-import { sqliteBlobChunks } from './storage/sqlite/blob-chunks.ts';
-import { sqliteStorage } from './storage/sqlite/index.ts';
 
 // International domain names decide who is internal: node's full UTS #46, installed
 // as soon as anything composes the app (the CLI installs it too, before the config).
@@ -51,6 +43,8 @@ export type Sealpost = {
   cipher: Cipher;
   blobs: BlobStore;
   hasher: PasswordHasher;
+  /** The common-password list new passwords are checked against (read on first use). */
+  commonPasswords: CommonPasswords;
   secrets: Secrets;
   ids: Ids;
   clock: Clock;
@@ -114,77 +108,63 @@ export function chooseSso(config: Config, logger: Logger): SsoSetup | null {
   };
 }
 
-/** Builds the database adapter named by the config. */
-export function chooseStorage(config: Config): Storage {
-  return config.database.kind === 'postgres'
-    ? postgresStorage({ url: config.database.url })
-    : sqliteStorage({ path: config.database.path });
+/**
+ * What every adapter the registry builds is given: DATA_DIR, the logger, the From of the
+ * portal's mail, and (for the built-ins) the whole configuration.
+ */
+function adapterContext(config: Config, logger?: Logger): BuiltInContext {
+  return {
+    config,
+    dataDir: config.dataDir,
+    logger: logger ?? createLogger({ level: config.logLevel }),
+    mailFrom: `${config.orgName} <${config.mailFrom}>`,
+  };
 }
 
 /**
- * The blob store named by BLOB_STORE, and what closes it: files under DATA_DIR/blobs,
- * or chunks in the configured database (its own connection; the tables come with the
- * storage migrations, so migrate the storage first), or block blobs in an Azure Storage
- * container (its SDK loaded on first use).
+ * Builds the database adapter the config names: DATABASE_URL's SQLite or PostgreSQL, or
+ * the storage adapter sealpost.config.json names (adapters/registry).
  */
-export function chooseBlobStore(config: Config): { blobs: BlobStore; close(): Promise<void> } {
-  if (config.blobStore === 'database') {
-    const store = databaseBlobStore({
-      chunks:
-        config.database.kind === 'postgres'
-          ? postgresBlobChunks({ url: config.database.url })
-          : sqliteBlobChunks({ path: config.database.path }),
-    });
-    return { blobs: store, close: () => store.close() };
-  }
-  if (config.blobStore === 'azure-blob') {
-    const azure = config.azureBlob;
-    if (!azure) {
-      throw new ConfigurationError(
-        'BLOB_STORE=azure-blob needs AZURE_BLOB_CONTAINER and a way in (docs/admin/azure-blob.md).',
-      );
-    }
-    const store = lazyBlobStore(async () =>
-      (await import('./blobs/azure-blob/index.ts')).azureBlobStore(azure),
-    );
-    return { blobs: store, close: () => store.close() };
-  }
-  return { blobs: fsBlobStore({ dir: path.join(config.dataDir, 'blobs') }), close: async () => {} };
+export function chooseStorage(config: Config, logger?: Logger): Storage {
+  return adapterRegistry.build(
+    'storage',
+    selectedAdapter(config, 'storage'),
+    adapterContext(config, logger),
+  );
+}
+
+/**
+ * The blob store named by BLOB_STORE (or sealpost.config.json), and what closes it:
+ * files under DATA_DIR/blobs, or chunks in the configured database (its own connection;
+ * the tables come with the storage migrations, so migrate the storage first), or block
+ * blobs in an Azure Storage container (its SDK loaded on first use), or an installed
+ * adapter package's store, loaded at start by loadConfig (adapters/registry/load.ts).
+ */
+export function chooseBlobStore(
+  config: Config,
+  logger?: Logger,
+): { blobs: BlobStore; close(): Promise<void> } {
+  const store = adapterRegistry.build(
+    'blobs',
+    selectedAdapter(config, 'blobs'),
+    adapterContext(config, logger),
+  );
+  return { blobs: store, close: async () => store.close?.() };
 }
 
 /**
  * The mail transport named by the config. With PRINT_LINKS=on the outbox folder also
  * prints each mail's link, so a first look with no mail server can follow its first
  * registration link; otherwise, and always with SMTP, nothing of the kind is printed.
+ * MAIL_TRANSPORT=smtp signs with DKIM when DKIM_* are set; an installed mailer package
+ * may be named instead (adapters/registry).
  */
 export function chooseMailer(config: Config, logger: Logger): Mailer {
-  const from = `${config.orgName} <${config.mailFrom}>`;
-  if (config.mailTransport === 'smtp' && config.smtpUrl) {
-    return smtpMailer({
-      url: config.smtpUrl,
-      requireTls: config.smtpRequireTls,
-      from,
-      logger,
-      ...(config.dkim ? { dkim: dkimOptions(config.dkim) } : {}),
-    });
-  }
-  return outboxFolderMailer({
-    dir: path.join(config.dataDir, 'outbox'),
-    from,
-    logger,
-    // Links are credentials: printed only when asked for (PRINT_LINKS=on, or
-    // `serve --print-links`), for a first look without a mail server.
-    logLinks: config.printLinks,
-  });
-}
-
-/** The DKIM settings with the key read from its file (`smtpMailer` checks it is a PEM key). */
-function dkimOptions(dkim: NonNullable<Config['dkim']>): DkimOptions {
-  return {
-    domainName: dkim.domain,
-    keySelector: dkim.selector,
-    privateKey: readFileSync(dkim.keyPath, 'utf8'),
-  };
+  return adapterRegistry.build(
+    'mailer',
+    selectedAdapter(config, 'mailer'),
+    adapterContext(config, logger),
+  );
 }
 
 /**
@@ -237,7 +217,7 @@ export async function compose(
 ): Promise<Sealpost> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const storage = chooseStorage(config);
+  const storage = chooseStorage(config, logger);
   const keysDir = path.join(config.dataDir, 'keys');
   try {
     if (options.migrate ?? true) {
@@ -253,18 +233,13 @@ export async function compose(
     await storage.close();
     throw error;
   }
-  const cipher = openpgpCipher({
-    keysDir,
-    passphrase: config.keyPassphrase ?? undefined,
-    logger,
+  // OpenPGP under DATA_DIR/keys, guarded by the database: refuses a new key over data
+  // encrypted to missing keys, and keys of another installation (adapters/registry).
+  const cipher = adapterRegistry.build('cipher', selectedAdapter(config, 'cipher'), {
+    ...adapterContext(config, logger),
+    storage,
     warnPassphrase: options.warnPassphrase ?? false,
-    // Never a new key over data encrypted to keys that are missing (a restore without them).
-    refuseFirstKey: keyGuard(storage, keysDir),
-    // ...nor serve with keys from another installation (made on a new machine, say).
-    checkKeys: keysBelongHere(storage, keysDir),
-    // Read on first use, so a command that does not touch the database never does.
-    fieldKeys: storage.repos.fieldKeys,
-  });
+  }) as Cipher & { prepareFieldKeys?(): Promise<void> };
   if (options.migrate ?? true) {
     // The keyring is opened (and a new installation's first key made) now, before any
     // request: the guard asks the database, which it cannot do from inside the
@@ -277,13 +252,13 @@ export async function compose(
   if (options.prepareFieldKeys ?? options.migrate ?? true) {
     // The field key too (docs/decisions/0023): the first subject is often sealed inside
     // a transaction, which cannot read or write the field-key table.
-    await cipher.prepareFieldKeys().catch(async (error: unknown) => {
+    await cipher.prepareFieldKeys?.().catch(async (error: unknown) => {
       await storage.close();
       throw error;
     });
   }
   const mailer = chooseMailer(config, logger);
-  const store = chooseBlobStore(config);
+  const store = chooseBlobStore(config, logger);
   return {
     config,
     logger,
@@ -291,10 +266,11 @@ export async function compose(
     cipher,
     blobs: withInlineBlobs(store.blobs, storage.repos.inlineBlobs),
     hasher: argon2Hasher(),
+    commonPasswords: fileCommonPasswords(),
     secrets: nodeSecrets({ signingKey: loadSigningKey(config.dataDir) }),
     ids: randomIds(),
     clock: { now: () => new Date() },
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     mailer,
     scanner: config.clamd ? clamdScanner(config.clamd) : null,
     settings: settingsService({ storage, defaults: settingsFromConfig(config) }),

@@ -95,6 +95,54 @@ export const BUILT_IN_PLUGINS: AnyPluginManifest[] = [
   clamavScannerPlugin,
 ];
 
+// Plugins of installed packages, added at start by adapters/registry/load.ts from
+// sealpost.config.json (docs/decisions/0032), after the built-ins.
+const installed: AnyPluginManifest[] = [];
+
+/**
+ * Adds a plugin of an installed package. Its id may not be a built-in's; a second
+ * plugin with the id of an installed one replaces it (the configuration read again).
+ */
+export function registerPlugin(plugin: AnyPluginManifest): void {
+  if (BUILT_IN_PLUGINS.some((p) => p.id === plugin.id)) {
+    throw new ConfigurationError(`Two plugins share the id ${plugin.id}.`);
+  }
+  const at = installed.findIndex((p) => p.id === plugin.id);
+  if (at >= 0) installed.splice(at, 1, plugin);
+  else installed.push(plugin);
+}
+
+/** Every plugin this process has: the built-ins, then those of installed packages. */
+export function installedPlugins(): AnyPluginManifest[] {
+  return [...BUILT_IN_PLUGINS, ...installed];
+}
+
+const HOOKS: readonly Hook[] = ['policy', 'detector', 'scanner'];
+
+/**
+ * What is wrong with `value` as a plugin manifest, one sentence each (empty when
+ * nothing is): read from a package whose author may have exported something else.
+ */
+export function pluginManifestProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) {
+    return ['does not export a plugin manifest (an object made with definePlugin)'];
+  }
+  const m = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof m.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(m.id)) {
+    problems.push('its id must be kebab-case, e.g. my-policy');
+  }
+  if (typeof m.name !== 'string' || m.name.trim() === '') problems.push('it has no name');
+  if (!HOOKS.includes(m.hook as Hook)) problems.push(`its hook must be one of ${HOOKS.join(', ')}`);
+  if (typeof m.order !== 'number' || !Number.isFinite(m.order))
+    problems.push('its order is not a number');
+  if (m.isConfigured !== undefined && typeof m.isConfigured !== 'function') {
+    problems.push('its isConfigured is not a function');
+  }
+  if (typeof m.create !== 'function') problems.push('it has no create function');
+  return problems;
+}
+
 /** The loaded plugins of each hook, each list in run order. */
 export type LoadedPlugins = { policies: Policy[]; detectors: Detector[]; scanners: Scanner[] };
 
@@ -111,7 +159,7 @@ function ofHook<H extends Hook>(hook: H) {
  */
 export function loadHooks(
   settings: PluginSettings,
-  plugins: AnyPluginManifest[] = BUILT_IN_PLUGINS,
+  plugins: AnyPluginManifest[] = installedPlugins(),
 ): LoadedPlugins {
   const seen = new Set<string>();
   for (const plugin of plugins) {
@@ -157,7 +205,7 @@ export function loadHooks(
  */
 export function loadPlugins(
   settings: PluginSettings,
-  plugins: AnyPluginManifest[] = BUILT_IN_PLUGINS,
+  plugins: AnyPluginManifest[] = installedPlugins(),
 ): Policy[] {
   return loadHooks(
     settings,

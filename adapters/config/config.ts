@@ -3,6 +3,8 @@ import { BlockList, isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Port } from '../registry/define.ts';
+import { isAdapterPackageName } from '../registry/names.ts';
 import { type AzureBlobConfig, resolveAzureBlob } from './azure-blob-config.ts';
 import { resolveSso, type SsoConfig } from './sso-config.ts';
 
@@ -37,7 +39,8 @@ export type Config = {
   staffIdleMinutes: number;
   maxAttachments: number;
   maxTotalBytes: number;
-  mailTransport: 'outbox' | 'smtp';
+  /** MAIL_TRANSPORT: a built-in mailer, or an installed adapter package (loadConfig loads it). */
+  mailTransport: 'outbox' | 'smtp' | (string & {});
   smtpUrl: string | null;
   smtpRequireTls: boolean;
   mailFrom: string;
@@ -90,9 +93,16 @@ export type Config = {
    * Where encrypted blobs live: files under DATA_DIR/blobs, chunks in the database, or
    * block blobs in an Azure Storage container (docs/admin/azure-blob.md).
    */
-  blobStore: 'fs' | 'database' | 'azure-blob';
+  blobStore: 'fs' | 'database' | 'azure-blob' | (string & {});
   /** AZURE_BLOB_*: the container and the way in, with BLOB_STORE=azure-blob; else null. */
   azureBlob: AzureBlobConfig | null;
+  /**
+   * Adapters named with options: by sealpost.config.json, or by an installed package in
+   * BLOB_STORE or MAIL_TRANSPORT (with BLOB_STORE_OPTIONS or MAIL_TRANSPORT_OPTIONS).
+   * Filled by loadConfig (adapters/registry/load.ts), which also loads the packages; a
+   * port not here uses the built-in the settings above name (docs/decisions/0032).
+   */
+  adapters?: Partial<Record<Port, { name: string; options: unknown }>>;
   /**
    * Blobs (encrypted) of at most this many bytes are written as rows in their
    * message's transaction instead of the blob store (INLINE_BLOB_MAX_KB; 0: never).
@@ -166,6 +176,22 @@ const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T
       if (v === undefined || v.trim() === '') return fallback;
       const s = v.trim().toLowerCase() as T;
       if (values.includes(s)) return s;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be one of ${values.join(', ')} (got "${v}").`,
+      });
+      return z.NEVER;
+    });
+
+/** A built-in's name, or an installed adapter package's (loaded by loadConfig). */
+const oneOfOrPackage = <T extends string>(name: string, values: readonly T[], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): T | (string & {}) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const s = v.trim().toLowerCase() as T;
+      if (values.includes(s) || isAdapterPackageName(s)) return s;
       ctx.addIssue({
         code: 'custom',
         message: `${name} must be one of ${values.join(', ')} (got "${v}").`,
@@ -251,7 +277,7 @@ const schema = z.object({
   STAFF_IDLE_MINUTES: int('STAFF_IDLE_MINUTES', 1, 1440, 30),
   MAX_ATTACHMENTS: int('MAX_ATTACHMENTS', 0, 100, 10),
   MAX_TOTAL_MB: int('MAX_TOTAL_MB', 1, 2048, 75),
-  MAIL_TRANSPORT: oneOf('MAIL_TRANSPORT', ['outbox', 'smtp'] as const, 'outbox'),
+  MAIL_TRANSPORT: oneOfOrPackage('MAIL_TRANSPORT', ['outbox', 'smtp'] as const, 'outbox'),
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
   SMTP_REQUIRE_TLS: bool('SMTP_REQUIRE_TLS', true),
   MAIL_FROM: z.string().optional(),
@@ -330,7 +356,7 @@ const schema = z.object({
       }
       return thresholds;
     }),
-  BLOB_STORE: oneOf('BLOB_STORE', ['fs', 'database', 'azure-blob'] as const, 'fs'),
+  BLOB_STORE: oneOfOrPackage('BLOB_STORE', ['fs', 'database', 'azure-blob'] as const, 'fs'),
   INLINE_BLOB_MAX_KB: int('INLINE_BLOB_MAX_KB', 0, 1024, 64),
   METRICS_TOKEN: z
     .string()

@@ -4,7 +4,7 @@ import type { MailTemplates } from '../mail/ports.ts';
 import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
-import type { PasswordHasher } from './ports.ts';
+import type { CommonPasswords, PasswordHasher } from './ports.ts';
 
 /** Reads the settings in force (the admin may change them while the server runs). */
 export type SettingsReader = {
@@ -16,6 +16,8 @@ export type SettingsReader = {
 export type AccountDeps = {
   storage: Storage;
   hasher: PasswordHasher;
+  /** The common-password list new passwords are checked against (`checkPassword`). */
+  commonPasswords: CommonPasswords;
   secrets: Secrets;
   ids: Ids;
   clock: Clock;

@@ -1,5 +1,5 @@
-import { COMMON_PASSWORDS } from './common-passwords.ts';
 import { emailLocalPart } from './email.ts';
+import type { CommonPasswords } from './ports.ts';
 
 /**
  * Length limits after NIST SP 800-63B rev 4 (section 3.1.1.2), counted in Unicode
@@ -14,8 +14,32 @@ export type PasswordPolicy = {
   maxLength: number;
 };
 
+/**
+ * One thing wrong with a new password, as a code with its values; the pages word it
+ * (`strings.auth.passwordProblems`), so it reads in the person's language.
+ */
+export type PasswordProblem =
+  | { code: 'empty' }
+  | { code: 'too-short'; min: number; length: number }
+  | { code: 'too-long'; max: number }
+  | { code: 'common' }
+  | { code: 'repeated' }
+  | { code: 'contains-email' }
+  | { code: 'contains-word'; word: string };
+
+/** The codes of `PasswordProblem`, for tests and tables that must name every one. */
+export const PASSWORD_PROBLEM_CODES = [
+  'empty',
+  'too-short',
+  'too-long',
+  'common',
+  'repeated',
+  'contains-email',
+  'contains-word',
+] as const satisfies ReadonlyArray<PasswordProblem['code']>;
+
 /** The outcome of checking a new password: fine, or every problem with it. */
-export type PasswordCheck = { ok: true } | { ok: false; problems: string[] };
+export type PasswordCheck = { ok: true } | { ok: false; problems: PasswordProblem[] };
 
 /** 15 characters alone, 8 with a second factor, up to 256. */
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
@@ -25,9 +49,6 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   // never hashes a megabyte someone pasted to tie up the server.
   maxLength: 256,
 };
-
-// Looked up on every check, so a Set; built once when the module loads (10,000 entries).
-const COMMON = new Set(COMMON_PASSWORDS);
 
 // Parts of an address shorter than this ("jo", "a") turn up inside ordinary words by
 // chance, so refusing passwords that contain them would refuse good passphrases.
@@ -55,19 +76,21 @@ export function passwordLength(password: string): number {
 
 /**
  * Checks a new password against NIST SP 800-63B rev 4 and NCSC advice: long enough
- * for how the account signs in, not too long, not one of the 10,000 most common
- * passwords (case-insensitively), not containing the account's email name, not one
+ * for how the account signs in, not too long, not one of the most common passwords
+ * (`commonPasswords`, asked case-insensitively), not containing the account's email name, not one
  * character over and over. It deliberately has no composition rules (no "must
  * contain a digit and a symbol"): they make passwords harder to remember, not to
  * guess, and NIST forbids them.
  *
  * `contextWords` are further words specific to this service (the council's name,
  * "sealpost") that NIST suggests refusing; words shorter than 4 letters are ignored.
- * Every problem is a plain sentence, all returned together so the person can fix
- * them in one go.
+ * Every problem is a code with its values, all returned together so the person can
+ * fix them in one go.
  */
 export function checkPassword(args: {
   password: string;
+  /** The common-password list (the port; the adapter reads the data file). */
+  commonPasswords: CommonPasswords;
   /** The account's address: a password containing its local part is refused. */
   email?: string | null;
   /** True when the account has a second factor, which allows a shorter password. */
@@ -77,52 +100,49 @@ export function checkPassword(args: {
 }): PasswordCheck {
   const policy = args.policy ?? DEFAULT_PASSWORD_POLICY;
   const password = normalisePassword(args.password);
-  if (password === '') return { ok: false, problems: ['Enter a password.'] };
+  if (password === '') return { ok: false, problems: [{ code: 'empty' }] };
 
-  const problems: string[] = [];
+  const problems: PasswordProblem[] = [];
   const length = Array.from(password).length;
   const minLength = args.hasSecondFactor ? policy.minLengthWithSecondFactor : policy.minLength;
   if (length < minLength) {
-    problems.push(`Your password must be at least ${minLength} characters long. It has ${length}.`);
+    problems.push({ code: 'too-short', min: minLength, length });
   }
   if (length > policy.maxLength) {
-    problems.push(`Your password must be at most ${policy.maxLength} characters long.`);
+    problems.push({ code: 'too-long', max: policy.maxLength });
   }
 
   const lower = password.toLowerCase();
-  if (COMMON.has(lower)) {
-    problems.push('That is one of the most common passwords, so it is easy to guess.');
+  if (args.commonPasswords.has(lower)) {
+    problems.push({ code: 'common' });
   }
   if (Array.from(password).every((c, _, all) => c === all[0])) {
-    problems.push('Your password cannot be one character repeated.');
+    problems.push({ code: 'repeated' });
   }
   const local = args.email ? emailLocalPart(args.email.trim()).toLowerCase() : '';
   if (local.length >= MIN_LOCAL_PART_TO_CHECK && lower.includes(local)) {
-    problems.push('Your password cannot contain your email address or the name in it.');
+    problems.push({ code: 'contains-email' });
   }
   for (const word of args.contextWords ?? []) {
     const w = word.normalize('NFC').toLowerCase().trim();
     if (w.length >= 4 && lower.includes(w)) {
-      problems.push(`Your password cannot contain "${word.trim()}", which is easy to guess here.`);
+      problems.push({ code: 'contains-word', word: word.trim() });
       break;
     }
   }
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
-/** The rules, shown before a person chooses a password, for a given policy. */
-export function passwordAdvice(
+/**
+ * The lengths the rules shown before a person chooses a password name, for a given
+ * policy; the words are in the string tables (`strings.auth.newPassword.advice`).
+ */
+export function passwordAdviceLengths(
   policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
   hasSecondFactor = false,
-): string {
-  const min = hasSecondFactor ? policy.minLengthWithSecondFactor : policy.minLength;
-  return [
-    `Use at least ${min} characters, and up to ${policy.maxLength}.`,
-    'A good way to make a long password you can remember is to put three random words together, as the National Cyber Security Centre advises. You can use spaces.',
-    'You do not need numbers, symbols or capital letters.',
-    'Do not use a common password, your email address, or one character repeated, and do not use a password you use anywhere else.',
-  ].join(' ');
+): { min: number; max: number } {
+  return {
+    min: hasSecondFactor ? policy.minLengthWithSecondFactor : policy.minLength,
+    max: policy.maxLength,
+  };
 }
-
-/** The rules for an account without a second factor, shown up front on every password form. */
-export const PASSWORD_ADVICE: string = passwordAdvice();

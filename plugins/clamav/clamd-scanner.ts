@@ -45,9 +45,14 @@ export function clamdScanner(options: ClamdOptions): Scanner {
       await once(socket, 'connect');
       await write(socket, Buffer.from('zINSTREAM\0'));
       const reader = content.getReader();
+      // Set when the file itself broke (an upload cut off), not the connection to clamd.
+      let contentFailed = false;
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await reader.read().catch((error: unknown) => {
+            contentFailed = true;
+            throw error;
+          });
           if (done) break;
           for (let offset = 0; offset < value.byteLength && !answered; offset += CHUNK) {
             const part = value.subarray(offset, offset + CHUNK);
@@ -62,6 +67,12 @@ export function clamdScanner(options: ClamdOptions): Scanner {
         else await write(socket, Buffer.alloc(4));
       } catch (error) {
         await reader.cancel().catch(() => {});
+        if (contentFailed) {
+          // No verdict can come from half a file, and clamd would wait for the rest until
+          // the timeout: drop the connection and fail now, with the stream's own error.
+          socket.destroy();
+          throw error;
+        }
         // clamd closes the socket early when the stream is over its limit; its reply says
         // so. The reply settles when the socket closes, so wait for it before destroying
         // the socket, which would drop an answer still being read.

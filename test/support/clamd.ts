@@ -13,6 +13,10 @@ export const CLAMD_TEST_MARKER = 'SEALPOST-CLAMAV-TEST-SIGNATURE';
 /** The threat name clamd reports for the marker. */
 export const CLAMD_TEST_THREAT = 'Sealpost.Test.Marker.UNOFFICIAL';
 
+/** The threat name clamd reports for the EICAR test file (its name in ClamAV's database). */
+export const CLAMD_EICAR_THREAT = 'Win.Test.EICAR_HDB-1';
+const EICAR_MD5 = '44d88612fea8a8f36de82e1278abb02f';
+
 /**
  * True when clamd is installed. Outside CI a missing clamd is said loudly and the
  * suite does not run; in CI nothing may skip, so it throws.
@@ -48,6 +52,8 @@ export async function startTestClamd(): Promise<{ port: number; stop: () => void
   mkdirSync(path.join(dir, 'db'));
   const hex = Buffer.from(CLAMD_TEST_MARKER).toString('hex');
   writeFileSync(path.join(dir, 'db', 'sealpost.ndb'), `Sealpost.Test.Marker:0:*:${hex}\n`);
+  // The EICAR test file, by the MD5 signature ClamAV's own database uses for it.
+  writeFileSync(path.join(dir, 'db', 'sealpost.hdb'), `${EICAR_MD5}:68:${CLAMD_EICAR_THREAT}\n`);
   const port = await freePort();
   writeFileSync(
     path.join(dir, 'clamd.conf'),

@@ -7,9 +7,10 @@ import type { CommandContext } from '../main.ts';
 const STORES = ['fs', 'database', 'azure-blob'] as const;
 type StoreName = (typeof STORES)[number];
 
-function where(config: Config, store: StoreName): string {
+function where(config: Config, store: StoreName | (string & {})): string {
   if (store === 'fs') return `${config.dataDir}/blobs`;
   if (store === 'database') return 'the database';
+  if (store !== 'azure-blob') return `the store of ${store}`;
   return `the Azure container ${config.azureBlob?.container ?? '?'}`;
 }
 

@@ -6,6 +6,8 @@ export type ReceivedMail = {
   messageId: string;
   /** RCPT TO addresses. */
   to: string[];
+  /** MAIL FROM: '' for the null sender. */
+  from: string;
   raw: string;
 };
 
@@ -71,6 +73,7 @@ export function startSmtpSink(
           received.push({
             messageId,
             to: session.envelope.rcptTo.map((r) => r.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             raw,
           });
           callback(null);
