@@ -1,9 +1,9 @@
 import type { LifecycleDeps } from '../../core/lifecycle/deps.ts';
 import type { SubjectDeps } from '../../core/subjects/deps.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import type { Sealpost } from '../compose.ts';
 import { htmlSafety } from '../html/sanitise-html.ts';
 import { mailComposerEml } from '../subjects/eml-writer.ts';
-import { englishUnretrievedNotice } from './unretrieved-notice-mail.ts';
 
 /** The parts of the composed app the lifecycle jobs use. */
 export type JobsApp = Pick<
@@ -44,7 +44,7 @@ export async function lifecycleDepsFrom(
     secrets: app.secrets,
     settings: await app.settings.get(),
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
-    unretrievedNotice: englishUnretrievedNotice,
+    unretrievedNotice: mailTemplates.unretrieved,
     ...(options.withMailer ? { mailer: app.mailer } : {}),
     logger: app.logger,
     htmlSafety,

@@ -4,7 +4,7 @@ import {
   SETTING_KEYS,
   validateSettings,
 } from '../../core/settings/effective.ts';
-import type { Settings } from '../../core/settings/model.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import type { Storage } from '../../core/storage/ports.ts';
 import type { Config } from '../config/config.ts';
 
@@ -37,6 +37,8 @@ export function settingsFromConfig(config: Config): Settings {
     staffSecondFactor: config.staffSecondFactor,
     passkeySignIn: config.passkeySignIn,
     staffPasswords: config.staffPasswords,
+    // Set on the admin settings page only (no environment variable yet).
+    emailLanguage: DEFAULT_SETTINGS.emailLanguage,
   };
 }
 

@@ -44,6 +44,12 @@ export type Account = {
   ssoSubject: string | null;
   /** How many passkeys the account has registered (kept with them in one transaction). */
   passkeyCount: number;
+  /**
+   * The language the person chose for their pages and emails, as a BCP 47 primary tag
+   * (`en`, `cy`); null until they choose one. Core keeps it as a code: which languages
+   * exist, and their words, are the views' business.
+   */
+  language: string | null;
 };
 
 /** True when the account can sign in with a password at all. */

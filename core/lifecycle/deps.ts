@@ -1,7 +1,7 @@
 import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { OutboxLogger } from '../mail/outbox-worker.ts';
-import type { Mailer, RenderedMail } from '../mail/ports.ts';
+import type { Mailer, MailTemplates } from '../mail/ports.ts';
 import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
@@ -9,22 +9,10 @@ import type { JobCounts } from './model.ts';
 import type { HtmlSafety } from './safe-bodies.ts';
 
 /**
- * The wording of the email that tells a sender some recipients never opened a message.
- * It names the recipients and the date, never the subject or any content, because it
- * travels as ordinary email. (To move into `MailTemplates` with the other wordings.)
+ * The wording of the email that tells a sender some recipients never opened a message
+ * (`MailTemplates.unretrieved`, in views/mail), in the language it is sent in.
  */
-export type UnretrievedNoticeTemplate = (args: {
-  orgName: string;
-  /** The addresses that never opened it. */
-  recipients: string[];
-  sentAt: Date;
-  /** `unretrievedNoticeDays`, for the sentence "not opened in N days". */
-  days: number;
-  /** True when those copies were deleted (UNRETRIEVED_ACTION=delete). */
-  deleted: boolean;
-  /** The sender's tracking page of the message. */
-  link: string;
-}) => RenderedMail;
+export type UnretrievedNoticeTemplate = MailTemplates['unretrieved'];
 
 /** What the lifecycle jobs need from the world. */
 export type LifecycleDeps = {

@@ -7,8 +7,15 @@ export type JobRun = {
   status: 'running' | 'ok' | 'failed';
   /** What the run did, e.g. `{ expired: 12 }`. */
   counts: Record<string, number>;
+  /**
+   * Why a failed run failed: `JOB_RUN_INTERRUPTED` (worded by the jobs page), or the
+   * failure's short developer message.
+   */
   error: string | null;
 };
+
+/** The `error` of a run whose process stopped before it finished (kill -9, power). */
+export const JOB_RUN_INTERRUPTED = 'interrupted';
 
 /** The lifecycle jobs, by the names `sealpost jobs run NAME` and the scheduler use. */
 export const JOB_NAMES = [

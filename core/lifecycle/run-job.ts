@@ -3,7 +3,7 @@ import { shortError } from '../mail/outbox-worker.ts';
 import { runAccessExpiry } from './access-expiry.ts';
 import type { JobOptions, LifecycleDeps } from './deps.ts';
 import { runHousekeeping } from './housekeeping.ts';
-import type { JobCounts, JobName, JobRun } from './model.ts';
+import { JOB_RUN_INTERRUPTED, type JobCounts, type JobName, type JobRun } from './model.ts';
 import { runRetentionPurge } from './retention-purge.ts';
 import { runUnretrievedNotice } from './unretrieved-notice.ts';
 
@@ -37,7 +37,7 @@ async function closeInterruptedRuns(deps: LifecycleDeps, job: JobName): Promise<
       run: {
         ...run,
         status: 'failed',
-        error: 'Interrupted: the process stopped before this run finished.',
+        error: JOB_RUN_INTERRUPTED,
       },
     });
   }

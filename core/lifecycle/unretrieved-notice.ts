@@ -1,5 +1,6 @@
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { Delivery, Message } from '../messages/model.ts';
@@ -69,14 +70,18 @@ async function handleMessage(
             kind: 'unretrieved',
             mail: {
               to: sender.email,
-              ...deps.unretrievedNotice({
-                orgName: settings.orgName,
-                recipients: due.map((d) => d.recipientEmail),
-                sentAt: message.createdAt,
-                days: settings.unretrievedNoticeDays,
-                deleted: deleting,
-                link: trackingLink(deps, sender, message),
-              }),
+              ...deps.unretrievedNotice(
+                {
+                  orgName: settings.orgName,
+                  recipients: due.map((d) => d.recipientEmail),
+                  sentAt: message.createdAt,
+                  days: settings.unretrievedNoticeDays,
+                  deleted: deleting,
+                  link: trackingLink(deps, sender, message),
+                },
+                // The sender's own language if they chose one, else the council's setting.
+                chooseMailLanguage({ account: sender, setting: settings.emailLanguage }),
+              ),
               headers: { 'Auto-Submitted': 'auto-generated' },
             },
           })

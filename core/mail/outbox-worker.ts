@@ -2,6 +2,13 @@ import type { Cipher } from '../crypto/ports.ts';
 import type { Clock } from '../shared/ports.ts';
 import type { OutboxRepository } from '../storage/ports.ts';
 import { hasExhaustedRetries, type RetryPolicy, retryDelayMs } from './backoff.ts';
+import {
+  asMailFailure,
+  encodeMailFailure,
+  type MailFailure,
+  mailFailure,
+  oneLine,
+} from './failure.ts';
 import type { MailContent, OutboxMail } from './model.ts';
 import { readOutboxMail } from './outbox.ts';
 import type { Mailer, SendResult } from './ports.ts';
@@ -62,8 +69,6 @@ export type OutboxRunResult = {
   released: number;
 };
 
-const MAX_ERROR_LENGTH = 200;
-
 // Names the transport sets itself. A second copy from `headers` would be ambiguous
 // to receivers, and a `Bcc` or `To` here could address someone the outbox row does not name.
 const RESERVED_HEADERS = new Set([
@@ -94,25 +99,23 @@ const LINE_BREAK = /[\r\n]/;
  * or the subject would let whoever controlled that text add headers of their own
  * (another recipient, a forged sender), so such a mail is refused, never cleaned up.
  */
-export function findUnsafeHeader(mail: MailContent): string | null {
-  if (LINE_BREAK.test(mail.subject)) return 'The subject contains a line break.';
-  if (!SINGLE_ADDRESS.test(mail.to)) return 'The recipient is not one plain email address.';
+export function findUnsafeHeader(mail: MailContent): MailFailure | null {
+  if (LINE_BREAK.test(mail.subject)) return { code: 'subject-line-break' };
+  if (!SINGLE_ADDRESS.test(mail.to)) return { code: 'recipient-not-plain' };
   for (const [name, value] of Object.entries(mail.headers)) {
-    if (!HEADER_NAME.test(name)) return 'A header name is not valid.';
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      return `The header ${name} is set by the transport and cannot be given.`;
-    }
-    if (LINE_BREAK.test(value)) return `The header ${name} contains a line break.`;
+    if (!HEADER_NAME.test(name)) return { code: 'header-name-invalid' };
+    if (RESERVED_HEADERS.has(name.toLowerCase())) return mailFailure('header-reserved', name);
+    if (LINE_BREAK.test(value)) return mailFailure('header-line-break', name);
   }
   return null;
 }
 
-/** A transport or server message cut to one line of plain text, fit for `lastError`. */
+/**
+ * Text from outside (a server's reply, an error's message) cut to one line of plain
+ * text of at most 200 characters, fit to store; '' when there is none.
+ */
 export function shortError(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (line === '') return 'The transport failed without saying why.';
-  return line.length > MAX_ERROR_LENGTH ? `${line.slice(0, MAX_ERROR_LENGTH - 3)}...` : line;
+  return oneLine(text);
 }
 
 function isMailContent(value: unknown): value is MailContent {
@@ -143,22 +146,18 @@ async function openPayload(deps: OutboxWorkerDeps, row: OutboxMail): Promise<Ope
     if (code === 'integrity_failed' || error instanceof SyntaxError) {
       return {
         ok: false,
-        result: {
-          ok: false,
-          permanent: true,
-          error: 'The stored mail is damaged and cannot be read.',
-        },
+        result: { ok: false, permanent: true, error: { code: 'stored-damaged' } },
       };
     }
     return {
       ok: false,
-      result: { ok: false, permanent: false, error: 'The stored mail could not be decrypted.' },
+      result: { ok: false, permanent: false, error: { code: 'stored-undecryptable' } },
     };
   }
   if (!isMailContent(content)) {
     return {
       ok: false,
-      result: { ok: false, permanent: true, error: 'The stored mail is not in the expected form.' },
+      result: { ok: false, permanent: true, error: { code: 'stored-malformed' } },
     };
   }
   return { ok: true, mail: content };
@@ -175,7 +174,7 @@ async function attempt(deps: OutboxWorkerDeps, row: OutboxMail): Promise<SendRes
     // A Mailer reports failures as values; a throw is a bug or an unexpected state
     // of the transport, so it is retried like any temporary failure and logged in full.
     deps.logger?.error({ err: error, outboxId: row.id }, 'mail transport threw');
-    return { ok: false, permanent: false, error: 'The mail transport failed unexpectedly.' };
+    return { ok: false, permanent: false, error: { code: 'transport-threw' } };
   }
 }
 
@@ -193,7 +192,9 @@ function afterAttempt(
       outcome: 'sent',
     };
   }
-  const error = shortError(result.error);
+  // Stored as a code (with the server's words as data): the admin's page words it.
+  const failure = asMailFailure(result.error);
+  const error = encodeMailFailure(failure);
   if (result.permanent) {
     return {
       mail: { ...row, status: 'failed', attempts, leaseUntil: null, lastError: error },
@@ -207,7 +208,7 @@ function afterAttempt(
         status: 'failed',
         attempts,
         leaseUntil: null,
-        lastError: shortError(`Gave up after ${attempts} attempts. Last error: ${error}`),
+        lastError: encodeMailFailure({ code: 'gave-up', attempts, last: failure }),
       },
       outcome: 'failed',
     };

@@ -50,6 +50,8 @@ const RULES: { [K in keyof Settings]: Validator } = {
   passkeySignIn: (v) =>
     v === 'second-factor' || v === 'passwordless' ? null : 'must be second-factor or passwordless',
   staffPasswords: (v) => (v === 'on' || v === 'break-glass' ? null : 'must be on or break-glass'),
+  emailLanguage: (v) =>
+    v === 'en' || v === 'cy' || v === 'bilingual' ? null : 'must be en, cy or bilingual',
 };
 
 /** The names of the settings an admin may change. */

@@ -54,6 +54,12 @@ export type Settings = {
    * provider is down), `on` leaves it to every staff member who has a password.
    */
   staffPasswords: 'on' | 'break-glass';
+  /**
+   * The language of emails to people who have not chosen one (a first notification
+   * to a new recipient, say): English, Welsh, or `bilingual` (Welsh and English in one
+   * email, Welsh first). Someone who has chosen a language gets their emails in it.
+   */
+  emailLanguage: 'en' | 'cy' | 'bilingual';
 };
 
 /** Defaults from the council guides Sealpost replaces. */
@@ -81,4 +87,5 @@ export const DEFAULT_SETTINGS: Settings = {
   staffSecondFactor: 'all-staff',
   passkeySignIn: 'second-factor',
   staffPasswords: 'on',
+  emailLanguage: 'en',
 };

@@ -130,7 +130,7 @@ describe('outboxFolderMailer', () => {
     writeFileSync(dir, 'not a folder');
     const result = await mailer.send({ id: 'm0008', mail: mail() });
     expect(result).toMatchObject({ ok: false, permanent: false });
-    expect(!result.ok && result.error).toMatch(/ENOTDIR/);
+    expect(!result.ok && result.error).toEqual({ code: 'folder-unwritable', detail: 'ENOTDIR' });
   });
 
   it('clears temporary files a crash left behind, but not ones being written', () => {

@@ -117,10 +117,16 @@ describe('smtpMailer against a real SMTP server', () => {
     const m = mailer({ port: server.port });
     const gone = await m.send({ id: 'g1', mail: mail({ to: 'gone@example.org' }) });
     expect(gone).toMatchObject({ ok: false, permanent: true });
-    expect(!gone.ok && gone.error).toMatch(/refused the mail: 550 5\.1\.1 Mailbox unknown/);
+    expect(!gone.ok && gone.error).toMatchObject({
+      code: 'smtp-refused',
+      detail: expect.stringMatching(/^550 5\.1\.1 Mailbox unknown/),
+    });
     const busy = await m.send({ id: 'b1', mail: mail({ to: 'busy@example.org' }) });
     expect(busy).toMatchObject({ ok: false, permanent: false });
-    expect(!busy.ok && busy.error).toMatch(/deferred the mail: 450/);
+    expect(!busy.ok && busy.error).toMatchObject({
+      code: 'smtp-deferred',
+      detail: expect.stringMatching(/^450/),
+    });
     // The pooled connection survives refusals: the next mail goes through.
     expect(await m.send({ id: 'ok1', mail: mail() })).toEqual({ ok: true });
     expect(server.received.map((r) => r.messageId)).toEqual(['<ok1@barnet.gov.uk>']);
@@ -136,7 +142,7 @@ describe('smtpMailer against a real SMTP server', () => {
     const port = await freePort();
     const result = await mailer({ port }).send({ id: 'down1', mail: mail() });
     expect(result).toMatchObject({ ok: false, permanent: false });
-    expect(!result.ok && result.error).toMatch(/could not be reached/);
+    expect(!result.ok && result.error).toMatchObject({ code: 'smtp-unreachable' });
   });
 
   it('will not send in clear text when TLS is required and the server lacks STARTTLS', async () => {
@@ -146,7 +152,7 @@ describe('smtpMailer against a real SMTP server', () => {
       mail: mail(),
     });
     expect(result).toMatchObject({ ok: false, permanent: false });
-    expect(!result.ok && result.error).toMatch(/TLS/);
+    expect(!result.ok && result.error).toMatchObject({ code: 'smtp-tls-failed' });
     expect(server.received).toHaveLength(0);
   });
 
@@ -297,6 +303,34 @@ describe('classifySmtpError', () => {
         permanent: false,
       });
     }
+  });
+
+  it("says why as a code, with the server's own words as data", () => {
+    const said = (fields: Record<string, unknown>) => {
+      const result = classifySmtpError(err(fields));
+      return result.ok ? null : result.error;
+    };
+    expect(said({ code: 'EAUTH', responseCode: 535, response: '535 bad credentials' })).toEqual({
+      code: 'smtp-login-refused',
+      detail: 'EAUTH 535',
+    });
+    expect(said({ code: 'ETLS' })).toEqual({ code: 'smtp-tls-failed', detail: 'ETLS' });
+    expect(said({ code: 'ECONNREFUSED' })).toEqual({
+      code: 'smtp-unreachable',
+      detail: 'ECONNREFUSED',
+    });
+    expect(said({ code: 'EENVELOPE', command: 'API' })).toEqual({
+      code: 'smtp-unaddressable',
+      detail: 'EENVELOPE',
+    });
+    expect(said({ code: 'ESTREAM' })).toEqual({ code: 'smtp-failed', detail: 'ESTREAM' });
+    expect(
+      said({ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 unknown\r\nuser' }),
+    ).toEqual({ code: 'smtp-refused', detail: '550 5.1.1 unknown user' });
+    expect(said({ responseCode: 421, command: 'DATA' })).toEqual({
+      code: 'smtp-deferred',
+      detail: '421',
+    });
   });
 
   it('gives up on what is about this recipient or this message', () => {

@@ -1,248 +1,335 @@
-import type { MailTemplates } from '../../core/mail/ports.ts';
+import type { MailLanguage, MailTemplates, RenderedMail } from '../../core/mail/ports.ts';
 import { escapeHtml } from '../escape.ts';
-import { englishDeliveryReport } from './delivery-report.ts';
+import { hrefWithLang, type Lang, type Strings, stringsFor } from '../strings/index.ts';
+import { deliveryReportBlock } from './delivery-report.ts';
 
 /**
- * English wording of Sealpost's emails. The notification never carries content: a
- * generic subject, who sent it, the link, and how to check the email is genuine.
+ * One language's part of an email: its subject, the lines of its text part and the
+ * (escaped) paragraphs of its HTML part. The words come from `strings.emails`.
  */
-export const englishMailTemplates: MailTemplates = {
-  notification({ orgName, senderName, link, publicUrl }) {
-    const subject = `Secure message from ${orgName}`;
-    const text = [
-      `${senderName} at ${orgName} has sent you a secure message.`,
-      '',
-      'To read it, open this link:',
-      link,
-      '',
-      `The first time, you will be asked to choose a password. After that, sign in at ${publicUrl}.`,
-      '',
-      `Is this email genuine? The link must start with ${publicUrl}/ . If it does not, or you were not expecting a message, do not open it: contact ${orgName} using the details on its website.`,
-    ].join('\n');
-    const html = [
-      '<!doctype html><html lang="en"><body>',
-      `<p>${escapeHtml(senderName)} at ${escapeHtml(orgName)} has sent you a secure message.</p>`,
-      `<p><a href="${escapeHtml(link)}">Read the secure message</a></p>`,
-      `<p>The first time, you will be asked to choose a password. After that, sign in at ${escapeHtml(publicUrl)}.</p>`,
-      `<p>Is this email genuine? The link must start with ${escapeHtml(publicUrl)}/ . If it does not, or you were not expecting a message, do not open it: contact ${escapeHtml(orgName)} using the details on its website.</p>`,
-      '</body></html>',
-    ].join('\n');
-    return { subject, text, html };
-  },
+export type MailBlock = { subject: string; text: string[]; html: string[] };
 
-  accessRequested({ orgName, requesterEmail, kind, link }) {
-    const what =
-      kind === 'extension'
-        ? 'more time to read a secure message'
-        : kind === 'forward'
-          ? 'to forward a secure message'
-          : 'access to a secure message, using a link that was passed on to them,';
-    const subject = `Request for access to a secure message (${orgName})`;
-    const text = [
-      `${requesterEmail} has asked for ${what} you sent.`,
-      '',
-      `Decide here: ${link}`,
-    ].join('\n');
-    const html = `<p>${escapeHtml(requesterEmail)} has asked for ${escapeHtml(what)} you sent.</p><p><a href="${escapeHtml(link)}">Decide on the request</a></p>`;
-    return { subject, text, html };
-  },
+/** Builds one language's part of an email from that language's strings. */
+type Build<A> = (s: Strings, lang: Lang, args: A) => MailBlock;
 
-  mailboxInvitation({ orgName, mailboxEmail, link, registered, publicUrl }) {
-    const subject = `You are invited to read ${mailboxEmail}'s secure messages (${orgName})`;
-    const lines = [
-      `The holder of ${mailboxEmail} has invited you to read and answer the secure messages ${orgName} sends to that address, as yourself, with your own password.`,
-      registered
-        ? `Sign in at ${publicUrl} with your own account and accept the invitation under "Shared mailboxes".`
-        : 'To accept, create your own password with this link. We will email you a code to check that this is your address. The link works for 14 days.',
-      'If you were not expecting this, ignore this email: nothing happens unless you accept.',
-      `Is this email genuine? The link must start with ${publicUrl}/ .`,
-    ];
-    const text = [lines[0], '', lines[1], '', link, '', lines[2], '', lines[3]].join('\n');
-    const html = page([
-      `<p>${escapeHtml(lines[0] ?? '')}</p>`,
-      `<p>${escapeHtml(lines[1] ?? '')}</p>`,
-      `<p><a href="${escapeHtml(link)}">${registered ? 'Sign in and accept' : 'Accept the invitation'}</a></p>`,
-      `<p>${escapeHtml(lines[2] ?? '')}</p>`,
-      `<p>${escapeHtml(lines[3] ?? '')}</p>`,
-    ]);
-    return { subject, text, html };
-  },
+/** Between the Welsh and the English halves of a bilingual text part. */
+const SEPARATOR = '- - - - - - - - - - - - - - - - - - - -';
 
-  accessDecision({ orgName, granted, accessEndsAt, link }) {
-    const subject = `Your request to ${orgName}: ${granted ? 'granted' : 'not granted'}`;
-    const until = accessEndsAt
-      ? ` You can read the message until ${accessEndsAt.toUTCString()}.`
-      : '';
-    const sentence = granted
-      ? `Your request for access to a secure message from ${orgName} was granted.${until}`
-      : `Your request for access to a secure message from ${orgName} was not granted. Contact the sender if you need it.`;
-    const text = [sentence, '', granted ? `Open it here: ${link}` : ''].join('\n').trim();
-    const html = `<p>${escapeHtml(sentence)}</p>${granted ? `<p><a href="${escapeHtml(link)}">Open the message</a></p>` : ''}`;
-    return { subject, text, html };
-  },
+/** "14:30" in UK time: the same in every language the portal speaks. */
+const clock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
 
-  emailCode({ orgName, code, purpose, minutes, publicUrl }) {
-    const subject = `Your ${orgName} secure messages code: ${code}`;
-    const why =
-      purpose === 'register'
-        ? 'Someone, perhaps you, is choosing a password to read secure messages sent to this email address.'
-        : 'Someone, perhaps you, is asking for access to a secure message and gave this email address as theirs.';
-    const lines = [
-      why,
-      `Your code is ${code}. It works once, for ${minutes} minutes.`,
-      'Nobody from the council will ever ask you for this code. If it was not you, ignore this email: nothing happens without the code.',
-    ];
-    const text = [...lines.flatMap((line) => [line, '']), genuineCodeText(orgName, publicUrl)].join(
-      '\n',
-    );
-    const html = page([
-      ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
-      `<p>${escapeHtml(genuineCodeText(orgName, publicUrl))}</p>`,
-    ]);
-    return { subject, text, html };
-  },
+/**
+ * A link as a reader of `lang` should get it: a Welsh email's links carry `lang=cy`,
+ * so the page they open is Welsh before anyone signs in (no cookie remembers it).
+ */
+function linkIn(lang: Lang, link: string): string {
+  return lang === 'en' ? link : hrefWithLang(link, lang);
+}
 
-  lockout({ orgName, link, publicUrl, lockedMinutes, linkMinutes }) {
-    const subject = `Your ${orgName} secure messages account is locked`;
-    const text = [
-      `Someone, perhaps you, entered the wrong password for your ${orgName} secure messages account too many times, so we have locked it for ${lockedMinutes} minutes.`,
-      '',
-      `If it was you, you can wait, or choose a new password now. This link works once, for ${linkMinutes} minutes, and also unlocks your account:`,
-      link,
-      '',
-      'If it was not you, your messages are safe: nobody can sign in while the account is locked. You can still choose a new password to be sure.',
-      '',
-      genuineText(orgName, publicUrl),
-    ].join('\n');
-    const html = page([
-      `<p>Someone, perhaps you, entered the wrong password for your ${escapeHtml(orgName)} secure messages account too many times, so we have locked it for ${lockedMinutes} minutes.</p>`,
-      `<p>If it was you, you can wait, or choose a new password now. This link works once, for ${linkMinutes} minutes, and also unlocks your account:</p>`,
-      `<p><a href="${escapeHtml(link)}">Choose a new password</a></p>`,
-      '<p>If it was not you, your messages are safe: nobody can sign in while the account is locked. You can still choose a new password to be sure.</p>',
-      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
-    ]);
-    return { subject, text, html };
-  },
+function a(href: string, words: string): string {
+  return `<p><a href="${escapeHtml(href)}">${escapeHtml(words)}</a></p>`;
+}
 
-  reset({ orgName, link, publicUrl, linkMinutes }) {
-    const subject = `Choose a new password (${orgName} secure messages)`;
-    const text = [
-      `Someone asked to reset the password of your ${orgName} secure messages account.`,
-      '',
-      `To choose a new password, open this link. It works once, for ${linkMinutes} minutes:`,
-      link,
-      '',
-      'If you did not ask, you can ignore this email: your password has not changed.',
-      '',
-      genuineText(orgName, publicUrl),
-    ].join('\n');
-    const html = page([
-      `<p>Someone asked to reset the password of your ${escapeHtml(orgName)} secure messages account.</p>`,
-      `<p>To choose a new password, open this link. It works once, for ${linkMinutes} minutes:</p>`,
-      `<p><a href="${escapeHtml(link)}">Choose a new password</a></p>`,
-      '<p>If you did not ask, you can ignore this email: your password has not changed.</p>',
-      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
-    ]);
-    return { subject, text, html };
-  },
+function p(text: string): string {
+  return `<p>${escapeHtml(text)}</p>`;
+}
 
-  secondFactorChanged({ orgName, change, publicUrl }) {
-    const what = {
-      removed: 'Two-step verification has been turned off',
-      replaced: 'Two-step verification has been moved to a new authenticator app',
-      enrolled: 'Two-step verification has been turned on',
-      'passkey-added': 'A passkey has been added',
-      'passkey-removed': 'A passkey has been removed',
-      'passkey-renamed': 'A passkey has been renamed',
-      reset: 'Your second factor has been reset by an administrator',
-    }[change];
-    const subject = `${what} (${orgName} secure messages)`;
-    const lines = [
-      `${what} for your ${orgName} secure messages account.`,
-      {
-        removed: 'From now on you sign in with your password only.',
-        replaced:
-          'From now on you sign in with your password and a code from your authenticator app.',
-        enrolled:
-          'From now on you sign in with your password and a code from your authenticator app.',
-        'passkey-added': 'From now on that passkey can be used to sign in to your account.',
-        'passkey-removed': 'That passkey can no longer be used to sign in to your account.',
-        'passkey-renamed': 'It can still be used to sign in to your account, under its new name.',
-        reset:
-          'Your authenticator app, recovery codes and passkeys no longer work for your account, and you have been signed out everywhere. Sign in with your password to set up a new one.',
-      }[change],
-      change === 'reset'
-        ? `If you did not ask for this, tell ${orgName} using the details on its website.`
-        : `If this was not you, someone may know your password. Go to ${publicUrl}/sign-in now, choose "Forgotten your password?" to set a new one, and tell ${orgName} using the details on its website.`,
-      'This email has no link on purpose. If you did not expect it, do not reply to it.',
-    ];
-    const text = lines.join('\n\n');
-    const html = page(lines.map((line) => `<p>${escapeHtml(line)}</p>`));
-    return { subject, text, html };
-  },
+/** Lines with a blank line between each. */
+function spaced(lines: string[]): string[] {
+  return lines.flatMap((line, i) => (i === 0 ? [line] : ['', line]));
+}
 
-  setPassword({ orgName, name, link, publicUrl, linkDays }) {
-    const subject = `Set your password for ${orgName} secure messages`;
-    const text = [
-      `Hello ${name},`,
-      '',
-      `An administrator has made you an account on ${orgName} secure messages.`,
-      '',
-      `To set your password, open this link. It works once, for ${linkDays} days:`,
-      link,
-      '',
-      genuineText(orgName, publicUrl),
-    ].join('\n');
-    const html = page([
-      `<p>Hello ${escapeHtml(name)},</p>`,
-      `<p>An administrator has made you an account on ${escapeHtml(orgName)} secure messages.</p>`,
-      `<p>To set your password, open this link. It works once, for ${linkDays} days:</p>`,
-      `<p><a href="${escapeHtml(link)}">Set your password</a></p>`,
-      `<p>${escapeHtml(genuineText(orgName, publicUrl))}</p>`,
-    ]);
-    return { subject, text, html };
-  },
+/**
+ * The whole email in `language`: one language's block, or for `en+cy` the Welsh block
+ * then the English one (Welsh first: Welsh Language Standards), with the subject
+ * "Welsh / English" and the English half of the HTML marked `lang="en"`.
+ */
+export function renderIn(language: MailLanguage, build: (lang: Lang) => MailBlock): RenderedMail {
+  if (language !== 'en+cy') {
+    const block = build(language);
+    return {
+      subject: block.subject,
+      text: block.text.join('\n'),
+      html: htmlPage(language, block.html),
+    };
+  }
+  const cy = build('cy');
+  const en = build('en');
+  return {
+    subject: `${cy.subject} / ${en.subject}`,
+    text: [...cy.text, '', SEPARATOR, '', ...en.text].join('\n'),
+    html: htmlPage('cy', [...cy.html, '<hr>', '<div lang="en">', ...en.html, '</div>']),
+  };
+}
 
-  internalDelivery({ orgName, senderName, senderEmail, subject, body, attachmentNames, link }) {
-    const from = `${senderName} <${senderEmail}>`;
-    const files =
-      attachmentNames.length === 0
-        ? []
-        : ['', `Attachments, in the portal only: ${attachmentNames.join(', ')}`];
-    const text = [
-      `Secure reply from ${from}, delivered by ${orgName} secure messages.`,
-      '',
-      body,
-      ...files,
-      '',
-      `The message in the portal: ${link}`,
-    ].join('\n');
-    const html = page([
-      `<p>Secure reply from ${escapeHtml(from)}, delivered by ${escapeHtml(orgName)} secure messages.</p>`,
-      // The reply is shown as text whatever its format: nothing in it runs or loads.
-      `<pre>${escapeHtml(body)}</pre>`,
-      ...(attachmentNames.length === 0
-        ? []
-        : [`<p>Attachments, in the portal only: ${escapeHtml(attachmentNames.join(', '))}</p>`]),
-      `<p><a href="${escapeHtml(link)}">Open the message in the portal</a></p>`,
-    ]);
-    return { subject: `Secure reply: ${subject}`, text, html };
-  },
+/** A minimal HTML email around `parts` (already escaped), in `lang`. */
+function htmlPage(lang: Lang, parts: string[]): string {
+  return [`<!doctype html><html lang="${lang}"><body>`, ...parts, '</body></html>'].join('\n');
+}
 
-  deliveryReport: englishDeliveryReport,
+/** A template method from a builder of one language's block. */
+function template<A>(build: Build<A>): (args: A, language: MailLanguage) => RenderedMail {
+  return (args, language) => renderIn(language, (lang) => build(stringsFor(lang), lang, args));
+}
+
+const notification: Build<Parameters<MailTemplates['notification']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, senderName, link, publicUrl },
+) => {
+  const href = linkIn(lang, link);
+  const intro = s.notification.intro(senderName, orgName);
+  const firstTime = s.notification.firstTime(publicUrl);
+  const genuine = s.notification.genuine(publicUrl, orgName);
+  return {
+    subject: s.notification.subject(orgName),
+    text: [intro, '', s.notification.openLink, href, '', firstTime, '', genuine],
+    html: [p(intro), a(href, s.notification.linkText), p(firstTime), p(genuine)],
+  };
 };
 
-/** The line every account email ends with: how to tell it from a phishing copy. */
-function genuineText(orgName: string, publicUrl: string): string {
-  return `Is this email genuine? The link must start with ${publicUrl}/ . If it does not, or you did not expect this email, do not open it: contact ${orgName} using the details on its website.`;
+const accessRequested: Build<Parameters<MailTemplates['accessRequested']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, requesterEmail, kind, link },
+) => {
+  const href = linkIn(lang, link);
+  const asked = s.accessRequested.asked[kind](requesterEmail);
+  return {
+    subject: s.accessRequested.subject(orgName),
+    text: [asked, '', s.accessRequested.decideHere(href)],
+    html: [p(asked), a(href, s.accessRequested.linkText)],
+  };
+};
+
+const mailboxInvitation: Build<Parameters<MailTemplates['mailboxInvitation']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, mailboxEmail, link, registered, publicUrl, linkDays },
+) => {
+  const m = s.mailboxInvitation;
+  const href = linkIn(lang, link);
+  const lines = [
+    m.intro(mailboxEmail, orgName),
+    registered ? m.registered(publicUrl) : m.notRegistered(linkDays),
+    m.ignore,
+    m.genuine(publicUrl),
+  ];
+  return {
+    subject: m.subject(mailboxEmail, orgName),
+    text: [lines[0], '', lines[1], '', href, '', lines[2], '', lines[3]].map((l) => l ?? ''),
+    html: [
+      p(lines[0] ?? ''),
+      p(lines[1] ?? ''),
+      a(href, registered ? m.linkTextRegistered : m.linkText),
+      p(lines[2] ?? ''),
+      p(lines[3] ?? ''),
+    ],
+  };
+};
+
+const accessDecision: Build<Parameters<MailTemplates['accessDecision']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, granted, accessEndsAt, link },
+) => {
+  const d = s.accessDecision;
+  const href = linkIn(lang, link);
+  const sentence = granted
+    ? [d.granted(orgName), accessEndsAt ? d.until(accessEndsAt, clock.format(accessEndsAt)) : '']
+        .filter((part) => part !== '')
+        .join(' ')
+    : d.refused(orgName);
+  return {
+    subject: granted ? d.subjectGranted(orgName) : d.subjectRefused(orgName),
+    text: granted ? [sentence, '', d.openHere(href)] : [sentence],
+    html: granted ? [p(sentence), a(href, d.linkText)] : [p(sentence)],
+  };
+};
+
+const emailCode: Build<Parameters<MailTemplates['emailCode']>[0]> = (
+  { emails: s },
+  _lang,
+  { orgName, code, purpose, minutes, publicUrl },
+) => {
+  const lines = [
+    s.emailCode.why[purpose],
+    s.emailCode.code(code, minutes),
+    s.emailCode.nobodyAsks,
+    s.genuineCode(publicUrl, orgName),
+  ];
+  return {
+    subject: s.emailCode.subject(orgName, code),
+    text: spaced(lines),
+    html: lines.map(p),
+  };
+};
+
+const lockout: Build<Parameters<MailTemplates['lockout']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, link, publicUrl, lockedMinutes, linkMinutes },
+) => {
+  const l = s.lockout;
+  const href = linkIn(lang, link);
+  const locked = l.locked(orgName, lockedMinutes);
+  const ifYou = l.ifYou(linkMinutes);
+  const genuine = s.genuine(publicUrl, orgName);
+  return {
+    subject: l.subject(orgName),
+    text: [locked, '', ifYou, href, '', l.notYou, '', genuine],
+    html: [p(locked), p(ifYou), a(href, l.linkText), p(l.notYou), p(genuine)],
+  };
+};
+
+const reset: Build<Parameters<MailTemplates['reset']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, link, publicUrl, linkMinutes },
+) => {
+  const r = s.reset;
+  const href = linkIn(lang, link);
+  const asked = r.asked(orgName);
+  const openLink = r.openLink(linkMinutes);
+  const genuine = s.genuine(publicUrl, orgName);
+  return {
+    subject: r.subject(orgName),
+    text: [asked, '', openLink, href, '', r.notYou, '', genuine],
+    html: [p(asked), p(openLink), a(href, r.linkText), p(r.notYou), p(genuine)],
+  };
+};
+
+const secondFactorChanged: Build<Parameters<MailTemplates['secondFactorChanged']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, change, publicUrl },
+) => {
+  const f = s.secondFactorChanged;
+  const what = f.what[change];
+  const lines = [
+    f.intro(what, orgName),
+    f.now[change],
+    change === 'reset'
+      ? f.ifResetNotAsked(orgName)
+      : f.ifNotYou(linkIn(lang, `${publicUrl}/sign-in`), orgName),
+    f.noLink,
+  ];
+  return {
+    subject: f.subject(what, orgName),
+    text: spaced(lines),
+    html: lines.map(p),
+  };
+};
+
+const setPassword: Build<Parameters<MailTemplates['setPassword']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, name, link, publicUrl, linkDays },
+) => {
+  const w = s.setPassword;
+  const href = linkIn(lang, link);
+  const hello = w.hello(name);
+  const made = w.madeAccount(orgName);
+  const openLink = w.openLink(linkDays);
+  const genuine = s.genuine(publicUrl, orgName);
+  return {
+    subject: w.subject(orgName),
+    text: [hello, '', made, '', openLink, href, '', genuine],
+    html: [p(hello), p(made), p(openLink), a(href, w.linkText), p(genuine)],
+  };
+};
+
+const unretrieved: Build<Parameters<MailTemplates['unretrieved']>[0]> = (
+  { emails: s },
+  lang,
+  { orgName, recipients, sentAt, days, deleted, link },
+) => {
+  const u = s.unretrieved;
+  const href = linkIn(lang, link);
+  const opening = u.opening(sentAt, recipients.join(', '), days);
+  const outcome = deleted ? u.deleted(orgName) : u.kept;
+  return {
+    subject: u.subject(sentAt),
+    text: [opening, '', outcome, '', u.seeWho, href],
+    html: [p(opening), p(outcome), a(href, u.linkText)],
+  };
+};
+
+/**
+ * A reply delivered into a staff member's mailbox. The reply itself is written once,
+ * after the words around it (after both halves of a bilingual email).
+ */
+function internalDelivery(
+  args: Parameters<MailTemplates['internalDelivery']>[0],
+  language: MailLanguage,
+): RenderedMail {
+  const { orgName, senderName, senderEmail, subject, body, attachmentNames, link } = args;
+  const from = `${senderName} <${senderEmail}>`;
+  const around = (lang: Lang) => {
+    const w = stringsFor(lang).emails.internalDelivery;
+    const href = linkIn(lang, link);
+    const files = attachmentNames.length === 0 ? null : w.attachments(attachmentNames.join(', '));
+    return { w, href, files, intro: w.intro(from, orgName), subject: w.subject(subject) };
+  };
+  // The reply is shown as text whatever its format: nothing in it runs or loads.
+  const content = { text: body, html: `<pre>${escapeHtml(body)}</pre>` };
+  if (language !== 'en+cy') {
+    const { w, href, files, intro, subject: line } = around(language);
+    return {
+      subject: line,
+      text: [intro, '', content.text, ...(files ? ['', files] : []), '', w.inPortal(href)].join(
+        '\n',
+      ),
+      html: htmlPage(language, [
+        p(intro),
+        content.html,
+        ...(files ? [p(files)] : []),
+        a(href, w.linkText),
+      ]),
+    };
+  }
+  const block = (lang: Lang): MailBlock => {
+    const { w, href, files, intro, subject: line } = around(lang);
+    return {
+      subject: line,
+      text: [intro, ...(files ? ['', files] : []), '', w.inPortal(href)],
+      html: [p(intro), ...(files ? [p(files)] : []), a(href, w.linkText)],
+    };
+  };
+  const both = renderIn('en+cy', block);
+  return {
+    subject: both.subject,
+    text: `${both.text}\n\n${SEPARATOR}\n\n${content.text}`,
+    html: both.html.replace('</body></html>', `<hr>\n${content.html}\n</body></html>`),
+  };
 }
 
-/** How to tell a code email from a phishing copy: it carries no link at all. */
-function genuineCodeText(orgName: string, publicUrl: string): string {
-  return `Type the code only on ${publicUrl} . This email has no link on purpose; if you did not expect it, contact ${orgName} using the details on its website.`;
-}
-
-/** A minimal HTML email body around `paragraphs` (already escaped). */
-function page(paragraphs: string[]): string {
-  return ['<!doctype html><html lang="en"><body>', ...paragraphs, '</body></html>'].join('\n');
-}
+/**
+ * Sealpost's emails in the language each is sent in (`MailLanguage`): English, Welsh,
+ * or both in one. The notification never carries content: a generic subject, who sent
+ * it, the link, and how to check the email is genuine.
+ */
+export const mailTemplates: MailTemplates = {
+  notification: template(notification),
+  accessRequested: template(accessRequested),
+  mailboxInvitation: template(mailboxInvitation),
+  accessDecision: template(accessDecision),
+  emailCode: template(emailCode),
+  lockout: template(lockout),
+  reset: template(reset),
+  secondFactorChanged: template(secondFactorChanged),
+  setPassword: template(setPassword),
+  unretrieved: template(unretrieved),
+  internalDelivery,
+  deliveryReport: (args, language) => {
+    const rendered = renderIn(language, (lang) =>
+      deliveryReportBlock(stringsFor(lang), lang, args),
+    );
+    // A delivery report is plain text only: its other parts are the machine-readable ones.
+    return { ...rendered, html: '' };
+  },
+};

@@ -49,6 +49,7 @@ export function toAccount(row: Account): Account {
     sharedMailbox: row.sharedMailbox,
     ssoSubject: row.ssoSubject,
     passkeyCount: Number(row.passkeyCount),
+    language: row.language ?? null,
   };
 }
 

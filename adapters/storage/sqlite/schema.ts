@@ -64,6 +64,8 @@ export const accounts = sqliteTable(
     /** `<issuer> <sub>` for staff who sign in through the OpenID provider (decision 0029). */
     ssoSubject: text('sso_subject'),
     passkeyCount: integer('passkey_count').notNull().default(0),
+    /** The language the person chose for pages and emails (`en`, `cy`); null if never. */
+    language: text('language'),
   },
   (t) => [
     uniqueIndex('accounts_email_key_unique').on(t.emailKey),
