@@ -60,6 +60,7 @@ export function makeAccount(overrides: Partial<Account> = {}): Account {
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
     ...overrides,
   };
 }

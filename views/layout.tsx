@@ -5,9 +5,10 @@ import { brandColourForText } from './brand-colour.ts';
 import { ACTING_SLOT, MAILBOXES_NAV_SLOT } from './components/acting-line.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { classes } from './components/field.tsx';
+import { LanguageSwitch } from './components/language-switch.tsx';
 import { SESSION_END_SLOT } from './components/session-end.tsx';
 import { TimeoutWarning } from './components/timeout-warning.tsx';
-import { DEFAULT_LANG, hrefWithLang, LANGUAGES, type Lang, type Strings } from './strings/index.ts';
+import { DEFAULT_LANG, hrefWithLang, type Lang, type Strings } from './strings/index.ts';
 
 /** The sections of the signed-in menu; `nav` says which one the page belongs to. */
 export type NavKey = 'inbox' | 'sent' | 'drafts' | 'compose' | 'contacts' | 'help';
@@ -86,7 +87,7 @@ export type LayoutProps = {
   hasErrors?: boolean;
   /**
    * Add `lang=` to the layout's links. Defaults to true for any language but English:
-   * a signed-out choice lives only in the URL.
+   * a choice made from a `?lang=` link (no cookie, no account) lives only in the URL.
    */
   carryLang?: boolean;
   /** A back link or breadcrumbs: between the header and `<main>`. */
@@ -309,31 +310,7 @@ function Footer(props: LayoutProps & { link: (href: string) => string }) {
                 </li>
               ))}
             </ul>
-            <nav aria-label={s.layout.language}>
-              <ul class="govuk-footer__inline-list">
-                {LANGUAGES.map((lang) => (
-                  <li class="govuk-footer__inline-list-item">
-                    {lang === props.lang ? (
-                      <span class="sp-footer__current" lang={lang} aria-current="true">
-                        {s.common.languageNames[lang]}
-                      </span>
-                    ) : (
-                      // A full page load, not an htmx swap: `<html lang>` must change too.
-                      <a
-                        class="govuk-footer__link"
-                        href={`?lang=${lang}`}
-                        lang={lang}
-                        hreflang={lang}
-                        rel="alternate"
-                        hx-boost="false"
-                      >
-                        {s.common.languageNames[lang]}
-                      </a>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            <LanguageSwitch strings={s} lang={props.lang} />
             <p class="govuk-footer__meta-custom">{props.org.name}</p>
           </div>
         </div>

@@ -50,6 +50,12 @@ Commands:
   migrate-data --blobs-from fs|database|azure-blob
                              Copy every blob from that store into BLOB_STORE's (the
                              database is left alone; docs/admin/azure-blob.md)
+  strings export --lang cy [--area A] [--untranslated] [--out FILE]
+                             Write the Welsh catalogue as a GNU gettext PO file for
+                             translators (docs/i18n.md)
+  strings import --lang cy --file FILE
+                             Check a reviewed PO file and merge it into the catalogue
+  strings check --lang cy    List strings still shown in English; exit 1 if any
   help                       Show this text
 
 Configuration comes from environment variables (and an optional .env file);

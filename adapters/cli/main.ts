@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { DecryptFailed } from '../../core/crypto/errors.ts';
 import { useDomainNames } from '../../core/shared/domain-names.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
-import { type Config, ConfigProblems, parseConfig } from '../config/config.ts';
+import { type Config, ConfigProblems } from '../config/config.ts';
+import { loadConfig } from '../registry/load.ts';
 import { nodeDomainNames } from '../security/domain-names.ts';
 import { UsageError } from './errors.ts';
 import { closestCommand, describeDatabaseFailure } from './failures.ts';
@@ -47,6 +48,9 @@ const COMMANDS: Record<string, Command> = {
   'migrate-data': lazy(() => import('./commands/migrate-data.ts'), 'runMigrateData'),
   keys: lazy(() => import('./commands/keys.ts'), 'runKeys'),
   doctor: lazy(() => import('./commands/doctor.ts'), 'runDoctor'),
+  'strings export': lazy(() => import('./commands/strings.ts'), 'runStringsExport'),
+  'strings import': lazy(() => import('./commands/strings.ts'), 'runStringsImport'),
+  'strings check': lazy(() => import('./commands/strings.ts'), 'runStringsCheck'),
 };
 
 /** Splits argv into the command name (one or two words) and its flags. */
@@ -88,7 +92,9 @@ export async function main(argv: string[]): Promise<number> {
   let config: Config | null = null;
   try {
     loadDotEnv();
-    config = parseConfig(process.env);
+    // The environment, sealpost.config.json, and the adapter and plugin packages they
+    // name, every problem at once (docs/decisions/0032).
+    config = await loadConfig(process.env);
     return (await COMMANDS[found.name]?.({ config, out, err }, found.rest)) ?? 2;
   } catch (error) {
     if (error instanceof ConfigProblems) {

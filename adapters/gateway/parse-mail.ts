@@ -13,6 +13,7 @@ import type { InboundAttachment } from '../../core/gateway/ports.ts';
 import { cleanLine } from '../../core/shared/clean-text.ts';
 import { type ExtractInput, extractTexts, MAX_EXTRACT_BYTES } from './extract/extract-text.ts';
 import { type Damage, findDamage } from './mime-damage.ts';
+import { SMTP_REPLIES } from './smtp-replies.ts';
 
 /** What the first reading of a mail found: everything but the attachments' bytes. */
 export type ParsedMail = {
@@ -193,7 +194,7 @@ function charsetOf(part: AttachmentStream): string | undefined {
 /** A short reason for the sender, from a parser error. */
 function readFailure(error: unknown): string {
   const detail = error instanceof Error ? error.message : String(error);
-  return `its MIME structure is broken (${detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)}).`;
+  return SMTP_REPLIES.brokenMime(detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 120));
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');

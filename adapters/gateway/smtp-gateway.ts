@@ -9,11 +9,14 @@ import { normaliseEmail } from '../../core/accounts/email.ts';
 import type { AcceptOutcome } from '../../core/gateway/accept-mail.ts';
 import type { ReceivedMail } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
+import { emailProblemText } from '../../views/codes.ts';
+import { stringsFor } from '../../views/strings/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { lineEndingNormaliser } from './line-endings.ts';
 import { policyView, secureContent } from './mail-content.ts';
 import { clientNetworks } from './networks.ts';
 import { readMail } from './parse-mail.ts';
+import { refusalReply, SMTP_REPLIES } from './smtp-replies.ts';
 
 /** A staff member who logged in over SMTP (AUTH). */
 export type GatewayUser = { accountId: string; email: string };
@@ -113,7 +116,10 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
 
   const serverOptions: SMTPServerOptions = {
     ...(options.name ? { name: options.name } : {}),
-    banner: `Sealpost secure mail gateway: at most ${options.maxRecipients} recipients and ${Math.floor(options.maxBytes / (1024 * 1024))} MB per message`,
+    banner: SMTP_REPLIES.banner(
+      options.maxRecipients,
+      Math.floor(options.maxBytes / (1024 * 1024)),
+    ),
     size: options.maxBytes,
     maxRecipients: options.maxRecipients,
     authOptional: true,
@@ -141,7 +147,7 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
       if (canLogIn && !session.secure) session.disabledCommands = ['AUTH'];
       if (isTrusted(session) || canLogIn) return callback();
       logger.info({ ip: session.remoteAddress }, 'gateway refused a client outside its networks');
-      callback(smtpError(554, "This gateway takes mail only from the council's own mail servers."));
+      callback(smtpError(554, SMTP_REPLIES.outsideNetworks));
     },
 
     onSecure(_socket, session, callback) {
@@ -152,15 +158,9 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
 
     onAuth(auth, session, callback) {
       const authenticate = options.authenticate;
-      const refuse = () =>
-        callback(
-          smtpError(
-            535,
-            'Login failed: wrong address or password, or too many attempts (try again later).',
-          ),
-        );
+      const refuse = () => callback(smtpError(535, SMTP_REPLIES.loginFailed));
       // Never reached before STARTTLS (AUTH is off until then); kept so it never could be.
-      if (!session.secure) return callback(smtpError(538, 'Must issue a STARTTLS command first.'));
+      if (!session.secure) return callback(smtpError(538, SMTP_REPLIES.startTlsFirst));
       if (!authenticate || (auth.method !== 'PLAIN' && auth.method !== 'LOGIN')) return refuse();
       authenticate({
         username: auth.username ?? '',
@@ -170,7 +170,7 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
         (user) => (user ? callback(null, { user }) : refuse()),
         (error: unknown) => {
           logger.error({ err: error }, 'gateway login check failed');
-          callback(smtpError(454, 'Login is not possible just now; try again later.'));
+          callback(smtpError(454, SMTP_REPLIES.loginUnavailable));
         },
       );
     },
@@ -178,15 +178,13 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
     onMailFrom(address, session, callback) {
       const user = (session.user as GatewayUser | undefined) ?? null;
       if (!user && !isTrusted(session)) {
-        return callback(
-          smtpError(530, "Log in first: this client is not one of the council's mail servers."),
-        );
+        return callback(smtpError(530, SMTP_REPLIES.logInFirst));
       }
       options.checkSender({ address: address.address, user }).then(
         (refusal) => callback(refusal ? smtpError(refusal.code, refusal.message) : null),
         (error: unknown) => {
           logger.error({ err: error }, 'gateway sender check failed');
-          callback(smtpError(451, 'The sender cannot be checked just now; try again later.'));
+          callback(smtpError(451, SMTP_REPLIES.senderUnchecked));
         },
       );
     },
@@ -194,12 +192,8 @@ export function startSmtpGateway(options: SmtpGatewayOptions): Promise<SmtpGatew
     onRcptTo(address, _session, callback) {
       const result = normaliseEmail(address.address);
       if (result.ok) return callback();
-      callback(
-        smtpError(
-          553,
-          `That recipient is not an address Sealpost can deliver to: ${result.reason}`,
-        ),
-      );
+      const reason = emailProblemText(stringsFor('en'), result.problem);
+      callback(smtpError(553, SMTP_REPLIES.recipientInvalid(reason)));
     },
 
     onData(stream, session, callback) {
@@ -265,11 +259,11 @@ async function receive(
     stream.once('error', reject);
   }).catch((error: unknown) => {
     options.logger.warn({ err: error }, 'gateway lost a message while receiving it');
-    throw smtpError(451, 'The message was not received completely; please send it again.');
+    throw smtpError(451, SMTP_REPLIES.incomplete);
   });
   if (oversized || stream.sizeExceeded) {
     const mb = Math.floor(options.maxBytes / (1024 * 1024));
-    throw smtpError(552, `The message is larger than the ${mb} MB this gateway accepts.`);
+    throw smtpError(552, SMTP_REPLIES.tooLarge(mb));
   }
   const tail = lines.end();
   if (tail.length > 0) {
@@ -280,7 +274,7 @@ async function receive(
   const read = await readMail(chunks);
   if (!read.ok) {
     options.logger.info({ session: session.id }, 'gateway refused a mail it cannot read');
-    throw smtpError(554, `This mail cannot be read: ${read.reason}`);
+    throw smtpError(554, SMTP_REPLIES.unreadable(read.reason));
   }
   const parsed = read.mail;
   const content = secureContent(parsed, chunks);
@@ -315,7 +309,7 @@ async function receive(
     // Database, disk, cipher or policy failure: nothing was acknowledged, so the
     // client keeps the mail and tries again; a retry does not store it twice.
     options.logger.error({ err: error, session: session.id }, 'gateway could not process a mail');
-    throw smtpError(451, 'Sealpost could not deal with the mail just now; it will be tried again.');
+    throw smtpError(451, SMTP_REPLIES.notDealtWith);
   }
   options.logger.info(
     {
@@ -338,7 +332,7 @@ async function receive(
     },
     'gateway mail',
   );
-  if (outcome.kind !== 'accepted') throw smtpError(outcome.code, outcome.message);
+  if (outcome.kind !== 'accepted') throw smtpError(outcome.code, refusalReply(outcome.refusal));
   return acceptedReply(outcome);
 }
 
@@ -347,16 +341,15 @@ async function receive(
  * the sender was sent a delivery report naming them: a 250 never hides a loss.
  */
 function acceptedReply(outcome: Extract<AcceptOutcome, { kind: 'accepted' }>): string {
+  const s = SMTP_REPLIES.accepted;
   const done =
     outcome.action === 'relay'
-      ? 'Accepted: passed on to the council mail server.'
+      ? s.relayed
       : outcome.duplicates > 0 && outcome.stored.length === 0
-        ? 'Accepted: this mail was already stored as a secure message.'
-        : 'Accepted: stored as a secure message.';
+        ? s.duplicate
+        : s.stored;
   const unreached = outcome.unreached;
   if (!unreached) return done;
-  const who = unreached.count === 1 ? '1 recipient' : `${unreached.count} recipients`;
-  return unreached.reported
-    ? `${done} But the council mail server refused ${who}: a delivery report was sent to the sender.`
-    : `${done} But the council mail server refused ${who}, and the mail has no return address for a report.`;
+  const who = s.recipients(unreached.count);
+  return unreached.reported ? s.unreachedReported(done, who) : s.unreachedUnreported(done, who);
 }

@@ -6,9 +6,11 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { isTemporaryRefusal, refusalReply } from '../../core/gateway/delivery-report.ts';
 import type { EnvelopeParams, Relay, RelayRefusal } from '../../core/gateway/ports.ts';
+import { failureDetail } from '../../core/mail/failure.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import { classifySmtpError } from '../mail/smtp.ts';
+import { SMTP_REPLIES } from './smtp-replies.ts';
 
 /** Options of the relay: where mail that needs no protection goes. */
 export type SmtpRelayOptions = {
@@ -110,7 +112,12 @@ export function smtpRelay(options: SmtpRelayOptions): Relay {
         logger?.warn({ err: error }, 'relay failed');
         return result.ok
           ? { ok: true, refused: [] }
-          : { ok: false, permanent: result.permanent, reason: result.error, refused: [] };
+          : {
+              ok: false,
+              permanent: result.permanent,
+              reason: failureDetail(result.error),
+              refused: [],
+            };
       }
     },
     async close() {
@@ -173,9 +180,7 @@ function refusalsOf(errors: unknown, rejected: readonly string[]): RelayRefusal[
 /** The sentence for a mail the relay refused for every recipient: the first answer it gave. */
 function everyRecipientRefused(refused: readonly RelayRefusal[]): string {
   const first = refused[0];
-  return first
-    ? `It refused every recipient (${refusalReply(first)}).`
-    : 'It refused every recipient.';
+  return SMTP_REPLIES.everyRecipientRefused(first ? refusalReply(first) : null);
 }
 
 /**

@@ -5,10 +5,13 @@ import { type AcceptMailDeps, acceptMail } from '../../core/gateway/accept-mail.
 import type { Policy } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import { decide, loadPlugins, type PluginSettings } from '../../plugins/registry.ts';
+import { emailProblemText } from '../../views/codes.ts';
+import { stringsFor } from '../../views/strings/index.ts';
 import type { Sealpost } from '../compose.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import { type Refusal, type SmtpGateway, startSmtpGateway } from './smtp-gateway.ts';
 import { smtpRelay } from './smtp-relay.ts';
+import { SMTP_REPLIES } from './smtp-replies.ts';
 import { staffLogin } from './staff-login.ts';
 
 /**
@@ -98,35 +101,23 @@ export async function startGateway(
     user: { email: string } | null;
   }): Promise<Refusal | null> => {
     // The null sender (bounces, some automatic replies) comes only from a council server.
-    if (address === '') return user ? { code: 553, message: 'Send from your own address.' } : null;
+    const s = SMTP_REPLIES.sender;
+    if (address === '') return user ? { code: 553, message: s.nullFromUser } : null;
     const normalised = normaliseEmail(address);
     if (!normalised.ok) {
-      return { code: 553, message: `The sender address is not valid: ${normalised.reason}` };
+      const reason = emailProblemText(stringsFor('en'), normalised.problem);
+      return { code: 553, message: s.invalid(reason) };
     }
     const settings = await app.settings.get();
-    if (settings.internalDomains.length === 0) {
-      return {
-        code: 451,
-        message:
-          "The gateway does not know the council's domains yet (INTERNAL_DOMAINS); try again later.",
-      };
-    }
+    if (settings.internalDomains.length === 0) return { code: 451, message: s.noDomains };
     const internal = isAllowedAddress({
       email: normalised.email,
       allowedDomains: settings.internalDomains,
       allowSubdomains: settings.allowSubdomains,
     });
-    if (!internal) {
-      return {
-        code: 550,
-        message: "This gateway takes mail only from addresses in the council's domains.",
-      };
-    }
+    if (!internal) return { code: 550, message: s.notInternal };
     if (user && emailKey(user.email) !== emailKey(normalised.email)) {
-      return {
-        code: 553,
-        message: 'You are logged in as someone else: send from your own address.',
-      };
+      return { code: 553, message: s.someoneElse };
     }
     return null;
   };

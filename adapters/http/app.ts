@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { SealpostError } from '../../core/shared/errors.ts';
+import { pickLanguage, type Strings, stringsFor } from '../../views/strings/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AppEnv } from './env.ts';
 import type { ErrorPages } from './error-pages.ts';
@@ -68,13 +69,13 @@ export function createApp(deps: HttpDeps): Hono<AppEnv> {
 
   for (const area of deps.areas ?? []) app.route('/', area);
 
-  app.notFound((c) => (deps.pages ? deps.pages.notFound(c) : c.text('Page not found.', 404)));
+  app.notFound((c) => (deps.pages ? deps.pages.notFound(c) : c.text(answers(c).notFound, 404)));
   app.onError(async (error, c) => {
     const requestId = c.get('requestId');
     if (error instanceof SealpostError && error.isPublic) {
       deps.logger.warn({ requestId, code: error.code }, error.message);
       if (error.status === 404 && deps.pages) return deps.pages.notFound(c);
-      return c.text(error.message, error.status as 400);
+      return c.text(publicErrorText(answers(c), error.code), error.status as 400);
     }
     if (error instanceof SealpostError && KEY_TROUBLE.has(error.code)) {
       deps.logger.error(
@@ -89,7 +90,7 @@ export function createApp(deps: HttpDeps): Hono<AppEnv> {
           // Fall through to the plain answer below.
         }
       }
-      return c.text(`The service is being repaired. Reference: ${requestId}`, 503);
+      return c.text(answers(c).repairing(requestId), 503);
     }
     deps.logger.error({ requestId, err: error }, 'unhandled error');
     if (deps.pages) {
@@ -99,7 +100,7 @@ export function createApp(deps: HttpDeps): Hono<AppEnv> {
         // Rendering the page failed as well: the plain sentence below still answers.
       }
     }
-    return c.text(`Sorry, something went wrong on our side. Reference: ${requestId}`, 500);
+    return c.text(answers(c).serverError(requestId), 500);
   });
   return app;
 }
@@ -118,4 +119,27 @@ export function clientAddress(
     if (last) return last;
   }
   return socket ?? 'unknown';
+}
+
+/** The plain-text answers in the language the request asks for (no account is read). */
+function answers(c: Context<AppEnv>): Strings['errors']['answers'] {
+  const lang = pickLanguage({
+    query: c.req.query('lang'),
+    acceptLanguage: c.req.header('accept-language'),
+  });
+  return stringsFor(lang).errors.answers;
+}
+
+/** The words for a public error: by its code, never its (developer's) message. */
+function publicErrorText(words: Strings['errors']['answers'], code: string): string {
+  switch (code) {
+    case 'not_found':
+      return words.notFound;
+    case 'upload_refused':
+      return words.uploadRefused;
+    case 'temporary_failure':
+      return words.temporaryFailure;
+    default:
+      return words.invalidInput;
+  }
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { NotFoundPage, RepairingPage, ServerErrorPage } from '../../views/pages/errors.tsx';
-import { pickLanguage, stringsFor } from '../../views/strings/index.ts';
+import { stringsFor } from '../../views/strings/index.ts';
 import type { AppEnv } from './env.ts';
+import { requestLanguage } from './language.ts';
 
 /** How `createApp` renders a page for a missing route or an unexpected error. */
 export type ErrorPages = {
@@ -21,10 +22,7 @@ export function errorPages(
   fallback: { name: string; colour: string },
 ): ErrorPages {
   const context = async (c: Context<AppEnv>) => {
-    const lang = pickLanguage({
-      query: c.req.query('lang'),
-      acceptLanguage: c.req.header('accept-language'),
-    });
+    const lang = requestLanguage(c);
     return {
       lang,
       strings: stringsFor(lang),

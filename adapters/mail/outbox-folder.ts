@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { mailFailure } from '../../core/mail/failure.ts';
 import { findUnsafeHeader } from '../../core/mail/outbox-worker.ts';
 import type { Mailer } from '../../core/mail/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
@@ -76,7 +77,7 @@ export function outboxFolderMailer(options: OutboxFolderOptions): Mailer {
   return {
     async send({ id, mail }) {
       if (!isSafeMailId(id)) {
-        return { ok: false, permanent: true, error: 'The outbox id cannot name a file.' };
+        return { ok: false, permanent: true, error: { code: 'bad-id' } };
       }
       const unsafe = findUnsafeHeader(mail);
       if (unsafe) return { ok: false, permanent: true, error: unsafe };
@@ -86,7 +87,7 @@ export function outboxFolderMailer(options: OutboxFolderOptions): Mailer {
         bytes = await new MailComposer(composeOptions({ id, mail, sender })).compile().build();
       } catch (error) {
         logger.warn({ err: error, outboxId: id }, 'could not build the mail');
-        return { ok: false, permanent: true, error: 'The mail could not be built.' };
+        return { ok: false, permanent: true, error: { code: 'build-failed' } };
       }
 
       const file = path.join(dir, `${id}.eml`);
@@ -106,11 +107,7 @@ export function outboxFolderMailer(options: OutboxFolderOptions): Mailer {
         await unlink(temp).catch(() => {});
         logger.warn({ err: error, outboxId: id }, 'could not write the mail to the outbox folder');
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        return {
-          ok: false,
-          permanent: false,
-          error: `The outbox folder could not be written (${code}).`,
-        };
+        return { ok: false, permanent: false, error: mailFailure('folder-unwritable', code) };
       }
 
       logger.info({ outboxId: id, file, to: mail.to }, 'mail written to the outbox folder');

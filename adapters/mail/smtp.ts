@@ -1,7 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { findUnsafeHeader, shortError } from '../../core/mail/outbox-worker.ts';
+import { mailFailure } from '../../core/mail/failure.ts';
+import { findUnsafeHeader } from '../../core/mail/outbox-worker.ts';
 import type { Mailer, SendResult } from '../../core/mail/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -82,29 +83,29 @@ export function classifySmtpError(error: unknown): SendResult {
   const code = typeof e.code === 'string' ? e.code : '';
   const status = typeof e.responseCode === 'number' ? e.responseCode : null;
   const reply = typeof e.response === 'string' ? e.response : '';
-  const detail = `(${code || 'error'}${status ? ` ${status}` : ''})`;
+  // Codes (core/mail/failure.ts); the error code, status and reply are the server's data.
+  const detail = `${code || 'error'}${status ? ` ${status}` : ''}`;
   if (CONNECTION_CODES.has(code)) {
     const what =
       code === 'EAUTH' || code === 'ENOAUTH'
-        ? 'The mail server refused our login'
+        ? 'smtp-login-refused'
         : code === 'ETLS'
-          ? 'The mail server did not complete an encrypted (TLS) connection'
-          : 'The mail server could not be reached or broke off';
-    return { ok: false, permanent: false, error: shortError(`${what} ${detail}.`) };
+          ? 'smtp-tls-failed'
+          : 'smtp-unreachable';
+    return { ok: false, permanent: false, error: mailFailure(what, detail) };
   }
   if (status === null) {
     // No reply from a server: nodemailer refused the mail itself (no usable recipient
     // or sender), which no retry changes; anything else unknown is retried.
     const permanent = code === 'EENVELOPE' || code === 'EMESSAGE';
-    const what = permanent ? 'The mail could not be addressed' : 'Sending failed';
-    return { ok: false, permanent, error: shortError(`${what} ${detail}.`) };
+    const what = permanent ? 'smtp-unaddressable' : 'smtp-failed';
+    return { ok: false, permanent, error: mailFailure(what, detail) };
   }
   const permanent = status >= 500 && status < 600 && MAIL_COMMANDS.has(e.command ?? '');
-  const verdict = permanent ? 'refused the mail' : 'deferred the mail';
   return {
     ok: false,
     permanent,
-    error: shortError(`The mail server ${verdict}: ${reply || status}`),
+    error: mailFailure(permanent ? 'smtp-refused' : 'smtp-deferred', reply || String(status)),
   };
 }
 
@@ -208,7 +209,7 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer & SmtpCheck {
   return {
     async send({ id, mail }) {
       if (!isSafeMailId(id)) {
-        return { ok: false, permanent: true, error: 'The outbox id cannot form a Message-ID.' };
+        return { ok: false, permanent: true, error: { code: 'bad-id' } };
       }
       const unsafe = findUnsafeHeader(mail);
       if (unsafe) return { ok: false, permanent: true, error: unsafe };
@@ -216,7 +217,7 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer & SmtpCheck {
         const info = await transport.sendMail(composeOptions({ id, mail, sender }));
         // One recipient: nodemailer throws when it is refused, so this is belt and braces.
         if (info.rejected.length > 0 || info.accepted.length === 0) {
-          return { ok: false, permanent: true, error: 'The mail server refused the recipient.' };
+          return { ok: false, permanent: true, error: { code: 'smtp-recipient-refused' } };
         }
         return { ok: true };
       } catch (error) {

@@ -150,9 +150,13 @@ describe('parseDomainList', () => {
       ok: false,
       domains: ['barnet.gov.uk'],
       problems: [
-        '"localhost" is not a domain: the domain needs a dot, as in example.org.',
-        '"*.camden.gov.uk": enter the domain without "*." and turn on "allow subdomains" to admit the names under it.',
-        '"bad_domain.org" is not a domain: the domain cannot contain "_".',
+        { code: 'not-a-domain', item: 'localhost', problem: { code: 'no-dot' } },
+        { code: 'wildcard', item: '*.camden.gov.uk' },
+        {
+          code: 'not-a-domain',
+          item: 'bad_domain.org',
+          problem: { code: 'character', character: { kind: 'shown', char: '_' } },
+        },
       ],
     });
   });

@@ -1,9 +1,22 @@
-import { emailDomain, normaliseDomain, normaliseEmail } from '../accounts/email.ts';
+import {
+  type DomainProblem,
+  emailDomain,
+  normaliseDomain,
+  normaliseEmail,
+} from '../accounts/email.ts';
+
+/**
+ * One entry of a typed domain list that is not a domain, as a code (worded by
+ * views/codes.ts `domainListProblemText`): a `*.` wildcard, or not a domain at all.
+ */
+export type DomainListProblem =
+  | { code: 'wildcard'; item: string }
+  | { code: 'not-a-domain'; item: string; problem: DomainProblem };
 
 /** The outcome of reading a list of domains an admin typed. */
 export type DomainListResult =
   | { ok: true; domains: string[] }
-  | { ok: false; problems: string[]; domains: string[] };
+  | { ok: false; problems: DomainListProblem[]; domains: string[] };
 
 /**
  * True when `email` is at one of `allowedDomains`: the council's own domains, the
@@ -40,24 +53,22 @@ export function isAllowedAddress(args: {
 /**
  * Reads a list of domains as an admin types it (separated by commas, spaces or new
  * lines; a leading `@` forgiven) into normalised, de-duplicated domains. Every entry
- * that is not a domain is reported in `problems`, as plain sentences, so the admin
+ * that is not a domain is reported in `problems`, as codes, so the admin
  * can fix them all at once; `domains` holds the valid ones either way.
  */
 export function parseDomainList(raw: string): DomainListResult {
-  const problems: string[] = [];
+  const problems: DomainListProblem[] = [];
   const domains: string[] = [];
   for (const item of raw.split(/[\s,;]+/u)) {
     if (item === '') continue;
     if (item.startsWith('*.')) {
-      problems.push(
-        `"${item}": enter the domain without "*." and turn on "allow subdomains" to admit the names under it.`,
-      );
+      problems.push({ code: 'wildcard', item });
       continue;
     }
     const entry = item.startsWith('@') ? item.slice(1) : item;
     const result = normaliseDomain(entry);
     if (!result.ok) {
-      problems.push(`"${item}" is not a domain: ${result.reason}`);
+      problems.push({ code: 'not-a-domain', item, problem: result.problem });
       continue;
     }
     if (!domains.includes(result.domain)) domains.push(result.domain);

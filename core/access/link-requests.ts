@@ -8,6 +8,7 @@ import {
   spendEmailCode,
 } from '../auth/email-codes.ts';
 import { findLinkToken } from '../auth/one-time-tokens.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import { forwardsInLastHour } from '../messages/forward-message.ts';
 import { deliveryState } from '../messages/model.ts';
@@ -117,7 +118,12 @@ function checkAddress(
  */
 export async function sendLinkRequestCode(
   deps: LinkRequestDeps,
-  input: { token: string; email: string },
+  input: {
+    token: string;
+    email: string;
+    /** The language of the page the person asked on. */
+    pageLanguage?: string | null | undefined;
+  },
 ): Promise<
   | { ok: true; email: string; link: LinkInfo }
   | { ok: false; reason: 'not-found' | 'off' }
@@ -134,6 +140,8 @@ export async function sendLinkRequestCode(
     email: address.email,
     subjectId: link.deliveryId,
     orgName: settings.orgName,
+    pageLanguage: input.pageLanguage,
+    emailLanguage: settings.emailLanguage,
   });
   if (!sent.ok) return { ok: false, reason: 'invalid', problems: ['too-many-codes'] };
   return { ok: true, email: address.email, link };
@@ -194,16 +202,20 @@ export async function requestAccessByLink(
     return { ok: false, reason: 'invalid', problems: ['rate-limited'] };
   }
   const requestId = deps.ids.newId();
+  const sender = await repos.accounts.findByEmailKey({ emailKey: emailKey(link.senderEmail) });
   const mail = await prepareOutboxMail(deps, {
     kind: 'access-request',
     mail: {
       to: link.senderEmail,
-      ...deps.templates.accessRequested({
-        orgName: settings.orgName,
-        requesterEmail: address.email,
-        kind: 'link',
-        link: `${deps.publicUrl}/staff/requests/${requestId}`,
-      }),
+      ...deps.templates.accessRequested(
+        {
+          orgName: settings.orgName,
+          requesterEmail: address.email,
+          kind: 'link',
+          link: `${deps.publicUrl}/staff/requests/${requestId}`,
+        },
+        chooseMailLanguage({ account: sender, setting: settings.emailLanguage }),
+      ),
       headers: {},
     },
   });

@@ -2,10 +2,12 @@ import { emailKey } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import { extendedAccessEndsAt } from '../lifecycle/rules.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailboxDeps } from '../messages/deps.ts';
 import { insertDelivery, prepareDelivery } from '../messages/new-delivery.ts';
 import { findOwnDelivery } from '../messages/read-access.ts';
+import type { Settings } from '../settings/model.ts';
 import { addDays } from '../shared/time.ts';
 import type { AccessRequest } from './model.ts';
 
@@ -19,7 +21,7 @@ export type RequestResult =
  * while a request is pending returns the pending one. The originator is emailed.
  */
 export async function requestExtension(
-  deps: MailboxDeps & { orgName: string },
+  deps: MailboxDeps & { orgName: string; emailLanguage?: Settings['emailLanguage'] | undefined },
   input: { account: Account; deliveryId: string; ip: string | null },
 ): Promise<RequestResult> {
   const now = deps.clock.now();
@@ -50,12 +52,15 @@ export async function requestExtension(
         kind: 'access-request',
         mail: {
           to: sender.email,
-          ...deps.templates.accessRequested({
-            orgName: deps.orgName,
-            requesterEmail: input.account.email,
-            kind: 'extension',
-            link: `${deps.publicUrl}/staff/requests/${request.id}`,
-          }),
+          ...deps.templates.accessRequested(
+            {
+              orgName: deps.orgName,
+              requesterEmail: input.account.email,
+              kind: 'extension',
+              link: `${deps.publicUrl}/staff/requests/${request.id}`,
+            },
+            chooseMailLanguage({ account: sender, setting: deps.emailLanguage }),
+          ),
           headers: {},
         },
       })
@@ -92,7 +97,12 @@ export type DecideResult =
  * link request the new copy's notification is that email).
  */
 export async function decideAccessRequest(
-  deps: MailboxDeps & { orgName: string; extensionDays: number; accessDays: number },
+  deps: MailboxDeps & {
+    orgName: string;
+    extensionDays: number;
+    accessDays: number;
+    emailLanguage?: Settings['emailLanguage'] | undefined;
+  },
   input: { account: Account; requestId: string; grant: boolean; ip: string | null },
 ): Promise<DecideResult> {
   const now = deps.clock.now();
@@ -146,6 +156,7 @@ export async function decideAccessRequest(
             deliveryId: requesterDelivery.id,
             byId: request.kind === 'forward' ? request.requesterId : null,
           },
+          emailLanguage: deps.emailLanguage,
         })
       : null;
   // A person granted access from a link has no copy yet: the decision mail points to
@@ -160,12 +171,15 @@ export async function decideAccessRequest(
           kind: 'access-decision',
           mail: {
             to: requester.email,
-            ...deps.templates.accessDecision({
-              orgName: deps.orgName,
-              granted: input.grant,
-              accessEndsAt: input.grant && request.kind === 'extension' ? newEnd : null,
-              link: decisionLink,
-            }),
+            ...deps.templates.accessDecision(
+              {
+                orgName: deps.orgName,
+                granted: input.grant,
+                accessEndsAt: input.grant && request.kind === 'extension' ? newEnd : null,
+                link: decisionLink,
+              },
+              chooseMailLanguage({ account: requester, setting: deps.emailLanguage }),
+            ),
             headers: {},
           },
         })

@@ -4,7 +4,7 @@ import { cleanLine } from '../shared/clean-text.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import { addDays } from '../shared/time.ts';
 import type { Storage } from '../storage/ports.ts';
-import { emailKey, normaliseEmail } from './email.ts';
+import { type EmailProblem, emailKey, normaliseEmail } from './email.ts';
 import type { Account, Role } from './model.ts';
 
 /** How long a staff member's set-password link works. */
@@ -13,10 +13,36 @@ export const SET_PASSWORD_DAYS = 7;
 /** What creating a staff account needs. */
 export type CreateStaffDeps = { storage: Storage; ids: Ids; clock: Clock; secrets: Secrets };
 
+/**
+ * What is wrong with a new staff account, by field, as codes (views/codes.ts
+ * `createStaffIssueText` words them): the address is no address or already has an
+ * account; the name is missing, or longer than one line of `max` characters or holds
+ * < or >.
+ */
+export type CreateStaffIssue =
+  | { code: 'email-invalid'; problem: EmailProblem }
+  | { code: 'email-taken' }
+  | { code: 'name-missing' }
+  | { code: 'name-invalid'; max: number };
+
+/** Every create-staff issue code, for tests that check each has words. */
+export const CREATE_STAFF_ISSUE_CODES = [
+  'email-invalid',
+  'email-taken',
+  'name-missing',
+  'name-invalid',
+] as const satisfies ReadonlyArray<CreateStaffIssue['code']>;
+
+/** The issues of a refused account, by field. */
+export type CreateStaffIssues = Partial<Record<'email' | 'name', CreateStaffIssue>>;
+
+/** The longest name a staff account may have. */
+const MAX_NAME = 100;
+
 /** The outcome: the account and its one-time link secret, or why not. */
 export type CreateStaffResult =
   | { ok: true; account: Account; setPasswordToken: string }
-  | { ok: false; issues: Record<string, string> };
+  | { ok: false; issues: CreateStaffIssues };
 
 /**
  * Creates a staff account without a password and a one-time token to set one.
@@ -38,14 +64,14 @@ export async function createStaffAccount(
     ip?: string | null;
   },
 ): Promise<CreateStaffResult> {
-  const issues: Record<string, string> = {};
+  const issues: CreateStaffIssues = {};
   const normalised = normaliseEmail(input.email);
-  if (!normalised.ok) issues.email = `Enter a valid email address: ${normalised.reason}`;
+  if (!normalised.ok) issues.email = { code: 'email-invalid', problem: normalised.problem };
   // Invisible and bidi-override characters go, so a name cannot read backwards.
   const name = cleanLine(input.name);
-  if (name === '') issues.name = 'Enter a name.';
-  else if (name.length > 100 || /[\r\n<>]/.test(input.name.trim()))
-    issues.name = 'The name must be one line of at most 100 characters, without < or >.';
+  if (name === '') issues.name = { code: 'name-missing' };
+  else if (name.length > MAX_NAME || /[\r\n<>]/.test(input.name.trim()))
+    issues.name = { code: 'name-invalid', max: MAX_NAME };
   if (!normalised.ok || Object.keys(issues).length > 0) return { ok: false, issues };
 
   const now = deps.clock.now();
@@ -56,7 +82,7 @@ export async function createStaffAccount(
     if (await repos.accounts.findByEmailKey({ emailKey: key })) {
       return {
         ok: false,
-        issues: { email: 'An account with this email address already exists.' },
+        issues: { email: { code: 'email-taken' } },
       } as const;
     }
     const account: Account = {
@@ -81,6 +107,7 @@ export async function createStaffAccount(
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await repos.accounts.insert({ account });
     const token: OneTimeToken = {

@@ -13,7 +13,7 @@ import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey } from './email.ts';
 import type { Account } from './model.ts';
-import { checkPassword, normalisePassword } from './password-policy.ts';
+import { checkPassword, normalisePassword, type PasswordProblem } from './password-policy.ts';
 import { contextWords } from './reset-password.ts';
 
 /** Links that can register a recipient: a message notification, or an invitation. */
@@ -44,9 +44,9 @@ export type RegisterResult =
   | { ok: false; reason: 'already-registered'; deliveryId: string | null }
   /**
    * The emailed code is missing or wrong (`codeProblem`), or the password breaks the
-   * policy (`problems`, as plain sentences), or both: every problem at once.
+   * policy (`problems`, as codes), or both: every problem at once.
    */
-  | { ok: false; reason: 'invalid'; codeProblem: CodeProblem | null; problems: string[] };
+  | { ok: false; reason: 'invalid'; codeProblem: CodeProblem | null; problems: PasswordProblem[] };
 
 /** The account a registration token is for: its own account id, or its address. */
 async function accountOf(
@@ -94,7 +94,11 @@ export async function findRegistrationLink(
  */
 export async function sendRegistrationCode(
   deps: AccountDeps,
-  input: { token: string },
+  input: {
+    token: string;
+    /** The language of the page the person asked on. */
+    pageLanguage?: string | null | undefined;
+  },
 ): Promise<(SendCodeResult & { email: string }) | null> {
   const link = await findRegistrationLink(deps, input);
   if (link?.state !== 'register') return null;
@@ -104,6 +108,8 @@ export async function sendRegistrationCode(
     email: link.email,
     subjectId: link.tokenId,
     orgName: settings.orgName,
+    pageLanguage: input.pageLanguage,
+    emailLanguage: settings.emailLanguage,
   });
   return { ...sent, email: link.email };
 }
@@ -156,6 +162,7 @@ export async function register(
   const email = before?.email ?? token.email;
   const check = checkPassword({
     password: input.password,
+    commonPasswords: deps.commonPasswords,
     email,
     contextWords: contextWords(settings.orgName),
   });
@@ -242,5 +249,6 @@ function newRecipient(
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
 }

@@ -3,6 +3,7 @@ import type { OneTimeToken, Session, TokenPurpose } from '../auth/model.ts';
 import { buildLinkToken, findLinkToken } from '../auth/one-time-tokens.ts';
 import { createSession } from '../auth/sessions.ts';
 import { isPasswordSignInOff, signsInOnlyThroughProvider } from '../auth/sso/provider-only.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { Settings } from '../settings/model.ts';
 import { MINUTE_MS } from '../shared/time.ts';
@@ -10,7 +11,7 @@ import type { Repositories } from '../storage/ports.ts';
 import type { AccountDeps } from './deps.ts';
 import { emailKey, normaliseEmail } from './email.ts';
 import type { Account } from './model.ts';
-import { checkPassword, normalisePassword } from './password-policy.ts';
+import { checkPassword, normalisePassword, type PasswordProblem } from './password-policy.ts';
 
 /** How long an emailed reset link works. */
 export const RESET_LINK_MINUTES = 60;
@@ -31,7 +32,12 @@ export function contextWords(orgName: string): string[] {
  */
 export async function requestPasswordReset(
   deps: AccountDeps,
-  input: { email: string; ip: string | null },
+  input: {
+    email: string;
+    ip: string | null;
+    /** The language of the page the person asked on: the email's, unless they chose one. */
+    pageLanguage?: string | null | undefined;
+  },
 ): Promise<void> {
   const normalised = normaliseEmail(input.email.trim());
   if (!normalised.ok) return;
@@ -48,12 +54,19 @@ export async function requestPasswordReset(
     email: account?.email ?? normalised.email,
     expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * MINUTE_MS),
   });
-  const rendered = deps.templates.reset({
-    orgName: settings.orgName,
-    link: `${deps.publicUrl}/reset/${value}`,
-    publicUrl: deps.publicUrl,
-    linkMinutes: RESET_LINK_MINUTES,
-  });
+  const rendered = deps.templates.reset(
+    {
+      orgName: settings.orgName,
+      link: `${deps.publicUrl}/reset/${value}`,
+      publicUrl: deps.publicUrl,
+      linkMinutes: RESET_LINK_MINUTES,
+    },
+    chooseMailLanguage({
+      account,
+      page: input.pageLanguage,
+      setting: settings.emailLanguage,
+    }),
+  );
   const mail = await prepareOutboxMail(deps, {
     kind: 'reset',
     mail: { to: token.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },
@@ -87,7 +100,7 @@ export type PasswordLinkResult =
   /** Unknown, expired, already used, or for an account that cannot use it: one answer. */
   | { ok: false; reason: 'invalid-link' }
   /** The new password breaks the policy; every problem, as plain sentences. */
-  | { ok: false; reason: 'password'; problems: string[] };
+  | { ok: false; reason: 'password'; problems: PasswordProblem[] };
 
 /**
  * Why no password may be set for (and sign in) this account now, or null: it signs in
@@ -205,6 +218,7 @@ export async function completePasswordLink(
 
   const check = checkPassword({
     password: input.password,
+    commonPasswords: deps.commonPasswords,
     email: before.email,
     hasSecondFactor: before.totpKeyEnc !== null,
     contextWords: contextWords(settings.orgName),

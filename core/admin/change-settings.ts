@@ -35,6 +35,7 @@ const LOGGED_VALUES = new Set<keyof Settings>([
   'staffSecondFactor',
   'passkeySignIn',
   'staffPasswords',
+  'emailLanguage',
 ]);
 
 /** True when two setting values are the same (lists compared item by item). */

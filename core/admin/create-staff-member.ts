@@ -1,5 +1,10 @@
-import { createStaffAccount, SET_PASSWORD_DAYS } from '../accounts/create-staff.ts';
+import {
+  type CreateStaffIssues,
+  createStaffAccount,
+  SET_PASSWORD_DAYS,
+} from '../accounts/create-staff.ts';
 import type { Account } from '../accounts/model.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { AdminActor, AdminDeps } from './deps.ts';
 
@@ -12,7 +17,7 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 /** The outcome: the new account (its link is on its way), or the problems by field. */
 export type CreateStaffMemberResult =
   | { ok: true; account: Account }
-  | { ok: false; issues: Record<string, string> };
+  | { ok: false; issues: CreateStaffIssues };
 
 /**
  * Adds a staff member from the admin pages: `createStaffAccount` makes the account
@@ -37,13 +42,17 @@ export async function createStaffMember(
   });
   if (!created.ok) return created;
   const settings = await deps.settings.get();
-  const rendered = deps.templates.setPassword({
-    orgName: settings.orgName,
-    name: created.account.displayName,
-    link: `${deps.publicUrl}/set-password/${created.setPasswordToken}`,
-    publicUrl: deps.publicUrl,
-    linkDays: SET_PASSWORD_DAYS,
-  });
+  // The admin's page language is theirs, not the new member's: the council's setting.
+  const rendered = deps.templates.setPassword(
+    {
+      orgName: settings.orgName,
+      name: created.account.displayName,
+      link: `${deps.publicUrl}/set-password/${created.setPasswordToken}`,
+      publicUrl: deps.publicUrl,
+      linkDays: SET_PASSWORD_DAYS,
+    },
+    chooseMailLanguage({ account: created.account, setting: settings.emailLanguage }),
+  );
   const mail = await prepareOutboxMail(deps, {
     kind: 'set-password',
     mail: {

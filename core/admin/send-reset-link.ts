@@ -1,6 +1,7 @@
 import { RESET_LINK_MINUTES } from '../accounts/reset-password.ts';
 import { recordAudit } from '../audit/record.ts';
 import { buildLinkToken } from '../auth/one-time-tokens.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import { MINUTE_MS } from '../shared/time.ts';
 import { type AdminActor, type AdminDeps, auditActor } from './deps.ts';
@@ -41,12 +42,16 @@ export async function sendResetLink(
     email: account.email,
     expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * MINUTE_MS),
   });
-  const rendered = deps.templates.reset({
-    orgName: settings.orgName,
-    link: `${deps.publicUrl}/reset/${value}`,
-    publicUrl: deps.publicUrl,
-    linkMinutes: RESET_LINK_MINUTES,
-  });
+  // Sent by an admin: the person's own language, else the council's (not the admin's page).
+  const rendered = deps.templates.reset(
+    {
+      orgName: settings.orgName,
+      link: `${deps.publicUrl}/reset/${value}`,
+      publicUrl: deps.publicUrl,
+      linkMinutes: RESET_LINK_MINUTES,
+    },
+    chooseMailLanguage({ account, setting: settings.emailLanguage }),
+  );
   const mail = await prepareOutboxMail(deps, {
     kind: 'reset',
     mail: { to: account.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },

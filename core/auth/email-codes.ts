@@ -1,7 +1,9 @@
 import { emailKey } from '../accounts/email.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
+import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Repositories, Storage } from '../storage/ports.ts';
 import type { EmailCode, EmailCodePurpose } from './model.ts';
@@ -95,6 +97,10 @@ export async function sendEmailCode(
     email: string;
     subjectId: string;
     orgName: string;
+    /** The language of the page the person asked on (see `chooseMailLanguage`). */
+    pageLanguage?: string | null | undefined;
+    /** The council's `emailLanguage`, when the person and the page say nothing. */
+    emailLanguage?: Settings['emailLanguage'] | undefined;
   },
 ): Promise<SendCodeResult> {
   const now = deps.clock.now();
@@ -124,17 +130,26 @@ export async function sendEmailCode(
     expiresAt,
     usedAt: null,
   };
+  const account = await deps.storage.repos.accounts.findByEmailKey({ emailKey: key });
+  const language = chooseMailLanguage({
+    account,
+    page: input.pageLanguage,
+    setting: input.emailLanguage,
+  });
   const mail = await prepareOutboxMail(deps, {
     kind: 'email-code',
     mail: {
       to: input.email,
-      ...deps.templates.emailCode({
-        orgName: input.orgName,
-        code,
-        purpose: input.purpose,
-        minutes: CODE_MINUTES,
-        publicUrl: deps.publicUrl,
-      }),
+      ...deps.templates.emailCode(
+        {
+          orgName: input.orgName,
+          code,
+          purpose: input.purpose,
+          minutes: CODE_MINUTES,
+          publicUrl: deps.publicUrl,
+        },
+        language,
+      ),
       headers: {},
     },
   });

@@ -149,6 +149,7 @@ describe('Lockout', () => {
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
   const device: DeviceLockout = {
     accountId: 'acc1',

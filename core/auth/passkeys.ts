@@ -2,6 +2,7 @@ import { type Account, hasSecondFactor } from '../accounts/model.ts';
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import type { EmailLanguageSettings } from '../mail/language.ts';
 import type { MailTemplates } from '../mail/ports.ts';
 import type { Settings } from '../settings/model.ts';
 import { cleanLineMax } from '../shared/clean-text.ts';
@@ -33,6 +34,8 @@ export type PasskeyDeps = {
   templates: MailTemplates;
   /** The portal's address without a trailing slash, named in the emailed notice. */
   publicUrl: string;
+  /** The settings, for the language of that notice (the council's `emailLanguage`). */
+  settings?: EmailLanguageSettings;
   webauthn: WebAuthnVerifier;
   /**
    * Whether single sign-on is configured: while it is, staff linked to the provider

@@ -3,6 +3,7 @@ import type { Account } from '../accounts/model.ts';
 import { RESET_LINK_MINUTES } from '../accounts/reset-password.ts';
 import type { AuditDetails } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { Settings } from '../settings/model.ts';
 import { MINUTE_MS } from '../shared/time.ts';
@@ -94,7 +95,7 @@ export async function countAccountFailure(
   args: {
     account: Account;
     policy: LockoutPolicy;
-    settings: Pick<Settings, 'orgName'>;
+    settings: Pick<Settings, 'orgName'> & Partial<Pick<Settings, 'emailLanguage'>>;
     attempt: SignInAttempt;
     why: SignInFailure;
   },
@@ -119,13 +120,16 @@ export async function countAccountFailure(
     email: account.email,
     expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * MINUTE_MS),
   });
-  const rendered = deps.templates.lockout({
-    orgName: args.settings.orgName,
-    link: `${deps.publicUrl}/reset/${value}`,
-    publicUrl: deps.publicUrl,
-    lockedMinutes: Math.round(args.policy.lockMs / MINUTE_MS),
-    linkMinutes: RESET_LINK_MINUTES,
-  });
+  const rendered = deps.templates.lockout(
+    {
+      orgName: args.settings.orgName,
+      link: `${deps.publicUrl}/reset/${value}`,
+      publicUrl: deps.publicUrl,
+      lockedMinutes: Math.round(args.policy.lockMs / MINUTE_MS),
+      linkMinutes: RESET_LINK_MINUTES,
+    },
+    chooseMailLanguage({ account, setting: args.settings.emailLanguage }),
+  );
   // Encrypting here holds the transaction a moment longer, but only on the one
   // failure that locks; the email must commit with the lock or not at all.
   const mail = await prepareOutboxMail(deps, {

@@ -1,5 +1,7 @@
 import type { Account } from '../accounts/model.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import type { EmailLanguageSettings } from '../mail/language.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
@@ -34,15 +36,28 @@ export function emailsSecondFactorChanges(account: Account): boolean {
  * notice: no link, nothing a copy of it could be used for.
  */
 export async function prepareSecondFactorNotice(
-  deps: { cipher: Cipher; ids: Ids; clock: Clock; templates: MailTemplates; publicUrl: string },
+  deps: {
+    cipher: Cipher;
+    ids: Ids;
+    clock: Clock;
+    templates: MailTemplates;
+    publicUrl: string;
+    /** The settings, for the council's `emailLanguage` (English without them). */
+    settings?: EmailLanguageSettings | undefined;
+  },
   args: { account: Account; orgName: string; change: SecondFactorChange },
 ): Promise<OutboxMail | null> {
   if (!emailsSecondFactorChanges(args.account)) return null;
-  const rendered = deps.templates.secondFactorChanged({
-    orgName: args.orgName,
-    change: args.change,
-    publicUrl: deps.publicUrl,
-  });
+  const setting =
+    args.account.language === null ? (await deps.settings?.get())?.emailLanguage : undefined;
+  const rendered = deps.templates.secondFactorChanged(
+    {
+      orgName: args.orgName,
+      change: args.change,
+      publicUrl: deps.publicUrl,
+    },
+    chooseMailLanguage({ account: args.account, setting }),
+  );
   return prepareOutboxMail(deps, {
     kind: 'second-factor',
     mail: { to: args.account.email, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } },

@@ -3,6 +3,7 @@ import { MAX_CHECKED_PASSWORD_LENGTH, normalisePassword } from '../accounts/pass
 import type { PasswordHasher } from '../accounts/ports.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import type { EmailLanguageSettings } from '../mail/language.ts';
 import type { MailTemplates } from '../mail/ports.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
@@ -77,6 +78,8 @@ export type TotpDeps = {
   templates: MailTemplates;
   /** The portal's address without a trailing slash, named in that notice. */
   publicUrl: string;
+  /** The settings, for the language of that notice (the council's `emailLanguage`). */
+  settings?: EmailLanguageSettings;
 };
 
 /** The plaintext inside `Account.totpKeyEnc`: the key and the last step accepted. */

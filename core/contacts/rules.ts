@@ -1,4 +1,4 @@
-import { emailKey, normaliseEmail } from '../accounts/email.ts';
+import { type EmailProblem, emailKey, normaliseEmail } from '../accounts/email.ts';
 
 /** The longest name a contact or group may have, in characters. */
 export const MAX_NAME = 100;
@@ -12,13 +12,13 @@ export const MAX_GROUPS = 100;
 /**
  * What is wrong with a contact or group as typed, by field. Codes, not sentences: the
  * strings module words them in the reader's language. `email-invalid` carries the
- * reason from the address check.
+ * problem code from the address check.
  */
 export type ContactProblem =
   | { code: 'name-missing' }
   | { code: 'name-too-long'; max: number }
   | { code: 'email-missing' }
-  | { code: 'email-invalid'; reason: string }
+  | { code: 'email-invalid'; problem: EmailProblem }
   | { code: 'email-taken' }
   | { code: 'note-too-long'; max: number }
   | { code: 'members-missing' }
@@ -41,7 +41,7 @@ export function checkContact(
   if (rawEmail === '') issues.email = { code: 'email-missing' };
   else {
     const result = normaliseEmail(rawEmail);
-    if (!result.ok) issues.email = { code: 'email-invalid', reason: result.reason };
+    if (!result.ok) issues.email = { code: 'email-invalid', problem: result.problem };
     else if (takenKeys.has(emailKey(result.email))) issues.email = { code: 'email-taken' };
     else email = result.email;
   }

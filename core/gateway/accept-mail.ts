@@ -5,6 +5,7 @@ import type { Account } from '../accounts/model.ts';
 import type { AuditEntry } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
 import {
+  type SendIssues,
   type SendLimits,
   type SendMessageDeps,
   type SendMessageResult,
@@ -49,8 +50,23 @@ export type AcceptOutcome =
        */
       unreached?: { count: number; reported: boolean };
     }
-  | { kind: 'deferred'; code: 451; message: string }
-  | { kind: 'rejected'; code: 550 | 552 | 554; message: string };
+  | { kind: 'deferred'; code: 451; refusal: GatewayRefusal }
+  | { kind: 'rejected'; code: 550 | 552 | 554; refusal: GatewayRefusal };
+
+/**
+ * Why a mail is refused or put off, as a code: the gateway adapter words it as SMTP
+ * reply text (adapters/gateway/smtp-replies.ts). `not-sendable` carries sendMessage's
+ * problems; `policy-rejected` the policy's own sentence ('' for none); the relay ones
+ * the onward mail server's answer, passed on as it is.
+ */
+export type GatewayRefusal =
+  | { reason: 'sender-not-internal' }
+  | { reason: 'sender-cannot-send' }
+  | { reason: 'not-sendable'; issues: SendIssues }
+  | { reason: 'policy-rejected'; message: string }
+  | { reason: 'no-relay' }
+  | { reason: 'relay-unavailable'; detail: string }
+  | { reason: 'relay-refused'; detail: string; afterSecure: boolean };
 
 const MAX_SUBJECT = 300;
 const MAX_NAME = 100;
@@ -73,7 +89,7 @@ function secureSubject(decision: PolicyDecision, mail: ReceivedMail): string {
   return oneLine(subject, MAX_SUBJECT) || '(no subject)';
 }
 
-type SenderResult = { ok: true; account: Account } | { ok: false; message: string };
+type SenderResult = { ok: true; account: Account } | { ok: false; refusal: GatewayRefusal };
 
 /**
  * The staff account the secure message comes from: the envelope sender (or, for the
@@ -87,10 +103,7 @@ async function findOrCreateSender(
   settings: GatewaySettings,
   mail: ReceivedMail,
 ): Promise<SenderResult> {
-  const refusal = {
-    ok: false,
-    message: `A secure message needs a sender address in the council's domains.`,
-  } as const;
+  const refusal = { ok: false, refusal: { reason: 'sender-not-internal' } } as const;
   const raw = mail.envelopeFrom !== '' ? mail.envelopeFrom : (mail.fromHeader?.address ?? '');
   const address = normaliseEmail(raw);
   if (!address.ok) return refusal;
@@ -128,11 +141,7 @@ async function findOrCreateSender(
     account.status === 'active' &&
     (account.role === 'sender' || account.role === 'admin');
   if (!canSend) {
-    return {
-      ok: false,
-      message:
-        'Your Sealpost account cannot send secure messages (it is disabled or not a sender account). Ask your IT team.',
-    };
+    return { ok: false, refusal: { reason: 'sender-cannot-send' } };
   }
   return { ok: true, account };
 }
@@ -161,14 +170,13 @@ function splitParts(mail: ReceivedMail, external: string[]): Part[] {
 }
 
 /** Turns sendMessage's problems into a refusal the sender can act on. */
-function refusalFor(issues: Record<string, string>, infected: boolean): AcceptOutcome {
-  const sentences = Object.values(issues).join(' ');
+function refusalFor(issues: SendIssues, infected: boolean): AcceptOutcome {
   const tooBig = issues.attachments !== undefined || issues.body !== undefined;
   return {
     kind: 'rejected',
     // 554: refused for what it holds (malware), not for its size.
     code: infected ? 554 : tooBig ? 552 : 550,
-    message: `This mail could not be sent as a secure message: ${sentences}`,
+    refusal: { reason: 'not-sendable', issues },
   };
 }
 
@@ -299,13 +307,13 @@ export async function acceptMail(
     return {
       kind: 'rejected',
       code: 550,
-      message: oneLine(decision.message, 300) || 'The council does not allow this mail to be sent.',
+      refusal: { reason: 'policy-rejected', message: oneLine(decision.message, 300) },
     };
   }
   if (decision.action !== 'encrypt' || external.length === 0) {
     await recordDecision();
     // The envelope exactly as the client gave it.
-    const relayed = await relayMail(deps, mail, mail.envelopeTo, false);
+    const relayed = await relayMail(deps, mail, mail.envelopeTo, false, settings.emailLanguage);
     if (!relayed.ok) return relayed.outcome;
     return {
       kind: 'accepted',
@@ -362,7 +370,7 @@ async function encryptAndRelay(
 ): Promise<AcceptOutcome> {
   const { mail, decision } = args;
   const sender = await findOrCreateSender(deps, settings, mail);
-  if (!sender.ok) return { kind: 'rejected', code: 550, message: sender.message };
+  if (!sender.ok) return { kind: 'rejected', code: 550, refusal: sender.refusal };
   const subject = secureSubject(decision, mail);
   const stored: string[] = [];
   let duplicates = 0;
@@ -386,7 +394,9 @@ async function encryptAndRelay(
     }
   }
   const relayed =
-    args.internal.length > 0 ? await relayMail(deps, mail, args.internal, true) : null;
+    args.internal.length > 0
+      ? await relayMail(deps, mail, args.internal, true, settings.emailLanguage)
+      : null;
   if (relayed && !relayed.ok) return relayed.outcome;
   return {
     kind: 'accepted',

@@ -1,7 +1,10 @@
+import { emailKey } from '../accounts/email.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import type { DeliveryReport } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
+import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids } from '../shared/ports.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { ReceivedMail, RelayRefusal } from './ports.ts';
@@ -94,7 +97,13 @@ function safeMessageId(id: string | null): string | null {
  */
 export async function queueDeliveryReport(
   deps: DeliveryReportDeps,
-  args: { mail: ReceivedMail; refused: RelayRefusal[]; arrivedAt: Date },
+  args: {
+    mail: ReceivedMail;
+    refused: RelayRefusal[];
+    arrivedAt: Date;
+    /** The council's `emailLanguage`, for a sender who has not chosen a language. */
+    emailLanguage?: Settings['emailLanguage'] | undefined;
+  },
 ): Promise<boolean> {
   const { mail, refused } = args;
   if (mail.envelopeFrom === '' || refused.length === 0) return false;
@@ -109,15 +118,22 @@ export async function queueDeliveryReport(
     recipients,
     originalHeaders: headerBlock(mail.raw),
   };
-  const rendered = deps.templates.deliveryReport({
-    subject: mail.inbound.subject,
-    arrivalDate: args.arrivedAt,
-    recipients: refused.map((refusal) => ({
-      address: refusal.address,
-      temporary: isTemporaryRefusal(refusal),
-      reply: refusalReply(refusal),
-    })),
+  // The sender is staff (or a system) of the council: their language, else the council's.
+  const sender = await deps.storage.repos.accounts.findByEmailKey({
+    emailKey: emailKey(mail.envelopeFrom),
   });
+  const rendered = deps.templates.deliveryReport(
+    {
+      subject: mail.inbound.subject,
+      arrivalDate: args.arrivedAt,
+      recipients: refused.map((refusal) => ({
+        address: refusal.address,
+        temporary: isTemporaryRefusal(refusal),
+        reply: refusalReply(refusal),
+      })),
+    },
+    chooseMailLanguage({ account: sender, setting: args.emailLanguage }),
+  );
   const inReplyTo = safeMessageId(mail.messageId);
   const outboxMail = await prepareOutboxMail(deps, {
     kind: 'delivery-report',

@@ -1,3 +1,4 @@
+import type { Settings } from '../settings/model.ts';
 import type { AcceptMailDeps, AcceptOutcome } from './accept-mail.ts';
 import { queueDeliveryReport } from './delivery-report.ts';
 import type { ReceivedMail } from './ports.ts';
@@ -29,6 +30,8 @@ export async function relayMail(
   mail: ReceivedMail,
   to: string[],
   afterSecure: boolean,
+  /** The council's `emailLanguage`, for a delivery report to a sender who chose none. */
+  emailLanguage?: Settings['emailLanguage'] | undefined,
 ): Promise<RelayDone> {
   if (!deps.relay) {
     return {
@@ -36,8 +39,7 @@ export async function relayMail(
       outcome: {
         kind: 'rejected',
         code: 550,
-        message:
-          'The secure mail gateway is not set up to pass on ordinary mail (no onward mail server). Ask your IT team.',
+        refusal: { reason: 'no-relay' },
       },
     };
   }
@@ -50,7 +52,12 @@ export async function relayMail(
   });
   if (result.ok) {
     if (result.refused.length === 0) return { ok: true, relayed: to.length, unreached: null };
-    const reported = await queueDeliveryReport(deps, { mail, refused: result.refused, arrivedAt });
+    const reported = await queueDeliveryReport(deps, {
+      mail,
+      refused: result.refused,
+      arrivedAt,
+      emailLanguage,
+    });
     return {
       ok: true,
       relayed: to.length - result.refused.length,
@@ -63,15 +70,16 @@ export async function relayMail(
       outcome: {
         kind: 'deferred',
         code: 451,
-        message: `The council mail server could not take the mail just now; it will be tried again. ${result.reason}`,
+        refusal: { reason: 'relay-unavailable', detail: result.reason },
       },
     };
   }
-  const prefix = afterSecure
-    ? 'The secure message to recipients outside the council was sent, but the council mail server refused the copy for recipients inside it:'
-    : 'The council mail server refused the mail:';
   return {
     ok: false,
-    outcome: { kind: 'rejected', code: 550, message: `${prefix} ${result.reason}` },
+    outcome: {
+      kind: 'rejected',
+      code: 550,
+      refusal: { reason: 'relay-refused', detail: result.reason, afterSecure },
+    },
   };
 }

@@ -4,9 +4,11 @@ import type { Account } from '../accounts/model.ts';
 import { type AuditDeps, recordAudit } from '../audit/record.ts';
 import type { OneTimeToken } from '../auth/model.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
 import { findOrCreateRecipient } from '../messages/new-delivery.ts';
+import type { Settings } from '../settings/model.ts';
 import { addDays } from '../shared/time.ts';
 import type { Repositories, Storage } from '../storage/ports.ts';
 
@@ -125,6 +127,8 @@ export async function inviteMember(
     domains: DomainPolicy;
     genericAllowed: boolean;
     orgName: string;
+    /** The council's `emailLanguage`, for a member who has not chosen a language. */
+    emailLanguage?: Settings['emailLanguage'] | undefined;
     ip: string | null;
   },
 ): Promise<{ ok: true; member: Account } | { ok: false; problem: InviteProblem }> {
@@ -184,15 +188,19 @@ export async function inviteMember(
       };
       await repos.tokens.insert({ token });
     }
-    const rendered = deps.templates.mailboxInvitation({
-      orgName: input.orgName,
-      mailboxEmail: holder.email,
-      link: registered
-        ? `${deps.publicUrl}/mailboxes`
-        : `${deps.publicUrl}/register/${tokenId}.${secret}`,
-      registered,
-      publicUrl: deps.publicUrl,
-    });
+    const rendered = deps.templates.mailboxInvitation(
+      {
+        orgName: input.orgName,
+        mailboxEmail: holder.email,
+        link: registered
+          ? `${deps.publicUrl}/mailboxes`
+          : `${deps.publicUrl}/register/${tokenId}.${secret}`,
+        registered,
+        publicUrl: deps.publicUrl,
+        linkDays: INVITATION_DAYS,
+      },
+      chooseMailLanguage({ account: member, setting: input.emailLanguage }),
+    );
     await repos.outbox.insert({
       mail: await prepareOutboxMail(deps, {
         kind: 'mailbox-invitation',

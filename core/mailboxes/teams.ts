@@ -64,6 +64,7 @@ export async function createTeamMailbox(
       sharedMailbox: true,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await repos.accounts.insert({ account: mailbox });
     await recordAudit(deps, repos, {

@@ -3,7 +3,9 @@ import type { AccessRequest } from '../access/model.ts';
 import { emailKey, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import { recordAudit } from '../audit/record.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
+import type { Settings } from '../settings/model.ts';
 import type { Repositories } from '../storage/ports.ts';
 import type { MailboxDeps } from './deps.ts';
 import { insertDelivery, type PreparedDelivery, prepareDelivery } from './new-delivery.ts';
@@ -17,6 +19,8 @@ export type AddressingPolicy = {
   allowSubdomains: boolean;
   forwardOutside: 'refuse' | 'request';
   orgName: string;
+  /** The council's `emailLanguage` (English if not given). */
+  emailLanguage?: Settings['emailLanguage'] | undefined;
 };
 
 /** How much one account may forward (settings). */
@@ -173,6 +177,7 @@ export async function forwardMessage(
         orgName: policy.orgName,
         accessEndsAt: access.delivery.accessEndsAt,
         forwardedFrom: { deliveryId: access.delivery.id, byId: input.account.id },
+        emailLanguage: policy.emailLanguage,
       }),
     );
   }
@@ -196,12 +201,15 @@ export async function forwardMessage(
             kind: 'access-request',
             mail: {
               to: sender.email,
-              ...deps.templates.accessRequested({
-                orgName: policy.orgName,
-                requesterEmail: input.account.email,
-                kind: 'forward',
-                link: `${deps.publicUrl}/staff/requests/${r.id}`,
-              }),
+              ...deps.templates.accessRequested(
+                {
+                  orgName: policy.orgName,
+                  requesterEmail: input.account.email,
+                  kind: 'forward',
+                  link: `${deps.publicUrl}/staff/requests/${r.id}`,
+                },
+                chooseMailLanguage({ account: sender, setting: policy.emailLanguage }),
+              ),
               headers: {},
             },
           }),

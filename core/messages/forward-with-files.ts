@@ -11,7 +11,12 @@ import {
 import { type Attachment, isAddressed, type Message } from './model.ts';
 import { decryptText } from './open-message.ts';
 import { findOwnDelivery } from './read-access.ts';
-import { type OutgoingAttachment, type SendLimits, sendMessage } from './send-message.ts';
+import {
+  type OutgoingAttachment,
+  type SendIssues,
+  type SendLimits,
+  sendMessage,
+} from './send-message.ts';
 
 /** The most of the original's text a forward carries; a longer one is cut and says so. */
 const MAX_FORWARDED_TEXT = 1024 * 1024;
@@ -40,7 +45,7 @@ export type ForwardWithFilesResult =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'invalid'; problem: ForwardProblem }
   /** `sendMessage` refused (a limit, an infected file): its issues, by field. */
-  | { ok: false; reason: 'refused'; issues: Record<string, string> };
+  | { ok: false; reason: 'refused'; issues: SendIssues };
 
 /**
  * The recipient's message if they may forward it now (their own delivery, active, not

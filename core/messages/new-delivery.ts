@@ -2,9 +2,11 @@ import { emailKey } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import type { OneTimeToken } from '../auth/model.ts';
 import type { Cipher } from '../crypto/ports.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
+import type { Settings } from '../settings/model.ts';
 import type { Clock, Ids, Secrets } from '../shared/ports.ts';
 import type { Repositories } from '../storage/ports.ts';
 import type { Delivery } from './model.ts';
@@ -34,6 +36,7 @@ export async function prepareDelivery(
     secrets: Secrets;
     templates: MailTemplates;
     publicUrl: string;
+    storage: { repos: Pick<Repositories, 'accounts'> };
   },
   args: {
     email: string;
@@ -43,19 +46,29 @@ export async function prepareDelivery(
     accessEndsAt: Date;
     /** For a forward or a granted request: where it came from, and who forwarded it. */
     forwardedFrom?: { deliveryId: string; byId: string | null };
+    /** The council's `emailLanguage`, for a recipient who has not chosen one (English if not given). */
+    emailLanguage?: Settings['emailLanguage'] | undefined;
   },
 ): Promise<PreparedDelivery> {
   const now = deps.clock.now();
   const deliveryId = deps.ids.newId();
   const tokenId = deps.ids.newId();
   const secret = deps.secrets.randomToken({ bytes: 16 });
-  const rendered = deps.templates.notification({
-    orgName: args.orgName,
-    senderName: args.senderName,
-    recipientEmail: args.email,
-    link: `${deps.publicUrl}/open/${tokenId}.${secret}`,
-    publicUrl: deps.publicUrl,
+  // A recipient who has chosen a language gets it; a new one, the council's setting
+  // (`bilingual`: Welsh and English in one email).
+  const recipient = await deps.storage.repos.accounts.findByEmailKey({
+    emailKey: emailKey(args.email),
   });
+  const rendered = deps.templates.notification(
+    {
+      orgName: args.orgName,
+      senderName: args.senderName,
+      recipientEmail: args.email,
+      link: `${deps.publicUrl}/open/${tokenId}.${secret}`,
+      publicUrl: deps.publicUrl,
+    },
+    chooseMailLanguage({ account: recipient, setting: args.emailLanguage }),
+  );
   const mail = await prepareOutboxMail(deps, {
     kind: 'notification',
     // The notification's outbox row shares the delivery's id, so tracking can tell when
@@ -154,6 +167,7 @@ export async function findOrCreateRecipient(
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
   await repos.accounts.insert({ account });
   return account;

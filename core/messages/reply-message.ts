@@ -6,7 +6,12 @@ import { replyRecipients } from './mailbox.ts';
 import type { Message } from './model.ts';
 import { decryptText } from './open-message.ts';
 import { findOwnDelivery } from './read-access.ts';
-import { type OutgoingAttachment, type SendLimits, sendMessage } from './send-message.ts';
+import {
+  type OutgoingAttachment,
+  type SendIssues,
+  type SendLimits,
+  sendMessage,
+} from './send-message.ts';
 
 /** What the reply form shows: who it goes to (decided here, never typed) and the subject replied to. */
 export type ReplyDraft = { message: Message; subject: string; recipients: string[] };
@@ -15,7 +20,7 @@ export type ReplyDraft = { message: Message; subject: string; recipients: string
 export type ReplyResult =
   | { ok: true; messageId: string }
   | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'invalid'; issues: Record<string, string> };
+  | { ok: false; reason: 'invalid'; issues: SendIssues };
 
 /**
  * Prepares a reply to a recipient's delivery. Reply goes to the sender only; Reply all
@@ -71,7 +76,7 @@ export async function replyToMessage(
   const draft = await prepareReply(deps, policy, input);
   if (!draft) return { ok: false, reason: 'not-found' };
   if (draft.recipients.length === 0) {
-    return { ok: false, reason: 'invalid', issues: { _: 'There is nobody to reply to.' } };
+    return { ok: false, reason: 'invalid', issues: { _: { code: 'nobody-to-reply-to' } } };
   }
   const result = await sendMessage(deps, limits, {
     senderId: input.account.id,

@@ -1,4 +1,4 @@
-import { emailKey, normaliseEmail } from '../accounts/email.ts';
+import { type EmailProblem, emailKey, normaliseEmail } from '../accounts/email.ts';
 import type { Account } from '../accounts/model.ts';
 import type { AuditEntry } from '../audit/model.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -6,6 +6,7 @@ import type { BlobStore } from '../blobs/ports.ts';
 import type { Cipher } from '../crypto/ports.ts';
 import type { Scanner } from '../gateway/ports.ts';
 import { latestAllowedAccessEnd } from '../lifecycle/rules.ts';
+import { chooseMailLanguage } from '../mail/language.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
 import type { MailTemplates } from '../mail/ports.ts';
@@ -108,14 +109,11 @@ export type SendMessageResult =
   | { ok: true; messageId: string; deliveryIds: string[] }
   | {
       ok: false;
-      issues: Record<string, string>;
+      /** The problems by field (`_` for none in particular), as codes the interface words. */
+      issues: SendIssues;
       /** Set when a file was found infected (the gateway answers 554, not "too big"). */
       infected?: true;
-      /**
-       * What was wrong with the files, as a code, so each interface words it once from
-       * its own strings (`issues.attachments` is the plain-English fallback for the CLI
-       * and the gateway).
-       */
+      /** What was wrong with the files (also in `issues.attachments`). */
       fileProblem?: FileProblem;
     };
 
@@ -130,9 +128,47 @@ export type SendLimits = Pick<
   Settings,
   'maxAttachments' | 'maxTotalBytes' | 'accessDays' | 'retentionDays' | 'orgName'
 > &
-  Partial<Pick<Settings, 'maxRecipients'>>;
+  Partial<Pick<Settings, 'maxRecipients' | 'emailLanguage'>>;
 
-const tooManyFilesText = (max: number) => `You can attach up to ${max} files. Choose fewer files.`;
+/**
+ * One problem with a message to send, as a code with its values; each interface words
+ * it from the string tables (`strings.compose.sendIssues`), the CLI and the gateway in
+ * English, the portal in the reader's language.
+ */
+export type SendIssue =
+  | { code: 'recipient-invalid'; address: string; problem: EmailProblem }
+  | { code: 'no-recipients' }
+  | { code: 'too-many-recipients'; max: number }
+  | { code: 'subject-missing' }
+  | { code: 'subject-too-long'; max: number }
+  | { code: 'subject-not-one-line' }
+  | { code: 'body-too-long' }
+  | { code: 'access-end-past' }
+  | { code: 'access-end-too-late'; latest: Date }
+  | { code: 'too-many-files'; max: number }
+  | { code: 'too-large'; maxBytes: number }
+  | { code: 'infected'; fileName: string }
+  | { code: 'nobody-to-reply-to' };
+
+/** The codes of `SendIssue`, for tests and tables that must name every one. */
+export const SEND_ISSUE_CODES = [
+  'recipient-invalid',
+  'no-recipients',
+  'too-many-recipients',
+  'subject-missing',
+  'subject-too-long',
+  'subject-not-one-line',
+  'body-too-long',
+  'access-end-past',
+  'access-end-too-late',
+  'too-many-files',
+  'too-large',
+  'infected',
+  'nobody-to-reply-to',
+] as const satisfies ReadonlyArray<SendIssue['code']>;
+
+/** Problems by field: `to`, `cc`, `subject`, `body`, `attachments`, `accessEndsAt` or `_`. */
+export type SendIssues = Record<string, SendIssue>;
 
 /** Recipients of one message when the settings do not say (the `maxRecipients` default). */
 const DEFAULT_MAX_RECIPIENTS = 100;
@@ -143,7 +179,7 @@ const encoder = new TextEncoder();
 
 /** Checks addresses and sizes; returns normalised recipients or the problems. */
 function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
-  const issues: Record<string, string> = {};
+  const issues: SendIssues = {};
   const recipients: Array<{ email: string; kind: 'to' | 'cc' }> = [];
   const seen = new Set<string>();
   for (const [field, kind] of [
@@ -154,7 +190,7 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
       if (raw.trim() === '') continue;
       const result = normaliseEmail(raw);
       if (!result.ok) {
-        issues[field] = `"${raw.trim()}" is not a valid email address: ${result.reason}`;
+        issues[field] = { code: 'recipient-invalid', address: raw.trim(), problem: result.problem };
         continue;
       }
       const key = emailKey(result.email);
@@ -163,34 +199,34 @@ function validate(input: SendMessageInput, limits: SendLimits, now: Date) {
       recipients.push({ email: result.email, kind });
     }
   }
-  if (recipients.length === 0 && !issues.to) issues.to = 'Enter at least one recipient.';
+  if (recipients.length === 0 && !issues.to) issues.to = { code: 'no-recipients' };
   const maxRecipients = limits.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
   if (recipients.length > maxRecipients)
-    issues.to = `A message can go to at most ${maxRecipients} people.`;
-  if (cleanLine(input.subject) === '') issues.subject = 'Enter a subject.';
+    issues.to = { code: 'too-many-recipients', max: maxRecipients };
+  if (cleanLine(input.subject) === '') issues.subject = { code: 'subject-missing' };
   else if (input.subject.length > MAX_SUBJECT)
-    issues.subject = `The subject must be at most ${MAX_SUBJECT} characters.`;
-  if (/[\r\n]/.test(input.subject)) issues.subject = 'The subject must be on one line.';
+    issues.subject = { code: 'subject-too-long', max: MAX_SUBJECT };
+  if (/[\r\n]/.test(input.subject)) issues.subject = { code: 'subject-not-one-line' };
   if (
     Array.isArray(input.attachments) &&
     input.attachments.filter(isChosenFile).length > limits.maxAttachments
   ) {
-    issues.attachments = tooManyFilesText(limits.maxAttachments);
+    issues.attachments = { code: 'too-many-files', max: limits.maxAttachments };
   }
   // The text is not a file: the file limits never count it. It has its own bound, far
   // above any form's (a form field stops at 1 MiB), against a mail built to be huge.
   if (encoder.encode(input.body).byteLength > MAX_TEXT_BYTES) {
-    issues.body = 'The message is too long.';
+    issues.body = { code: 'body-too-long' };
   }
   if (input.accessEndsAt !== undefined && input.accessEndsAt.getTime() <= now.getTime()) {
-    issues.accessEndsAt = 'The end of access must be in the future.';
+    issues.accessEndsAt = { code: 'access-end-past' };
   }
   // However the period is given, it may not outlast the council's retention (nor ten years).
   const latest = latestAllowedAccessEnd({ sentAt: now, settings: limits });
   const chosenEnd =
     input.accessEndsAt ?? (input.accessDays === undefined ? null : addDays(now, input.accessDays));
   if (chosenEnd && chosenEnd.getTime() > latest.getTime()) {
-    issues.accessEndsAt = `The end of access must be no later than ${latest.toISOString().slice(0, 10)}, when the message is due to be deleted.`;
+    issues.accessEndsAt = { code: 'access-end-too-late', latest };
   }
   return { issues, recipients };
 }
@@ -324,6 +360,7 @@ export async function sendMessage(
           senderName: sender.displayName,
           orgName: limits.orgName,
           accessEndsAt,
+          emailLanguage: limits.emailLanguage,
         }),
       );
     }
@@ -333,6 +370,7 @@ export async function sendMessage(
       sender,
       prepared,
       orgName: limits.orgName,
+      emailLanguage: limits.emailLanguage,
       attachmentNames,
     });
 
@@ -386,30 +424,16 @@ export async function sendMessage(
   } catch (error) {
     await Promise.allSettled(writtenBlobs.map((id) => deps.blobs.delete({ id })));
     if (error instanceof InfectedAttachment) {
-      return {
-        ok: false,
-        infected: true,
-        fileProblem: { code: 'infected', fileName: error.fileName },
-        issues: {
-          attachments: `"${error.fileName}" contains a virus or other malware, so the message was not sent. Remove that file and try again.`,
-        },
-      };
+      const problem = { code: 'infected', fileName: error.fileName } as const;
+      return { ok: false, infected: true, fileProblem: problem, issues: { attachments: problem } };
     }
     if (error instanceof TooManyAttachments) {
-      return {
-        ok: false,
-        fileProblem: { code: 'too-many-files', max: limits.maxAttachments },
-        issues: { attachments: tooManyFilesText(limits.maxAttachments) },
-      };
+      const problem = { code: 'too-many-files', max: limits.maxAttachments } as const;
+      return { ok: false, fileProblem: problem, issues: { attachments: problem } };
     }
     if (error instanceof SizeLimitExceeded) {
-      return {
-        ok: false,
-        fileProblem: { code: 'too-large', maxBytes: limits.maxTotalBytes },
-        issues: {
-          attachments: `The files must be ${formatMb(limits.maxTotalBytes)} or smaller in total, text aside. Choose smaller files.`,
-        },
-      };
+      const problem = { code: 'too-large', maxBytes: limits.maxTotalBytes } as const;
+      return { ok: false, fileProblem: problem, issues: { attachments: problem } };
     }
     throw error;
   }
@@ -428,6 +452,7 @@ async function prepareInternalDeliveries(
     sender: Account;
     prepared: PreparedDelivery[];
     orgName: string;
+    emailLanguage?: Settings['emailLanguage'] | undefined;
     attachmentNames: string[];
   },
 ): Promise<OutboxMail[]> {
@@ -438,15 +463,18 @@ async function prepareInternalDeliveries(
       emailKey: emailKey(p.email),
     });
     if (account?.kind !== 'staff' || account.status !== 'active') continue;
-    const rendered = deps.templates.internalDelivery({
-      orgName: args.orgName,
-      senderName: args.sender.displayName,
-      senderEmail: args.sender.email,
-      subject: cleanLine(args.input.subject),
-      body: args.input.body,
-      attachmentNames: args.attachmentNames,
-      link: `${deps.publicUrl}/staff/inbox/${p.deliveryId}`,
-    });
+    const rendered = deps.templates.internalDelivery(
+      {
+        orgName: args.orgName,
+        senderName: args.sender.displayName,
+        senderEmail: args.sender.email,
+        subject: cleanLine(args.input.subject),
+        body: args.input.body,
+        attachmentNames: args.attachmentNames,
+        link: `${deps.publicUrl}/staff/inbox/${p.deliveryId}`,
+      },
+      chooseMailLanguage({ account, setting: args.emailLanguage }),
+    );
     mails.push(
       await prepareOutboxMail(deps, {
         kind: 'internal-delivery',
@@ -473,10 +501,6 @@ class InfectedAttachment extends Error {
   constructor(readonly fileName: string) {
     super('An attachment is infected.');
   }
-}
-
-function formatMb(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
 
 /**

@@ -6,7 +6,11 @@
 export class SealpostError extends Error {
   /** A stable, greppable identifier such as `config_invalid` or `not_found`. */
   readonly code: string;
-  /** True when `message` is a plain sentence fit for an end user. */
+  /**
+   * True when the error may be answered as a refusal of the request (its status and a
+   * text the adapter words by `code`); false for a failure shown as "something went wrong".
+   * The `message` is for logs, never shown: words live in views/strings.
+   */
   readonly isPublic: boolean;
   /** The HTTP status a driving adapter should answer with. */
   readonly status: number;
@@ -28,17 +32,18 @@ export class SealpostError extends Error {
 
 /** A thing does not exist, or the caller may not know that it exists (same answer). */
 export class NotFoundError extends SealpostError {
-  constructor(what = 'That page or item') {
+  /** `what` names the missing thing for logs; a page shows its own words for `not_found`. */
+  constructor(what = 'item') {
     super({
       code: 'not_found',
-      message: `${what} could not be found.`,
+      message: `not found: ${what}`,
       isPublic: true,
       status: 404,
     });
   }
 }
 
-/** Input that breaks a rule; `issues` maps field names to plain sentences. */
+/** Input that breaks a rule; `issues` maps field names to problems (for logs and callers). */
 export class ValidationError extends SealpostError {
   /** Field name -> plain-English problem. `_` holds problems not tied to one field. */
   readonly issues: Record<string, string>;

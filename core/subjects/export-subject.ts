@@ -18,6 +18,33 @@ import type { EmlMessage } from './eml.ts';
  */
 export type ExportScope = 'subject-access' | 'self-service';
 
+/**
+ * The words an export writes for the person (what each file holds, notes in the index,
+ * the stand-in for a lost file), from the string tables (`strings.dataExport`): the
+ * portal gives the person's language, `sealpost subject export` English.
+ */
+export type ExportWords = {
+  files: Record<
+    | 'account'
+    | 'received'
+    | 'sent'
+    | 'draftFile'
+    | 'drafts'
+    | 'contacts'
+    | 'accessRequests'
+    | 'sessions'
+    | 'auditSelf'
+    | 'auditSubject'
+    | 'namedInAddressBooks'
+    | 'emails'
+    | 'index',
+    string
+  >;
+  notes: Record<'eml' | 'secrets' | 'withheld', string>;
+  /** The stand-in body of a message or file whose stored copy is missing. */
+  missing: Record<'message' | 'file', string>;
+};
+
 /** What an export wrote. */
 export type ExportSummary = {
   accountId: string | null;
@@ -51,10 +78,11 @@ async function decryptText(deps: SubjectDeps, value: Uint8Array): Promise<string
 }
 
 /** A stand-in body saying what is missing, so one lost blob does not stop the export. */
-function missing(what: string): ReadableStream<Uint8Array> {
-  return streamOf(encoder.encode(`[${what} is missing from Sealpost's storage.]\n`));
+function missing(text: string): ReadableStream<Uint8Array> {
+  return streamOf(encoder.encode(`[${text}]\n`));
 }
 
+/** `what`: the words for the stand-in body of a missing blob (`ExportWords.missing`). */
 async function openBlob(deps: SubjectDeps, blobId: string, what: string) {
   const stored = await deps.blobs.get({ id: blobId });
   return stored ? deps.cipher.decryptStream({ ciphertext: stored }) : missing(what);
@@ -63,6 +91,7 @@ async function openBlob(deps: SubjectDeps, blobId: string, what: string) {
 /** The `.eml` of a message, with every recipient and attachment. */
 async function emlOf(
   deps: SubjectDeps,
+  words: ExportWords,
   message: Message,
   extraHeaders: Record<string, string>,
 ): Promise<EmlMessage> {
@@ -82,13 +111,13 @@ async function emlOf(
     inReplyToId: message.inReplyToId,
     body: {
       format: message.bodyFormat === 'text' ? 'text' : 'html',
-      open: () => openBlob(deps, message.bodyBlobId, 'The message'),
+      open: () => openBlob(deps, message.bodyBlobId, words.missing.message),
     },
     attachments: await Promise.all(
       attachments.map(async (a) => ({
         name: await decryptText(deps, a.nameEnc),
         contentType: a.contentType,
-        open: () => openBlob(deps, a.blobId, 'This file'),
+        open: () => openBlob(deps, a.blobId, words.missing.file),
       })),
     ),
     extraHeaders: { ...extraHeaders, 'X-Sealpost-Classification': message.classification ?? '' },
@@ -160,9 +189,17 @@ export type ExportResult =
  */
 export async function exportSubject(
   deps: SubjectDeps,
-  args: { email: string; scope: ExportScope; sink: ExportSink; actor: SubjectActor },
+  args: {
+    email: string;
+    scope: ExportScope;
+    sink: ExportSink;
+    actor: SubjectActor;
+    /** The words written into the export, in the person's language where it is known. */
+    words: ExportWords;
+  },
 ): Promise<ExportResult> {
   const { scope, sink } = args;
+  const about = args.words.files;
   const repos = deps.storage.repos;
   const now = deps.clock.now();
   const account = await findSubject(deps, args.email);
@@ -215,7 +252,7 @@ export async function exportSubject(
   async function writeAccountFiles(account: Account): Promise<Delivery[]> {
     await write(
       'account.json',
-      'Your account',
+      about.account,
       jsonBody({
         id: account.id,
         email: account.email,
@@ -246,8 +283,8 @@ export async function exportSubject(
         continue;
       }
       const path = `messages/received/${stamp(message.createdAt)}-${delivery.id}.eml`;
-      const eml = await emlOf(deps, message, { 'X-Sealpost-Access': state });
-      await write(path, 'A message sent to you', deps.eml.write(eml));
+      const eml = await emlOf(deps, args.words, message, { 'X-Sealpost-Access': state });
+      await write(path, about.received, deps.eml.write(eml));
       received.push({
         file: path,
         deliveryId: delivery.id,
@@ -267,8 +304,8 @@ export async function exportSubject(
       const page = await repos.messages.listSent({ senderId: account.id, limit: PAGE, offset });
       for (const message of page) {
         const path = `messages/sent/${stamp(message.createdAt)}-${message.id}.eml`;
-        const eml = await emlOf(deps, message, {});
-        await write(path, 'A message you sent', deps.eml.write(eml));
+        const eml = await emlOf(deps, args.words, message, {});
+        await write(path, about.sent, deps.eml.write(eml));
         sent.push({ file: path, messageId: message.id, sentAt: message.createdAt, to: eml.to });
         summary.sent++;
       }
@@ -291,8 +328,8 @@ export async function exportSubject(
           const path = `drafts/${draft.id}/${i + 1}-${name}`;
           await write(
             path,
-            'A file in one of your drafts',
-            await openBlob(deps, a.blobId, 'This file'),
+            about.draftFile,
+            await openBlob(deps, a.blobId, args.words.missing.file),
           );
           draftFiles.push(path);
         }
@@ -307,14 +344,14 @@ export async function exportSubject(
       }
       if (page.length < PAGE) break;
     }
-    await write('drafts.json', 'Messages you started and did not send', jsonBody(drafts));
+    await write('drafts.json', about.drafts, jsonBody(drafts));
 
     const contacts = await repos.contacts.listForOwner({ ownerId: account.id });
     const emailOf = new Map(contacts.map((c) => [c.id, c.email]));
     const groups = await repos.contacts.listGroupsForOwner({ ownerId: account.id });
     await write(
       'contacts.json',
-      'Your address book',
+      about.contacts,
       jsonBody({
         contacts: await Promise.all(
           contacts.map(async (c) => ({
@@ -339,7 +376,7 @@ export async function exportSubject(
     const requests = await repos.accessRequests.listForRequester({ requesterId: account.id });
     await write(
       'access-requests.json',
-      'Your requests for more time or to forward a message',
+      about.accessRequests,
       jsonBody(
         requests.map((r) => ({
           kind: r.kind,
@@ -355,7 +392,7 @@ export async function exportSubject(
     const sessions = await repos.sessions.listForAccount({ accountId: account.id });
     await write(
       'sessions.json',
-      'Where you are signed in',
+      about.sessions,
       jsonBody(
         sessions.map((s) => ({
           createdAt: s.createdAt,
@@ -386,9 +423,7 @@ export async function exportSubject(
     );
     await write(
       'audit-events.jsonl',
-      scope === 'self-service'
-        ? 'What you did in Sealpost, from its audit trail'
-        : 'Events in the audit trail by or about this person',
+      scope === 'self-service' ? about.auditSelf : about.auditSubject,
       streamOf(
         encoder.encode(
           events
@@ -415,7 +450,7 @@ export async function exportSubject(
   if (isAccess) {
     await write(
       'named-in-address-books.json',
-      "Entries with this address in other people's address books (their owners are not named)",
+      about.namedInAddressBooks,
       jsonBody(
         await Promise.all(
           naming.map(async (c) => ({
@@ -428,7 +463,7 @@ export async function exportSubject(
     );
     await write(
       'emails-to-this-address.json',
-      'Emails Sealpost sent or will send to this address (notifications carry no content)',
+      about.emails,
       jsonBody(
         await Promise.all(
           mails.map(async (m) => ({
@@ -449,7 +484,7 @@ export async function exportSubject(
   summary.files = files.length + 1;
   await write(
     'index.json',
-    'This index',
+    about.index,
     jsonBody({
       generatedAt: now,
       scope,
@@ -459,13 +494,9 @@ export async function exportSubject(
       received,
       sent,
       notes: [
-        'Messages are RFC 5322 .eml files: any email program opens them.',
-        'Passwords, second-factor keys and link tokens are kept only as hashes or encrypted keys, so they are described, not given.',
-        ...(scope === 'self-service'
-          ? [
-              'Messages you can no longer open (access ended or withdrawn), that you deleted, or that the sender made read-only are not included.',
-            ]
-          : []),
+        args.words.notes.eml,
+        args.words.notes.secrets,
+        ...(scope === 'self-service' ? [args.words.notes.withheld] : []),
       ],
     }),
   );

@@ -120,7 +120,18 @@ describe('register', () => {
     const result = await submit(token, 'short');
     expect(result).toMatchObject({ ok: false, reason: 'invalid', codeProblem: null });
     if (!result.ok && result.reason === 'invalid') {
-      expect(result.problems.join(' ')).toContain('at least 15 characters');
+      // A code with its numbers: the page words it in the person's language.
+      expect(result.problems).toEqual([{ code: 'too-short', min: 15, length: 5 }]);
+    }
+    expect((await submit(token)).ok).toBe(true);
+  });
+
+  it('refuses one of the most common passwords, even one long enough (the shipped list)', async () => {
+    const { token } = await notifyLink();
+    const result = await submit(token, 'QAZWSXEDCRFVTGB');
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', codeProblem: null });
+    if (!result.ok && result.reason === 'invalid') {
+      expect(result.problems).toEqual([{ code: 'common' }]);
     }
     expect((await submit(token)).ok).toBe(true);
   });

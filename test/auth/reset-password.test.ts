@@ -120,6 +120,16 @@ describe('password reset', () => {
     expect((await complete(token)).ok).toBe(true);
   });
 
+  it('refuses one of the most common passwords, even one long enough (the shipped list)', async () => {
+    const token = await requestLink();
+    expect(await complete(token, '1qaz2wsx3edc4rfv')).toEqual({
+      ok: false,
+      reason: 'password',
+      problems: [{ code: 'common' }],
+    });
+    expect((await complete(token)).ok).toBe(true);
+  });
+
   it('stops working after one hour', async () => {
     const token = await requestLink();
     h.clock.advance(60 * MIN);

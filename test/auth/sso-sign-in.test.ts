@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../adapters/security/secrets.ts';
 import { postgresStorage } from '../../adapters/storage/postgres/index.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
@@ -19,10 +20,10 @@ import type { SsoClaims, SsoPolicy } from '../../core/auth/sso/model.ts';
 import type { SsoProvider } from '../../core/auth/sso/ports.ts';
 import { isSsoRecheckDue, recheckSsoSession } from '../../core/auth/sso/recheck.ts';
 import { beginSsoState, SSO_STATE_MINUTES, spendSsoState } from '../../core/auth/sso/state.ts';
-import type { Cipher } from '../../core/crypto/ports.ts';
+import { memoryCipher } from '../../core/crypto/memory-cipher.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from './support.ts';
 
@@ -71,24 +72,6 @@ afterAll(async () => {
   for (const drop of drops) await drop();
 });
 
-// Reversible on purpose, like the account tests' stand-in: the refresh token must come
-// back out of the session.
-function testCipher(): Cipher {
-  const flip = (bytes: Uint8Array) => bytes.map((b) => b ^ 0x5a);
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
-  return {
-    encryptBytes: async ({ plaintext }) => flip(plaintext),
-    decryptBytes: async ({ ciphertext }) => flip(ciphertext),
-    encryptStream: unused,
-    decryptStream: unused,
-    isUnderPrimaryKey: async () => true,
-    listKeys: async () => [],
-    rotateKey: unused,
-  };
-}
-
 describe.each(databases)('single sign-on, $name', ({ open }) => {
   let storage: Storage;
   let deps: AccountDeps;
@@ -103,11 +86,13 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
     deps = {
       storage,
       hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
+      commonPasswords: fileCommonPasswords(),
       secrets: nodeSecrets({ signingKey: randomBytes(32) }),
       ids: randomIds(),
       clock,
-      cipher: testCipher(),
-      templates: englishMailTemplates,
+      // Passes the cipher contract; the refresh token comes back out of the session.
+      cipher: await memoryCipher(),
+      templates: mailTemplates,
       settings: { get: async () => settings },
       policy: DEFAULT_SESSION_POLICY,
       publicUrl: 'https://messages.example.gov.uk',
@@ -163,6 +148,7 @@ describe.each(databases)('single sign-on, $name', ({ open }) => {
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...over,
     };
     await storage.repos.accounts.insert({ account });

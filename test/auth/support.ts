@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../adapters/security/secrets.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import type { AccountDeps } from '../../core/accounts/deps.ts';
@@ -12,12 +13,12 @@ import { normalisePassword } from '../../core/accounts/password-policy.ts';
 import type { OneTimeToken } from '../../core/auth/model.ts';
 import { buildLinkToken } from '../../core/auth/one-time-tokens.ts';
 import { DEFAULT_SESSION_POLICY } from '../../core/auth/sessions.ts';
-import type { Cipher } from '../../core/crypto/ports.ts';
+import { memoryCipher } from '../../core/crypto/memory-cipher.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import { addDays } from '../../core/shared/time.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 
 /** A password the policy accepts (three random words). */
 export const GOOD_PASSWORD = 'correct horse battery staple';
@@ -35,35 +36,6 @@ export function manualClock(start = new Date('2025-03-03T09:00:00Z')): ManualClo
     },
     set(date) {
       now = date.getTime();
-    },
-  };
-}
-
-// A stand-in Cipher for tests of account flows: the outbox only needs to read back what
-// it wrote. Reversible on purpose (XOR with a fixed byte) so a test can read the emails.
-function testCipher(): Cipher {
-  const flip = (bytes: Uint8Array) => bytes.map((b) => b ^ 0x5a);
-  return {
-    async encryptBytes({ plaintext }) {
-      return flip(plaintext);
-    },
-    async decryptBytes({ ciphertext }) {
-      return flip(ciphertext);
-    },
-    async encryptStream() {
-      throw new Error('not used by account tests');
-    },
-    async decryptStream() {
-      throw new Error('not used by account tests');
-    },
-    async isUnderPrimaryKey() {
-      return true;
-    },
-    async listKeys() {
-      return [];
-    },
-    async rotateKey() {
-      throw new Error('not used by account tests');
     },
   };
 }
@@ -100,17 +72,20 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
   await storage.migrate();
   const clock = manualClock();
   const settings: Settings = { ...DEFAULT_SETTINGS, orgName: 'Barnet Council', ...over.settings };
-  const cipher = testCipher();
+  // The in-memory AES-GCM cipher, which passes the cipher contract; the outbox reads
+  // back what it wrote through it.
+  const cipher = await memoryCipher();
   // Low argon2 cost: the tests check the flows, not the cost settings.
   const hasher = argon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
   const deps: AccountDeps = {
     storage,
     hasher,
+    commonPasswords: fileCommonPasswords(),
     secrets: nodeSecrets({ signingKey: randomBytes(32) }),
     ids: randomIds(),
     clock,
     cipher,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     settings: { get: async () => settings },
     policy: DEFAULT_SESSION_POLICY,
     publicUrl: 'https://messages.example.gov.uk',
@@ -141,6 +116,7 @@ export async function createHarness(over: { settings?: Partial<Settings> } = {})
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -90,6 +90,7 @@ async function addStaff(app: Sealpost, email: string): Promise<Account> {
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

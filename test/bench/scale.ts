@@ -141,6 +141,7 @@ function account(n: number, now: number): Account {
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
 }
 

@@ -13,7 +13,7 @@ import { sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { manualClock } from '../auth/support.ts';
 import { onEachDatabase } from '../crypto/field-key-databases.ts';
 import { freshKeysDir, testCipher } from '../crypto/support.ts';
@@ -36,7 +36,7 @@ async function olderInstallation(storage: Storage) {
     ids: randomIds(),
     clock,
     secrets: nodeSecrets({ signingKey: randomBytes(32) }),
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: 'https://messages.example.gov.uk',
   });
   const blobs = fsBlobStore({ dir: tempDir('sealpost-migrate-blobs-') });

@@ -60,6 +60,7 @@ async function addAccount(email: string, extra: Partial<Account> = {}): Promise<
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
     ...extra,
   };
   await app.storage.repos.accounts.insert({ account });

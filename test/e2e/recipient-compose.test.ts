@@ -76,6 +76,7 @@ beforeAll(async () => {
         sharedMailbox: false,
         ssoSubject: null,
         passkeyCount: 0,
+        language: null,
       },
     });
   }

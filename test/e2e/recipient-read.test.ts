@@ -89,6 +89,7 @@ async function addStaff(email: string, name: string): Promise<Account> {
     sharedMailbox: false,
     ssoSubject: null,
     passkeyCount: 0,
+    language: null,
   };
   await app.storage.repos.accounts.insert({ account });
   return account;

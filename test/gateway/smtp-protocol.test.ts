@@ -136,12 +136,24 @@ describe('the SMTP conversation', () => {
     const failed = await send();
     expect(failed.code).toBe(451);
     expect(failed.lines[0]).not.toMatch(/database/);
-    outcome = { kind: 'deferred', code: 451, message: 'The relay is away.' };
-    expect(await send()).toEqual({ code: 451, lines: ['The relay is away.'] });
+    outcome = {
+      kind: 'deferred',
+      code: 451,
+      refusal: { reason: 'relay-unavailable', detail: 'The relay is away.' },
+    };
+    expect(await send()).toEqual({
+      code: 451,
+      lines: [
+        'The council mail server could not take the mail just now; it will be tried again. The relay is away.',
+      ],
+    });
     outcome = {
       kind: 'rejected',
       code: 550,
-      message: 'Mail to this address is not allowed – sorry.',
+      refusal: {
+        reason: 'policy-rejected',
+        message: 'Mail to this address is not allowed – sorry.',
+      },
     };
     expect(await send()).toEqual({
       code: 550,

@@ -92,6 +92,37 @@ describe('admin failed email and keys', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('words a failure code in the admin’s language, the server’s reply as it is', async () => {
+    const rows = [
+      ['refused@example.org', 'smtp-refused:550 5.1.1 <refused@example.org>: no such user'],
+      ['gaveup@example.org', 'gave-up:8:smtp-unreachable:ECONNREFUSED'],
+      ['damaged@example.org', 'stored-damaged'],
+    ] as const;
+    for (const [to, lastError] of rows) {
+      await h.storage.repos.outbox.insert({
+        mail: makeOutboxMail({ status: 'failed', to, attempts: 8, lastError }),
+      });
+    }
+    const english = await (await h.get('/admin/mail', cookie)).text();
+    expect(english).toContain(
+      'The mail server refused the email: 550 5.1.1 &lt;refused@example.org&gt;: no such user',
+    );
+    expect(english).toContain(
+      'Gave up after 8 tries. Last reason: The mail server could not be reached or broke off (ECONNREFUSED).',
+    );
+    expect(english).toContain('The stored email is damaged and cannot be read.');
+    expect(english).not.toContain('smtp-refused');
+
+    const welsh = await (await h.get('/admin/mail?lang=cy', cookie)).text();
+    expect(welsh).toContain(
+      'Gwrthododd y gweinydd e-bost yr e-bost: 550 5.1.1 &lt;refused@example.org&gt;: no such user',
+    );
+    expect(welsh).toContain('Rhoddwyd y gorau iddi ar ôl 8 cynnig. Y rheswm olaf: ');
+    expect(welsh).toContain('(ECONNREFUSED)');
+    expect(welsh).not.toContain('The stored email is damaged');
+    expect(welsh).not.toContain('gave-up:');
+  });
+
   it('lists the keys and rotates to a new primary key, recorded', async () => {
     const before = await keys.cipher.listKeys();
     expect(before).toHaveLength(1);

@@ -11,6 +11,7 @@ import { currentDelegate } from '../../adapters/http/acting-context.ts';
 import { createPortal } from '../../adapters/http/portal.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../adapters/security/secrets.ts';
 import { settingsService } from '../../adapters/settings/settings-service.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
@@ -24,7 +25,7 @@ import type { MailboxDeps } from '../../core/messages/deps.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../auth/support.ts';
 import { BASE, COUNCIL_DOMAIN, csrfOf } from './mailbox-support.ts';
 import {
@@ -77,10 +78,11 @@ export async function adminHarness(
     cipher,
     blobs,
     hasher,
+    commonPasswords: fileCommonPasswords(),
     secrets,
     ids,
     clock,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
     settings,
@@ -96,7 +98,7 @@ export async function adminHarness(
     ids,
     clock,
     secrets,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: BASE,
   };
 
@@ -124,6 +126,7 @@ export async function adminHarness(
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -4,7 +4,7 @@ import type { Sealpost } from '../../adapters/compose.ts';
 import { parseConfig } from '../../adapters/config/config.ts';
 import { createApp } from '../../adapters/http/app.ts';
 import { type AreaOptions, buildAreas } from '../../adapters/http/areas/index.ts';
-import { safeNextPath } from '../../adapters/http/areas/public.ts';
+import { safeNextPath } from '../../adapters/http/areas/public/paths.ts';
 import { anonymousCsrfToken } from '../../adapters/http/middleware/csrf.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { createStaffAccount } from '../../core/accounts/create-staff.ts';
@@ -41,6 +41,7 @@ async function setUp(harness: Harness, options: { https?: boolean; areas?: AreaO
     cipher: harness.deps.cipher,
     blobs: {} as BlobStore,
     hasher: harness.deps.hasher,
+    commonPasswords: harness.deps.commonPasswords,
     secrets: harness.deps.secrets,
     ids: harness.deps.ids,
     clock: harness.clock,
@@ -247,6 +248,15 @@ describe('auth routes', () => {
       expect(weakHtml).toContain('href="#code"');
       expect(weakHtml).toContain('new@example.org');
       expect(weak.headers.get('set-cookie')).toBeNull();
+      // A long password that is one of the most common: refused, and the page says so.
+      const common = await web.post(`/register/${token}`, null, {
+        csrf,
+        fields: { password: 'QAZWSXEDCRFVTGB', code: '' },
+      });
+      expect(common.status).toBe(400);
+      expect(await common.text()).toContain(
+        'That is one of the most common passwords, so it is easy to guess.',
+      );
       const typo = await web.post(`/register/${token}`, null, {
         csrf,
         fields: { password: NEW_PASSWORD, code: '12 34' },

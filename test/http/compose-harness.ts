@@ -178,6 +178,7 @@ export async function composeHarness(env: Record<string, string> = {}): Promise<
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

@@ -12,6 +12,7 @@ import { createApp } from '../../adapters/http/app.ts';
 import { buildAreas } from '../../adapters/http/areas/index.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
 import { argon2Hasher } from '../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../adapters/security/secrets.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import { emailKey } from '../../core/accounts/email.ts';
@@ -25,7 +26,7 @@ import { sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../auth/support.ts';
 import { fixedSettings } from '../factories.ts';
 import { bodyFor } from '../support/html-body.ts';
@@ -93,10 +94,11 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
     cipher,
     blobs,
     hasher,
+    commonPasswords: fileCommonPasswords(),
     secrets,
     ids,
     clock,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     // The outbox rows are what these tests read; nothing is handed to a transport.
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
@@ -116,7 +118,7 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
     ids,
     clock,
     secrets,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: BASE,
   };
 
@@ -144,6 +146,7 @@ export async function mailboxHarness(cipher: Cipher, over: { settings?: Partial<
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });
@@ -303,13 +306,14 @@ export function csrfOf(html: string): string | null {
 
 /**
  * A page with what changes from one response to the next taken out: the CSRF nonce,
- * the request id, and the session line's way back to the page asked for (it echoes
- * the address, as the browser's own address bar does). Two "not found" pages must
- * then be byte for byte the same.
+ * the request id, and the session line's and the language switch's way back to the
+ * page asked for (they echo the address, as the browser's own address bar does). Two
+ * "not found" pages must then be byte for byte the same.
  */
 export function stable(html: string): string {
   return html
     .replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""')
+    .replace(/<input type="hidden" name="back" value="[^"]*">/g, '')
     .replace(/Reference: [\w-]+/g, 'Reference: -')
     .replace(
       /(data-sp-session-stay="true">(?:<input [^>]*>)*?)<input type="hidden" name="next" value="[^"]*"\/>/g,

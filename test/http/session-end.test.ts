@@ -82,6 +82,7 @@ describe.each(databases)('the session line and the way back, $name', ({ env }) =
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await h.app.storage.repos.accounts.insert({ account });
     return account;

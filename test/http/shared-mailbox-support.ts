@@ -48,6 +48,7 @@ export async function sharedMailboxHarness(env: Record<string, string> = {}) {
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await storage.repos.accounts.insert({ account });
     return account;

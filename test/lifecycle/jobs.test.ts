@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
 import type { JobOptions, LifecycleDeps } from '../../core/lifecycle/deps.ts';
 import { runHousekeeping } from '../../core/lifecycle/housekeeping.ts';
+import { JOB_RUN_INTERRUPTED } from '../../core/lifecycle/model.ts';
 import { runRetentionPurge } from '../../core/lifecycle/retention-purge.ts';
 import { runJob } from '../../core/lifecycle/run-job.ts';
 import { streamOf } from '../../core/shared/streams.ts';
@@ -265,7 +266,7 @@ describe('runJob', () => {
     await runJob(h.lifecycle(), { name: 'housekeeping' });
     const runs = await h.storage.repos.jobRuns.listRecent({ job: 'housekeeping', limit: 5 });
     expect(runs.map((r) => r.status)).toEqual(['ok', 'failed']);
-    expect(runs[1]?.error).toMatch(/Interrupted/);
+    expect(runs[1]?.error).toBe(JOB_RUN_INTERRUPTED);
   });
 
   it('runs a job once when asked twice at the same time, and skips one that just ran', async () => {

@@ -1,7 +1,7 @@
 import { mailComposerEml } from '../../adapters/subjects/eml-writer.ts';
 // A harness for lifecycle, audit and data-subject tests: real SQLite in a temporary
-// folder, the real file-system blob store, a stand-in cipher that is fast and reversible
-// (XOR, so a test can read what was stored), real ids and hashes, and a clock the test
+// folder, the real file-system blob store, the in-memory cipher (AES-GCM, fast, and it
+// passes the cipher contract), real ids and hashes, and a clock the test
 // moves by hand. Messages are sent with the real `sendMessage`, so they are stored
 // exactly as the portal stores them.
 
@@ -10,14 +10,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fsBlobStore } from '../../adapters/blobs/fs/index.ts';
-import { englishUnretrievedNotice } from '../../adapters/jobs/unretrieved-notice-mail.ts';
 import { nodeSecrets, randomIds } from '../../adapters/security/secrets.ts';
 import { sqliteStorage } from '../../adapters/storage/sqlite/index.ts';
 import { emailKey } from '../../core/accounts/email.ts';
 import type { Account } from '../../core/accounts/model.ts';
-import type { Cipher } from '../../core/crypto/ports.ts';
+import { memoryCipher } from '../../core/crypto/memory-cipher.ts';
 import type { LifecycleDeps } from '../../core/lifecycle/deps.ts';
+import type { MailContent } from '../../core/mail/model.ts';
 import { readOutboxMail } from '../../core/mail/outbox.ts';
+import { findUnsafeHeader } from '../../core/mail/outbox-worker.ts';
 import type { Mailer } from '../../core/mail/ports.ts';
 import type { MailboxDeps } from '../../core/messages/deps.ts';
 import { sendMessage } from '../../core/messages/send-message.ts';
@@ -25,42 +26,26 @@ import { DEFAULT_SETTINGS, type Settings } from '../../core/settings/model.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import type { Storage } from '../../core/storage/ports.ts';
 import type { SubjectDeps } from '../../core/subjects/deps.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { type ManualClock, manualClock } from '../auth/support.ts';
 
 export const SECOND = 1_000;
 export const DAY = 86_400_000;
 export const PUBLIC_URL = 'https://messages.example.gov.uk';
 
-const KEY = 0x5a;
-const flip = (bytes: Uint8Array) => bytes.map((b) => b ^ KEY);
-
-/** A reversible stand-in for the OpenPGP cipher: the tests here are about lifecycles. */
-export function xorCipher(): Cipher {
-  const stream = () =>
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, controller) => controller.enqueue(flip(chunk)),
-    });
-  return {
-    encryptBytes: async ({ plaintext }) => flip(plaintext),
-    decryptBytes: async ({ ciphertext }) => flip(ciphertext),
-    encryptStream: async ({ plaintext }) => plaintext.pipeThrough(stream()),
-    decryptStream: async ({ ciphertext }) => ciphertext.pipeThrough(stream()),
-    isUnderPrimaryKey: async () => true,
-    listKeys: async () => [],
-    rotateKey: async () => {
-      throw new Error('not used');
-    },
-  };
-}
-
-/** A mailer that keeps what it was given. */
-export function memoryMailer(): Mailer & { sent: Array<{ to: string; subject: string }> } {
-  const sent: Array<{ to: string; subject: string }> = [];
+/**
+ * A mailer that keeps what it was given, whole. Like the real transports it refuses
+ * for good a mail that would inject a header, so it passes the Mailer contract
+ * (test/contracts/mailer-contract.test.ts).
+ */
+export function memoryMailer(): Mailer & { sent: Array<MailContent & { id: string }> } {
+  const sent: Array<MailContent & { id: string }> = [];
   return {
     sent,
-    async send({ mail }) {
-      sent.push({ to: mail.to, subject: mail.subject });
+    async send({ id, mail }) {
+      const unsafe = findUnsafeHeader(mail);
+      if (unsafe) return { ok: false, permanent: true, error: unsafe };
+      sent.push({ ...mail, headers: { ...mail.headers }, id });
       return { ok: true };
     },
     async close() {},
@@ -81,7 +66,7 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
     internalDomains: ['barnet.gov.uk'],
     ...over.settings,
   };
-  const cipher = xorCipher();
+  const cipher = await memoryCipher();
   const blobDir = path.join(dir, 'blobs');
   const blobs = fsBlobStore({ dir: blobDir });
   const ids = randomIds();
@@ -93,7 +78,7 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
     ids,
     clock,
     secrets,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: PUBLIC_URL,
   };
   const lifecycle = (extra: Partial<LifecycleDeps> = {}): LifecycleDeps => ({
@@ -105,7 +90,7 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
     secrets,
     settings,
     publicUrl: PUBLIC_URL,
-    unretrievedNotice: englishUnretrievedNotice,
+    unretrievedNotice: mailTemplates.unretrieved,
     ...extra,
   });
   const subjects: SubjectDeps = {
@@ -142,6 +127,7 @@ export async function lifecycleHarness(over: { settings?: Partial<Settings> } = 
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

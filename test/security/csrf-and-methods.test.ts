@@ -284,6 +284,13 @@ async function targetFor(key: string): Promise<Target> {
       return signedIn('ann', '/session/extend');
     case 'POST /session/stay':
       return signedIn('ann', '/session/stay', [['next', '/inbox']]);
+    case 'POST /language':
+      // English, which Ann's pages speak anyway: keeping it with her account changes
+      // nothing any other test sees (and a throwaway sign-in would spend the rate limit).
+      return signedIn('ann', '/language', [
+        ['lang', 'en'],
+        ['back', '/inbox'],
+      ]);
     default:
       throw new Error(`No CSRF target for ${key}: add one to csrf-and-methods.test.ts`);
   }

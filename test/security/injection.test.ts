@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentName } from '../../adapters/gateway/parse-mail.ts';
-import { safeNextPath } from '../../adapters/http/areas/public.ts';
+import { safeNextPath } from '../../adapters/http/areas/public/paths.ts';
 import { contentDisposition } from '../../adapters/http/areas/recipient/download-headers.ts';
 import { composeOptions, parseSender } from '../../adapters/mail/message.ts';
 import { csvField } from '../../core/audit/export.ts';

@@ -16,7 +16,7 @@ import { sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
 import { readAll, streamOf } from '../../core/shared/streams.ts';
 import type { Repositories, Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { blobStoreContract } from '../contracts/blob-store-contract.ts';
 import { makeStaff } from '../factories.ts';
 import { tempDir } from '../support/cli.ts';
@@ -132,7 +132,7 @@ function suite(dialect: string, open: () => Promise<Storage>) {
         ids: randomIds(),
         clock: { now: () => new Date() },
         secrets: nodeSecrets({ signingKey: new Uint8Array(32).fill(7) }),
-        templates: englishMailTemplates,
+        templates: mailTemplates,
         publicUrl: 'https://messages.example.gov.uk',
         inlineBlobMaxBytes: 64 * 1024,
       };

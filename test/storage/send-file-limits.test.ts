@@ -11,7 +11,7 @@ import { withInlineBlobs } from '../../core/blobs/with-inline.ts';
 import { memoryCipher } from '../../core/crypto/memory-cipher.ts';
 import { type OutgoingAttachment, sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { makeStaff } from '../factories.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -50,7 +50,7 @@ async function world() {
     ids: randomIds(),
     clock: { now: () => new Date() },
     secrets: nodeSecrets({ signingKey: new Uint8Array(32).fill(7) }),
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: 'https://messages.example.gov.uk',
     inlineBlobMaxBytes: 64 * 1024,
   };

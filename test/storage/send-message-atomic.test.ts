@@ -14,7 +14,7 @@ import { sendMessage } from '../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
 import { streamOf } from '../../core/shared/streams.ts';
 import type { Repositories, Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { makeStaff } from '../factories.ts';
 import { tempDir } from '../support/cli.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
@@ -56,7 +56,7 @@ async function provesAtomic(storage: Storage): Promise<void> {
     ids: randomIds(),
     clock: { now: () => new Date() },
     secrets: nodeSecrets({ signingKey: new Uint8Array(32).fill(7) }),
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: 'https://messages.example.gov.uk',
   };
   const auditBefore = await storage.repos.audit.list({ limit: 100 });

@@ -27,7 +27,7 @@ import {
 } from '../../core/mailboxes/teams.ts';
 import { DEFAULT_SETTINGS } from '../../core/settings/model.ts';
 import type { Storage } from '../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../views/mail/templates.ts';
+import { mailTemplates } from '../../views/mail/templates.ts';
 import { makeAccount, makeSession, makeStaff } from '../factories.ts';
 import { tempDir } from '../support/cli.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
@@ -50,7 +50,7 @@ function suite(dialect: string, open: () => Promise<Storage>) {
       clock: { now: () => new Date() },
       secrets: nodeSecrets({ signingKey: new Uint8Array(32).fill(3) }),
       cipher: await memoryCipher(),
-      templates: englishMailTemplates,
+      templates: mailTemplates,
       publicUrl: 'https://messages.council.test',
       actingFor: () => acting,
     };
@@ -210,8 +210,9 @@ function suite(dialect: string, open: () => Promise<Storage>) {
       const accountDeps = {
         ...deps,
         settings: { get: async () => DEFAULT_SETTINGS },
-        // Neither is reached by a reset request.
+        // None of these is reached by a reset request.
         hasher: undefined as never,
+        commonPasswords: undefined as never,
         policy: undefined as never,
         ssoConfigured: false,
       };

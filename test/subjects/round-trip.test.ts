@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../core/audit/verify.ts';
 import { eraseSubject } from '../../core/subjects/erase-subject.ts';
 import { exportSubject } from '../../core/subjects/export-subject.ts';
+import { stringsFor } from '../../views/strings/index.ts';
 import { type LifecycleHarness, lifecycleHarness } from '../lifecycle/support.ts';
 import { accountOf, memorySink, readEml, type SeededPerson, seedPerson } from './support.ts';
 
@@ -27,6 +28,7 @@ const exportAll = async (email = 'ann@example.org') => {
     scope: 'subject-access',
     sink,
     actor: ADMIN,
+    words: stringsFor('en').dataExport,
   });
   return { result, files: sink.files };
 };
@@ -120,6 +122,7 @@ describe('subject access export', () => {
       scope: 'self-service',
       sink,
       actor: { id: p.ann.id, label: p.ann.email, ip: '198.51.100.7' },
+      words: stringsFor('en').dataExport,
     });
     if (!result.ok) throw new Error('nothing exported');
     // The read-only message and the expired one stay behind.

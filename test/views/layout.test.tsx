@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { staticAssets } from '../../adapters/http/static.ts';
+import { LANGUAGE_SWITCH_SLOT } from '../../views/components/language-switch.tsx';
+import { escapeHtml } from '../../views/escape.ts';
 import { HTMX_CONFIG, Layout } from '../../views/layout.tsx';
 import { NotFoundPage, ServerErrorPage, SignInRequiredPage } from '../../views/pages/errors.tsx';
 import { stringsFor } from '../../views/strings/index.ts';
@@ -122,7 +124,7 @@ describe('Layout', () => {
     );
   });
 
-  it('has footer links and a language switch that reloads the page in the other language', async () => {
+  it('has footer links and a language switch that posts the other language', async () => {
     const html = await render(<Layout title="T" strings={en} lang="en" org={org} />);
     expect(html).toContain('href="/help">Help</a>');
     expect(html).toContain('href="/accessibility">Accessibility statement</a>');
@@ -130,8 +132,10 @@ describe('Layout', () => {
     expect(html).toContain(
       '<span class="sp-footer__current" lang="en" aria-current="true">English</span>',
     );
+    // A POST (signed in it saves the choice), never boosted: `<html lang>` changes too.
+    // The middleware fills the slot with the CSRF token and the page to come back to.
     expect(html).toContain(
-      '<a class="govuk-footer__link" href="?lang=cy" lang="cy" hreflang="cy" rel="alternate" hx-boost="false">Cymraeg</a>',
+      `<form method="post" action="/language" class="sp-nav__form" hx-boost="false">${LANGUAGE_SWITCH_SLOT}<input type="hidden" name="lang" value="cy"/><button type="submit" class="sp-link-button govuk-footer__link" lang="cy">Cymraeg</button></form>`,
     );
   });
 
@@ -150,7 +154,7 @@ describe('Layout', () => {
     expect(html).toContain('Neidio i’r prif gynnwys');
     expect(html).toContain('href="/inbox?lang=cy">Mewnflwch</a>');
     expect(html).toContain('action="/sign-out?lang=cy"');
-    expect(html).toContain('href="?lang=en" lang="en" hreflang="en"');
+    expect(html).toContain('<input type="hidden" name="lang" value="en"/>');
     // A key the Welsh file leaves out falls back to English rather than breaking.
     expect(html).toContain('>English</');
   });
@@ -175,8 +179,8 @@ describe('error pages', () => {
       <ServerErrorPage strings={cy} lang="cy" org={SAMPLE_ORG} requestId="abc-123" />,
     );
     expect(html).toContain('Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth');
-    // The Welsh file has no `reference` yet: English fills the gap.
-    expect(html).toContain('quote this reference: abc-123');
+    expect(html).toContain(escapeHtml(cy.errors.serverError.reference('abc-123')));
+    expect(html).not.toContain('quote this reference');
   });
 
   it('"you need to sign in" links to the sign-in page and shows no menu', async () => {

@@ -1,5 +1,5 @@
 import { assetUrl } from '../assets.ts';
-import type { Lang, Strings } from '../strings/index.ts';
+import { DEFAULT_LANG, hrefWithLang, type Lang, type Strings } from '../strings/index.ts';
 import { Button } from './button.tsx';
 import { CsrfField } from './csrf-field.tsx';
 import { PasswordInput } from './password-input.tsx';
@@ -227,9 +227,15 @@ export function PasskeyManager(props: {
   );
 }
 
-/** Where a passkey sign-in posts, carrying the page the person was going to. */
-function signInUrl(next: string | null): string {
-  return next ? `${passkeyPaths.signIn}?next=${encodeURIComponent(next)}` : passkeyPaths.signIn;
+/**
+ * Where a passkey sign-in posts, carrying the page the person was going to and, for a
+ * page in another language than English, that language (the answer's redirect keeps it).
+ */
+function signInUrl(next: string | null, lang: Lang | undefined): string {
+  const url = next
+    ? `${passkeyPaths.signIn}?next=${encodeURIComponent(next)}`
+    : passkeyPaths.signIn;
+  return lang && lang !== DEFAULT_LANG ? hrefWithLang(url, lang) : url;
 }
 
 /**
@@ -237,7 +243,12 @@ function signInUrl(next: string | null): string {
  * their own): hidden as a whole until passkeys.js finds the browser supports them, so
  * without JavaScript the page is the password form alone.
  */
-export function PasskeySignIn(props: { strings: Strings; csrfToken: string; next: string | null }) {
+export function PasskeySignIn(props: {
+  strings: Strings;
+  csrfToken: string;
+  next: string | null;
+  lang?: Lang;
+}) {
   const s = props.strings.passkeys;
   return (
     <div data-passkey-block hidden>
@@ -246,7 +257,7 @@ export function PasskeySignIn(props: { strings: Strings; csrfToken: string; next
       <PasskeyButton
         text={s.signInButton}
         action="authenticate"
-        url={signInUrl(props.next)}
+        url={signInUrl(props.next, props.lang)}
         csrfToken={props.csrfToken}
         errorId="passkey-sign-in-error"
         variant="secondary"
@@ -265,6 +276,7 @@ export function PasskeySecondStep(props: {
   csrfToken: string;
   next: string | null;
   hasApp: boolean;
+  lang?: Lang;
 }) {
   const s = props.strings.passkeys;
   return (
@@ -278,7 +290,7 @@ export function PasskeySecondStep(props: {
       <PasskeyButton
         text={s.useButton}
         action="authenticate"
-        url={signInUrl(props.next)}
+        url={signInUrl(props.next, props.lang)}
         csrfToken={props.csrfToken}
         errorId="passkey-second-step-error"
         variant={props.hasApp ? 'secondary' : 'primary'}

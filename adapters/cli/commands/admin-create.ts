@@ -1,4 +1,6 @@
 import { createStaffAccount } from '../../../core/accounts/create-staff.ts';
+import { createStaffIssueText } from '../../../views/codes.ts';
+import { stringsFor } from '../../../views/strings/index.ts';
 import { compose } from '../../compose.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { parseFlags, required } from '../args.ts';
@@ -16,8 +18,11 @@ export async function runAdminCreate(ctx: CommandContext, argv: string[]): Promi
   const app = await compose(ctx.config, { logger: createLogger({ level: 'warn' }) });
   try {
     const result = await createStaffAccount(app, { email, name, role: 'admin', actorId: null });
-    if (!result.ok)
-      throw new UsageError(`sealpost admin create: ${Object.values(result.issues).join(' ')}`);
+    if (!result.ok) {
+      const en = stringsFor('en');
+      const words = Object.values(result.issues).map((issue) => createStaffIssueText(en, issue));
+      throw new UsageError(`sealpost admin create: ${words.join(' ')}`);
+    }
     ctx.out(`Created admin ${result.account.email}.`);
     ctx.out(
       `Set a password within 7 days at: ${ctx.config.publicUrl}/set-password/${result.setPasswordToken}`,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { emailKey, normaliseEmail } from '../../../core/accounts/email.ts';
 import { sendMessage } from '../../../core/messages/send-message.ts';
+import { emailProblemText, sendIssuesText } from '../../../views/codes.ts';
+import { stringsFor } from '../../../views/strings/index.ts';
 import { compose } from '../../compose.ts';
 import { contentTypeFor } from '../../files/content-type.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -75,7 +77,9 @@ export async function runSend(ctx: CommandContext, argv: string[]): Promise<numb
   }
   const fromAddress = normaliseEmail(from);
   if (!fromAddress.ok)
-    throw new UsageError(`sealpost send: --from is not a valid address: ${fromAddress.reason}`);
+    throw new UsageError(
+      `sealpost send: --from is not a valid address: ${emailProblemText(stringsFor('en'), fromAddress.problem)}`,
+    );
   const body = await readBody(flags['body-file']);
 
   const app = await compose(ctx.config, { logger: createLogger({ level: 'warn' }) });
@@ -111,7 +115,9 @@ export async function runSend(ctx: CommandContext, argv: string[]): Promise<numb
       },
     );
     if (!result.ok)
-      throw new UsageError(`sealpost send: ${Object.values(result.issues).join(' ')}`);
+      throw new UsageError(
+        `sealpost send: ${Object.values(sendIssuesText(stringsFor('en'), result.issues)).join(' ')}`,
+      );
     ctx.out(result.messageId);
     return 0;
   } finally {

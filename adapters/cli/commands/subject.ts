@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ExportSink } from '../../../core/subjects/deps.ts';
 import { eraseSubject } from '../../../core/subjects/erase-subject.ts';
 import { exportSubject } from '../../../core/subjects/export-subject.ts';
+import { stringsFor } from '../../../views/strings/index.ts';
 import { compose } from '../../compose.ts';
 import { subjectDepsFrom } from '../../jobs/deps.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -60,6 +61,7 @@ async function exportCommand(ctx: CommandContext, argv: string[]): Promise<numbe
       scope: 'subject-access',
       sink: folderSink(dir),
       actor: CLI_ACTOR,
+      words: stringsFor('en').dataExport,
     });
     if (!result.ok) {
       await rmdir(dir).catch(() => {});

@@ -4,6 +4,7 @@ import type { SessionPolicy } from '../../../core/auth/sessions.ts';
 import { MINUTE_MS } from '../../../core/shared/time.ts';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { languageSwitchFields } from '../language.ts';
 import { actingForMailbox } from '../middleware/acting.ts';
 import { actingLine } from '../middleware/acting-line.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
@@ -14,6 +15,7 @@ import { ssoRecheck } from '../middleware/sso-recheck.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
 import { compressHtml, staticAssets } from '../static.ts';
 import { adminArea } from './admin.ts';
+import { languageArea } from './language.ts';
 import { passkeySignInArea } from './passkey-sign-in.ts';
 import { passkeyArea } from './passkeys.ts';
 import { isAnonymousForm, publicArea, renderFormRefused } from './public.ts';
@@ -52,6 +54,7 @@ export function accountDepsFrom(app: Sealpost): AccountDeps {
   return {
     storage: app.storage,
     hasher: app.hasher,
+    commonPasswords: app.commonPasswords,
     secrets: app.secrets,
     ids: app.ids,
     clock: app.clock,
@@ -94,18 +97,22 @@ export function buildAreas(app: Sealpost, options: AreaOptions = {}): Array<Hono
     }),
   );
   // Inside the CSRF check: the session-end line carries the page's token. One read of
-  // the page fills both: the session's end, and "You are working in care.referrals@…"
-  // with the "Shared mailboxes" menu item.
+  // the page fills all: the session's end, "You are working in care.referrals@…" with
+  // the "Shared mailboxes" menu item, and (on every page) the language switch's fields.
   foundation.use(
-    pageSlots([
-      sessionEndLine({ policy: accounts.policy, clock: app.clock }),
-      actingLine({ storage: app.storage }),
-    ]),
+    pageSlots(
+      [
+        sessionEndLine({ policy: accounts.policy, clock: app.clock }),
+        actingLine({ storage: app.storage }),
+      ],
+      [languageSwitchFields({ secrets: app.secrets, clock: app.clock })],
+    ),
   );
 
   return [
     staticAssets({ brandColour: async () => (await org()).colour }),
     foundation,
+    languageArea({ accounts, https }),
     sessionStatusArea({ sessions: accounts }),
     staffArea(app, { accounts, https }),
     adminArea(app, { accounts }),

@@ -13,9 +13,10 @@ import { invalidateSession } from '../../../core/auth/sessions.ts';
 import { passkeyPaths } from '../../../views/components/passkeys.tsx';
 import type { Sealpost } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { adoptChosenLanguage, pathKeepingLang } from '../language.ts';
 import { setDeviceCookie, setSessionCookie } from '../middleware/session.ts';
 import { jsonOf, PASSKEY_JSON_LIMIT, passkeyDepsFrom } from './passkeys.ts';
-import { HOME_PATH, STAFF_HOME_PATH, safeNextPath } from './public.ts';
+import { HOME_PATH, STAFF_HOME_PATH, safeNextPath } from './public/paths.ts';
 
 /**
  * Signing in with a passkey (`POST /sign-in/passkey`, JSON, driven by passkeys.js):
@@ -45,8 +46,10 @@ export function passkeySignInArea(
     const next = safeNextPath(c.req.query('next'));
     const session = c.get('session');
     const account = c.get('account');
+    // Where to go once signed in, in the language of the page the button was on.
+    const landing = (kind: string) => pathKeepingLang(c, next ?? homeFor(kind));
     // Already signed in (another tab finished first): on to where they were going.
-    if (account) return c.json({ ok: true, redirect: next ?? homeFor(account.kind) });
+    if (account) return c.json({ ok: true, redirect: landing(account.kind) });
 
     if (session?.twoFactorPending) {
       if (body?.step === 'options') {
@@ -66,7 +69,8 @@ export function passkeySignInArea(
         session: result.session,
         now: app.clock.now(),
       });
-      return c.json({ ok: true, redirect: next ?? homeFor(result.account.kind) });
+      await adoptChosenLanguage(c, app, result.account);
+      return c.json({ ok: true, redirect: landing(result.account.kind) });
     }
 
     const settings = await app.settings.get();
@@ -94,7 +98,8 @@ export function passkeySignInArea(
       https,
       token: buildDeviceToken(app.secrets, { emailKey: result.account.emailKey }),
     });
-    return c.json({ ok: true, redirect: next ?? homeFor(result.account.kind) });
+    if (!result.session.twoFactorPending) await adoptChosenLanguage(c, app, result.account);
+    return c.json({ ok: true, redirect: landing(result.account.kind) });
   });
   return area;
 }

@@ -46,6 +46,7 @@ export function passkeyDepsFrom(app: Sealpost): PasskeyDeps {
     hasher: app.hasher,
     templates: app.templates,
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
+    settings: app.settings,
     webauthn: simpleWebAuthn({ publicUrl: app.config.publicUrl }),
     ssoConfigured: app.sso != null,
   };

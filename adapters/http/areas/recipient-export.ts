@@ -3,9 +3,11 @@ import { Hono } from 'hono';
 import { ZipFile } from 'yazl';
 import type { ExportSink } from '../../../core/subjects/deps.ts';
 import { exportSubject } from '../../../core/subjects/export-subject.ts';
+import { stringsFor } from '../../../views/strings/index.ts';
 import type { Sealpost } from '../../compose.ts';
 import { type SubjectsApp, subjectDepsFrom } from '../../jobs/deps.ts';
 import type { AppEnv } from '../env.ts';
+import { redirectKeepingLang, requestLanguage } from '../language.ts';
 
 /** The folder every file of the zip sits in, so unzipping never scatters files. */
 const ROOT = 'sealpost-export';
@@ -48,11 +50,12 @@ export function recipientExportArea(app: SubjectsApp & Pick<Sealpost, 'logger'>)
   area.get('/account/export', async (c) => {
     const account = c.get('account');
     if (!account) {
-      return c.redirect(`/sign-in?next=${encodeURIComponent('/account/export')}`, 303);
+      return redirectKeepingLang(c, `/sign-in?next=${encodeURIComponent('/account/export')}`);
     }
     if (account.kind !== 'external') return c.notFound();
+    const strings = stringsFor(requestLanguage(c));
     if (inProgress.has(account.id)) {
-      return c.text('Your download is already being prepared. Please wait for it to finish.', 429, {
+      return c.text(strings.dataExport.busy, 429, {
         'Retry-After': '60',
         'Cache-Control': 'no-store',
       });
@@ -67,6 +70,7 @@ export function recipientExportArea(app: SubjectsApp & Pick<Sealpost, 'logger'>)
       scope: 'self-service',
       sink: zipSink(zip, now),
       actor: { id: account.id, label: account.email, ip: c.get('clientIp') },
+      words: strings.dataExport,
     })
       .then(
         () => zip.end(),

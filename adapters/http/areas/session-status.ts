@@ -7,8 +7,9 @@ import {
 } from '../../../core/auth/sessions.ts';
 import { SESSION_STAY_PATH } from '../../../views/components/session-end.tsx';
 import type { AppEnv } from '../env.ts';
+import { redirectKeepingLang } from '../language.ts';
 import { SESSION_STATUS_PATH } from '../middleware/session.ts';
-import { HOME_PATH, STAFF_HOME_PATH, safeNextPath, TWO_FACTOR_PATH } from './public.ts';
+import { HOME_PATH, STAFF_HOME_PATH, safeNextPath, TWO_FACTOR_PATH } from './public/paths.ts';
 
 /** "Stay signed in": a POST (with the CSRF token in `X-CSRF-Token`) that counts as activity. */
 export const SESSION_EXTEND_PATH = '/session/extend';
@@ -55,11 +56,11 @@ export function sessionStatusArea(deps: { sessions: SessionDeps }): Hono<AppEnv>
     const account = c.get('account');
     if (!session || !account) {
       const signIn = session?.twoFactorPending ? TWO_FACTOR_PATH : '/sign-in';
-      return c.redirect(next ? `${signIn}?next=${encodeURIComponent(next)}` : signIn, 303);
+      return redirectKeepingLang(c, next ? `${signIn}?next=${encodeURIComponent(next)}` : signIn);
     }
     await extendSession(deps.sessions, { session });
     const home = account.kind === 'staff' ? STAFF_HOME_PATH : HOME_PATH;
-    return c.redirect(next ?? home, 303);
+    return redirectKeepingLang(c, next ?? home);
   });
 
   return area;

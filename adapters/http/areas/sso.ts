@@ -9,11 +9,12 @@ import type { SsoRefusal } from '../../../core/auth/sso/model.ts';
 import { auditSsoRefusal } from '../../../core/auth/sso/refusal.ts';
 import { beginSsoState, SSO_STATE_MINUTES, spendSsoState } from '../../../core/auth/sso/state.ts';
 import { SsoRefusedPage } from '../../../views/pages/auth/sso-refused.tsx';
-import { type Lang, pickLanguage, stringsFor } from '../../../views/strings/index.ts';
+import { isLang, type Lang, stringsFor } from '../../../views/strings/index.ts';
 import type { SsoSetup } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
+import { adoptChosenLanguage, pathKeepingLang, requestLanguage, urlLanguage } from '../language.ts';
 import { setSessionCookie } from '../middleware/session.ts';
-import { STAFF_HOME_PATH, TWO_FACTOR_PATH } from './public.ts';
+import { STAFF_HOME_PATH, TWO_FACTOR_PATH } from './public/paths.ts';
 
 /** Where the sign-in through the provider starts (the button on the sign-in page). */
 export const SSO_START_PATH = '/sign-in/sso';
@@ -61,10 +62,7 @@ export function ssoArea(deps: SsoAreaDeps): Hono<AppEnv> {
     status: 400 | 403 | 429 | 503,
   ) => {
     const settings = await accounts.settings.get();
-    const lang: Lang = pickLanguage({
-      query: c.req.query('lang'),
-      acceptLanguage: c.req.header('accept-language'),
-    });
+    const lang: Lang = requestLanguage(c);
     return c.html(
       SsoRefusedPage({
         strings: stringsFor(lang),
@@ -95,7 +93,10 @@ export function ssoArea(deps: SsoAreaDeps): Hono<AppEnv> {
       await audit(c, 'provider-unreachable');
       return refused(c, 'provider-unreachable', 503);
     }
-    setCookie(c, cookie, started.browserKey, {
+    // A language chosen in the URL rides along in the cookie (the provider's redirect
+    // back cannot carry it): `<browser key>.<lang>`; only the key is ever hashed.
+    const lang = urlLanguage(c);
+    setCookie(c, cookie, lang ? `${started.browserKey}.${lang}` : started.browserKey, {
       httpOnly: true,
       sameSite: 'Lax',
       secure: https,
@@ -107,7 +108,8 @@ export function ssoArea(deps: SsoAreaDeps): Hono<AppEnv> {
 
   area.get(SSO_CALLBACK_PATH, async (c) => {
     const state = (c.req.query('state') ?? '').slice(0, 200);
-    const browserKey = getCookie(c, cookie) ?? null;
+    const [browserKey = null, carried] = getCookie(c, cookie)?.split('.', 2) ?? [];
+    const lang = isLang(carried) ? carried : null;
     const spent = await spendSsoState(accounts, { state, browserKey });
     // Spent or not, the cookie has done its work; a browser that sent none is told nothing.
     if (browserKey !== null) {
@@ -149,7 +151,11 @@ export function ssoArea(deps: SsoAreaDeps): Hono<AppEnv> {
       session: result.session,
       now: accounts.clock.now(),
     });
-    return c.redirect(result.session.twoFactorPending ? TWO_FACTOR_PATH : STAFF_HOME_PATH, 303);
+    if (!result.session.twoFactorPending) {
+      await adoptChosenLanguage(c, accounts, result.account, lang);
+    }
+    const landing = result.session.twoFactorPending ? TWO_FACTOR_PATH : STAFF_HOME_PATH;
+    return c.redirect(pathKeepingLang(c, landing, lang ?? urlLanguage(c)), 303);
   });
 
   return area;

@@ -6,6 +6,7 @@ import { STAFF_PATHS } from '../../../views/pages/staff/shared.tsx';
 import type { Sealpost } from '../../compose.ts';
 import { oslojsTotp } from '../../security/totp.ts';
 import type { AppEnv } from '../env.ts';
+import { redirectKeepingLang } from '../language.ts';
 import { sharedRateLimiter } from '../rate-limiters.ts';
 import { mailboxDepsFrom } from './mailbox-deps.ts';
 import { stepUpGate } from './recipient/step-up.ts';
@@ -58,7 +59,7 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
   area.use('*', secondFactorGate({ settings: options.accounts.settings }));
 
   area.get('/staff/sign-in', (c) =>
-    c.redirect(`/sign-in?next=${encodeURIComponent(STAFF_PATHS.home)}`, 303),
+    redirectKeepingLang(c, `/sign-in?next=${encodeURIComponent(STAFF_PATHS.home)}`),
   );
   // A message being written when the session timed out is saved as a draft, not lost;
   // the page after it is for a signed-out person, so both come before `requireStaff`.
@@ -82,7 +83,7 @@ export function staffArea(app: Sealpost, options: StaffAreaOptions): Hono<AppEnv
       messagePath: (id) => `${STAFF_PATHS.inbox}/${encodeURIComponent(id)}`,
     }),
   );
-  area.get(STAFF_PATHS.home, (c) => c.redirect(STAFF_PATHS.inbox, 303));
+  area.get(STAFF_PATHS.home, (c) => redirectKeepingLang(c, STAFF_PATHS.inbox));
   inboxRoutes(area, deps);
   composeRoutes(area, deps);
   draftRoutes(area, deps);

@@ -3,7 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Clock, Secrets } from '../../../core/shared/ports.ts';
+import { escapeHtml } from '../../../views/escape.ts';
+import { stringsFor } from '../../../views/strings/index.ts';
 import type { AppEnv } from '../env.ts';
+import { requestLanguage } from '../language.ts';
 
 /**
  * Cross-site request forgery protection in two layers, so it holds on old browsers too:
@@ -125,11 +128,16 @@ export function csrfProtection(options: CsrfOptions): MiddlewareHandler<AppEnv> 
   const originCheck = csrf({ origin: isOurOrigin, secFetchSite: 'same-origin' });
   const forbidden =
     options.renderForbidden ??
-    ((c: Context<AppEnv>) =>
-      c.html(
-        '<!doctype html><html lang="en"><head><title>Forbidden</title></head><body><h1>This form could not be sent</h1><p>It was too old, or it did not come from this site. Go back, reload the page and try again.</p></body></html>',
+    ((c: Context<AppEnv>) => {
+      // A plain page in the request's language, for an app without its own page.
+      const lang = requestLanguage(c);
+      const s = stringsFor(lang).auth.refused;
+      const title = escapeHtml(s.title);
+      return c.html(
+        `<!doctype html><html lang="${lang}"><head><title>${title}</title></head><body><h1>${title}</h1><p>${escapeHtml(s.body)}</p></body></html>`,
         403,
-      ));
+      );
+    });
 
   return async (c, next) => {
     const session = c.get('session');
@@ -206,7 +214,7 @@ export const FORM_BODY_LIMIT = 2 * 1024 * 1024;
 
 const limitFormBody = bodyLimit({
   maxSize: FORM_BODY_LIMIT,
-  onError: (c) => c.text('This form is too large to send. Shorten the text and try again.', 413),
+  onError: (c) => c.text(stringsFor(requestLanguage(c)).errors.answers.formTooLarge, 413),
 });
 
 /** The token from the header, the query (multipart) or the urlencoded body. */

@@ -3,7 +3,7 @@ import { type SessionPolicy, sessionEnd } from '../../../core/auth/sessions.ts';
 import type { Clock } from '../../../core/shared/ports.ts';
 import { SESSION_END_SLOT, SessionEnd } from '../../../views/components/session-end.tsx';
 import { type Lang, stringsFor } from '../../../views/strings/index.ts';
-import { safeNextPath } from '../areas/public.ts';
+import { safeNextPath } from '../areas/public/paths.ts';
 import type { AppEnv } from '../env.ts';
 import type { SlotFiller } from './page-slots.ts';
 

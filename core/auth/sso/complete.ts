@@ -209,6 +209,7 @@ function newStaffAccount(
     sharedMailbox: false,
     ssoSubject: args.subject,
     passkeyCount: 0,
+    language: null,
   };
 }
 

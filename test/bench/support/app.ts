@@ -113,6 +113,7 @@ export async function startBenchApp(
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
     };
     await app.storage.repos.accounts.insert({ account });
     return account;

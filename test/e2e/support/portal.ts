@@ -102,6 +102,7 @@ export async function startTestPortal(args: {
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await app.storage.repos.accounts.insert({ account });

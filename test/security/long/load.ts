@@ -187,6 +187,7 @@ async function seed(dataDir: string, clients: number, messages: number) {
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     });
     const sender = account('officer@barnet.gov.uk', { kind: 'staff', role: 'sender' });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { argon2Hasher } from '../../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../../adapters/security/secrets.ts';
 import { sqliteStorage } from '../../../adapters/storage/sqlite/index.ts';
 import type { AccountDeps } from '../../../core/accounts/deps.ts';
@@ -11,7 +12,7 @@ import type { PasswordHasher } from '../../../core/accounts/ports.ts';
 import { DEFAULT_SESSION_POLICY } from '../../../core/auth/sessions.ts';
 import type { Cipher } from '../../../core/crypto/ports.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../core/settings/model.ts';
-import { englishMailTemplates } from '../../../views/mail/templates.ts';
+import { mailTemplates } from '../../../views/mail/templates.ts';
 import { GOOD_PASSWORD, manualClock } from '../../auth/support.ts';
 import { scratchDir } from './scratch.ts';
 
@@ -34,11 +35,12 @@ export async function accountsHarness(
   const deps: AccountDeps = {
     storage,
     hasher,
+    commonPasswords: fileCommonPasswords(),
     secrets: nodeSecrets({ signingKey: randomBytes(32) }),
     ids,
     clock,
     cipher,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     settings: { get: async () => settings },
     policy: DEFAULT_SESSION_POLICY,
     publicUrl: 'https://messages.example.gov.uk',
@@ -70,6 +72,7 @@ export async function accountsHarness(
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

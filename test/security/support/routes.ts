@@ -66,6 +66,9 @@ export const ROUTES: Record<string, RouteSpec> = {
   // The same as a plain form (the session line on every signed-in page); `next` is a
   // local path only (test/http/session-end.test.ts).
   'POST /session/stay': { area: 'public', as: 'ann', ids: [] },
+  // The language switch: sets the preference cookie and, signed in, the account's
+  // language; `back` is a local path only (test/http/language.test.ts).
+  'POST /language': { area: 'public', as: 'ann', ids: [] },
   'GET /r/:token': {
     area: 'public',
     as: 'anonymous',

@@ -12,6 +12,7 @@ import { anonymousCsrfToken } from '../../../adapters/http/middleware/csrf.ts';
 import { createPortal } from '../../../adapters/http/portal.ts';
 import { createLogger } from '../../../adapters/logging/logger.ts';
 import { argon2Hasher } from '../../../adapters/security/argon2-hasher.ts';
+import { fileCommonPasswords } from '../../../adapters/security/common-passwords.ts';
 import { nodeSecrets, randomIds } from '../../../adapters/security/secrets.ts';
 import { sqliteStorage } from '../../../adapters/storage/sqlite/index.ts';
 import { emailKey } from '../../../core/accounts/email.ts';
@@ -23,7 +24,7 @@ import { sendMessage } from '../../../core/messages/send-message.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../core/settings/model.ts';
 import { streamOf } from '../../../core/shared/streams.ts';
 import type { Storage } from '../../../core/storage/ports.ts';
-import { englishMailTemplates } from '../../../views/mail/templates.ts';
+import { mailTemplates } from '../../../views/mail/templates.ts';
 import { GOOD_PASSWORD, type ManualClock, manualClock } from '../../auth/support.ts';
 import { fixedSettings } from '../../factories.ts';
 import { csrfOf } from '../../http/mailbox-support.ts';
@@ -144,10 +145,11 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     cipher,
     blobs,
     hasher,
+    commonPasswords: fileCommonPasswords(),
     secrets,
     ids,
     clock,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     mailer: { send: async () => ({ ok: true }), close: async () => {} },
     scanner: null,
     settings: fixedSettings(settings),
@@ -163,7 +165,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
     ids,
     clock,
     secrets,
-    templates: englishMailTemplates,
+    templates: mailTemplates,
     publicUrl: BASE,
   };
 
@@ -192,6 +194,7 @@ export async function openWorld(cipher: Cipher, options: WorldOptions = {}) {
       sharedMailbox: false,
       ssoSubject: null,
       passkeyCount: 0,
+      language: null,
       ...extra,
     };
     await storage.repos.accounts.insert({ account });

@@ -163,7 +163,12 @@ export function AuditPage(
                     class: 'govuk-!-text-break-word',
                   },
                   { text: event.ip ?? '' },
-                  { text: detailsLine(event), class: 'govuk-!-text-break-word' },
+                  {
+                    // Recorded field names and values, as the CSV export has them: data in
+                    // English whatever the page's language, so marked for screen readers.
+                    text: <span lang="en">{detailsLine(event)}</span>,
+                    class: 'govuk-!-text-break-word',
+                  },
                 ],
               }))}
             />

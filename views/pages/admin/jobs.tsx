@@ -1,4 +1,4 @@
-import type { JobRun } from '../../../core/lifecycle/model.ts';
+import { JOB_RUN_INTERRUPTED, type JobRun } from '../../../core/lifecycle/model.ts';
 import { Table } from '../../components/table.tsx';
 import { Tag } from '../../components/tag.tsx';
 import { formatDateTime } from '../mailbox/shared.tsx';
@@ -32,7 +32,11 @@ export function JobRunsTable(
               text: (
                 <>
                   <Tag text={s.statuses[run.status]} colour={STATUS_COLOURS[run.status]} />
-                  {run.error ? <p class="govuk-body-s govuk-!-margin-top-1">{run.error}</p> : null}
+                  {run.error ? (
+                    <p class="govuk-body-s govuk-!-margin-top-1">
+                      {run.error === JOB_RUN_INTERRUPTED ? s.interrupted : run.error}
+                    </p>
+                  ) : null}
                 </>
               ),
             },

@@ -1,3 +1,4 @@
+import { decodeMailFailure, type MailFailure } from '../../../core/mail/failure.ts';
 import type { OutboxMail } from '../../../core/mail/model.ts';
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
@@ -14,6 +15,24 @@ export type FailedMailView = Pick<
   OutboxMail,
   'id' | 'kind' | 'to' | 'attempts' | 'lastError' | 'createdAt'
 >;
+
+type MailStrings = AdminPageProps['strings']['admin']['mail'];
+
+/**
+ * Why a mail failed, in the page's language: the stored code worded, the server's
+ * reply in it shown as it is. Text an older version stored is shown as it is too.
+ */
+export function failureText(s: MailStrings, stored: string | null): string {
+  if (stored === null) return '';
+  const failure = decodeMailFailure(stored);
+  return failure ? worded(s, failure) : stored;
+}
+
+function worded(s: MailStrings, failure: MailFailure): string {
+  if (failure.code === 'gave-up') return s.gaveUp(failure.attempts, worded(s, failure.last));
+  const words = s.errors[failure.code];
+  return typeof words === 'function' ? words(failure.detail ?? '') : words;
+}
 
 /** Emails that gave up, each with its reason and a button to try again. */
 export function FailedMailPage(
@@ -56,7 +75,7 @@ export function FailedMailPage(
             cells: [
               { text: mail.to, class: 'govuk-!-text-break-word' },
               { text: s.kinds[mail.kind] },
-              { text: mail.lastError ?? '', class: 'govuk-!-text-break-word' },
+              { text: failureText(s, mail.lastError), class: 'govuk-!-text-break-word' },
               { text: String(mail.attempts), numeric: true },
               { text: formatDateTime(mail.createdAt, props.lang) },
               {

@@ -39,6 +39,8 @@ export type SettingsForm = {
   passkeySignIn: string;
   /** `on` or `break-glass`: who may still sign in with a password once single sign-on works. */
   staffPasswords: string;
+  /** `en`, `cy` or `bilingual`: the language of emails to people who have not chosen one. */
+  emailLanguage: string;
 };
 
 /**
@@ -164,6 +166,25 @@ export function SettingsPage(
         {section(s.organisationHeading)}
         {text('orgName', s.orgName, { hint: s.orgNameHint, width: '30' })}
         {text('orgColour', s.orgColour, { hint: s.orgColourHint, width: '10' })}
+        <Radios
+          name="emailLanguage"
+          legend={s.emailLanguage}
+          legendSize="s"
+          hint={s.emailLanguageHint}
+          value={v.emailLanguage}
+          error={errors.emailLanguage}
+          items={[
+            { value: 'en', text: s.emailLanguageOptions.en },
+            { value: 'cy', text: s.emailLanguageOptions.cy },
+            {
+              value: 'bilingual',
+              text: s.emailLanguageOptions.bilingual,
+              hint: s.emailLanguageOptions.bilingualHint,
+            },
+          ]}
+          strings={props.strings}
+        />
+        {source('emailLanguage')}
 
         {section(s.domainsHeading)}
         <Textarea

@@ -1,4 +1,5 @@
 import type { LinkRequestProblem } from '../../../core/access/link-requests.ts';
+import type { PasswordProblem } from '../../../core/accounts/password-policy.ts';
 import type { CodeProblem } from '../../../core/auth/email-codes.ts';
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
@@ -10,7 +11,7 @@ import { TextInput } from '../../components/text-input.tsx';
 import { Textarea } from '../../components/textarea.tsx';
 import { Layout, linkKeepingLang } from '../../layout.tsx';
 import type { Strings } from '../../strings/index.ts';
-import { type AuthPageProps, EmailShown, PasswordAdvice } from './shared.tsx';
+import { type AuthPageProps, EmailShown, PasswordAdvice, passwordErrors } from './shared.tsx';
 
 /** A form's target with the anti-CSRF token for that path (signed-out tokens are per path). */
 export type FormTarget = { action: string; csrfToken: string };
@@ -67,7 +68,11 @@ export function NotForYou(props: {
           </p>
         </>
       ) : props.contact ? (
-        <p class="govuk-body">{s.notYouContact(props.contact.name, props.contact.email)}</p>
+        <p class="govuk-body">
+          {props.contact.email
+            ? s.notYouContact(props.contact.name, props.contact.email)
+            : s.notYouContactName(props.contact.name)}
+        </p>
       ) : null}
     </>
   );
@@ -123,18 +128,18 @@ export function RegisterWithCodePage(
     resend: FormTarget;
     code: string;
     codeProblem: CodeProblemCode | null;
-    passwordProblems: readonly string[];
+    passwordProblems: readonly PasswordProblem[];
     /** True right after a code was sent: says where to find it. */
     codeSent: boolean;
   },
 ) {
   const s = props.strings.auth.proof;
   const codeError = props.codeProblem ? s.codeProblems[props.codeProblem] : undefined;
-  const passwordError =
-    props.passwordProblems.length > 0 ? props.passwordProblems.join(' ') : undefined;
+  const passwordProblems = passwordErrors(props.strings, props.passwordProblems);
+  const passwordError = passwordProblems.field;
   const summary = [
     ...(codeError ? [{ text: codeError, href: '#code' }] : []),
-    ...props.passwordProblems.map((text) => ({ text, href: '#password' })),
+    ...passwordProblems.summary,
   ];
   const r = props.strings.auth.register;
   return (
@@ -326,7 +331,11 @@ export function AskOffPage(props: Omit<AuthPageProps, 'csrfToken'> & { contact: 
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <h1 class="govuk-heading-l">{s.ask.title}</h1>
-          <p class="govuk-body">{s.notYouContact(props.contact.name, props.contact.email)}</p>
+          <p class="govuk-body">
+            {props.contact.email
+              ? s.notYouContact(props.contact.name, props.contact.email)
+              : s.notYouContactName(props.contact.name)}
+          </p>
         </div>
       </div>
     </Layout>

@@ -1,3 +1,4 @@
+import type { PasswordProblem } from '../../../core/accounts/password-policy.ts';
 import { Button } from '../../components/button.tsx';
 import { CsrfField } from '../../components/csrf-field.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
@@ -19,11 +20,11 @@ export function NewPasswordPage(
     email: string;
     /** Where the form posts: the link's own path. */
     action: string;
-    problems?: readonly string[];
+    problems?: readonly PasswordProblem[];
   },
 ) {
   const s = props.strings.auth[props.kind === 'set-password' ? 'setPassword' : props.kind];
-  const errors = passwordErrors(props.problems ?? []);
+  const errors = passwordErrors(props.strings, props.problems ?? []);
   return (
     <Layout {...props} account={null} title={s.title} hasErrors={errors.summary.length > 0}>
       <div class="govuk-grid-row">

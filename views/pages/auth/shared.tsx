@@ -1,3 +1,4 @@
+import type { PasswordProblem } from '../../../core/accounts/password-policy.ts';
 import { InsetText } from '../../components/inset-text.tsx';
 import type { LayoutProps } from '../../layout.tsx';
 import type { Strings } from '../../strings/index.ts';
@@ -37,13 +38,32 @@ export function EmailShown(props: { strings: Strings; email: string }) {
   );
 }
 
+/** One of core's password problems in the reader's language. */
+export function passwordProblemText(strings: Strings, problem: PasswordProblem): string {
+  const p = strings.auth.passwordProblems;
+  switch (problem.code) {
+    case 'too-short':
+      return p['too-short'](problem.min, problem.length);
+    case 'too-long':
+      return p['too-long'](problem.max);
+    case 'contains-word':
+      return p['contains-word'](problem.word);
+    default:
+      return p[problem.code];
+  }
+}
+
 /** Field errors from a list of password problems: every problem in the summary, all beside the field. */
-export function passwordErrors(problems: readonly string[]): {
+export function passwordErrors(
+  strings: Strings,
+  problems: readonly PasswordProblem[],
+): {
   summary: Array<{ text: string; href: string }>;
   field: string | undefined;
 } {
+  const texts = problems.map((problem) => passwordProblemText(strings, problem));
   return {
-    summary: problems.map((text) => ({ text, href: '#password' })),
-    field: problems.length > 0 ? problems.join(' ') : undefined,
+    summary: texts.map((text) => ({ text, href: '#password' })),
+    field: texts.length > 0 ? texts.join(' ') : undefined,
   };
 }

@@ -18,8 +18,12 @@ export type SignInNotice =
   /** A recheck at the council's provider ended the session (single sign-on). */
   | 'sso-ended';
 
+/** The fields a sign-in form was sent without; each is asked for by name. */
+export type SignInMissing = { email: boolean; password: boolean };
+
 /**
- * The sign-in form. On failure it says one thing for every reason (wrong password,
+ * The sign-in form. A field left empty is asked for on its own (GOV.UK pattern), before
+ * anything is checked. On failure it says one thing for every reason (wrong password,
  * unknown address, locked account), so it never tells anyone whether an account
  * exists; the typed address is kept, the password never is.
  */
@@ -29,6 +33,8 @@ export function SignInPage(
     /** Where to go after signing in (already checked to be a local path). */
     next: string | null;
     failed?: boolean;
+    /** Fields sent empty: each gets its own message, linked from the summary. */
+    missing?: SignInMissing | null;
     /** Minutes to wait when this connection made too many attempts. */
     waitMinutes?: number | null;
     rememberMe?: boolean;
@@ -60,13 +66,17 @@ export function SignInPage(
     : props.failed
       ? s.failed
       : undefined;
+  const emailError = error ?? (props.missing?.email ? s.emailMissing : undefined);
+  const passwordError = !error && props.missing?.password ? s.passwordMissing : undefined;
+  const summary = [
+    ...(emailError ? [{ text: emailError, href: '#email' }] : []),
+    ...(passwordError ? [{ text: passwordError, href: '#password' }] : []),
+  ];
   return (
-    <Layout {...props} account={null} title={s.title} hasErrors={error !== undefined}>
+    <Layout {...props} account={null} title={s.title} hasErrors={summary.length > 0}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          {error ? (
-            <ErrorSummary strings={props.strings} errors={[{ text: error, href: '#email' }]} />
-          ) : null}
+          {summary.length > 0 ? <ErrorSummary strings={props.strings} errors={summary} /> : null}
           {props.notice ? (
             <NotificationBanner
               type="success"
@@ -90,13 +100,14 @@ export function SignInPage(
               autocomplete="email"
               spellcheck={false}
               width="30"
-              error={error}
+              error={emailError}
             />
             <PasswordInput
               strings={props.strings}
               name="password"
               label={props.strings.auth.password}
               autocomplete="current-password"
+              error={passwordError}
             />
             <Checkboxes
               strings={props.strings}
@@ -118,6 +129,7 @@ export function SignInPage(
               strings={props.strings}
               csrfToken={props.passkey.csrfToken}
               next={props.next}
+              lang={props.lang}
             />
           ) : null}
           <p class="govuk-body">

@@ -178,6 +178,7 @@ export function InboxPage(
           <Table
             caption={`${isExpired ? s.expiredCaption : s.caption}${props.pages > 1 ? ` (${s.pageOf(props.page, props.pages)})` : ''}`}
             captionHidden
+            stacked
             head={head}
             rows={rows}
           />

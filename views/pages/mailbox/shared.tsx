@@ -20,16 +20,18 @@ const LOCALES: Record<Lang, string> = { en: 'en-GB', cy: 'cy-GB' };
 // Building an Intl.DateTimeFormat costs far more than formatting with one, and a
 // mailbox page formats a date per row: one formatter per language and style, kept.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: Lang, style: 'long' | 'short' | 'time'): Intl.DateTimeFormat {
+function formatter(lang: Lang, style: 'long' | 'short' | 'time' | 'day'): Intl.DateTimeFormat {
   const key = `${lang}:${style}`;
   let found = formatters.get(key);
   if (!found) {
     const options: Intl.DateTimeFormatOptions =
       style === 'time'
         ? { hour: '2-digit', minute: '2-digit' }
-        : style === 'long'
-          ? { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }
-          : { day: 'numeric', month: 'short', year: 'numeric' };
+        : style === 'day'
+          ? { day: 'numeric', month: 'long', year: 'numeric' }
+          : style === 'long'
+            ? { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }
+            : { day: 'numeric', month: 'short', year: 'numeric' };
     found = new Intl.DateTimeFormat(LOCALES[lang], { ...options, timeZone: TIME_ZONE });
     formatters.set(key, found);
   }
@@ -39,6 +41,11 @@ function formatter(lang: Lang, style: 'long' | 'short' | 'time'): Intl.DateTimeF
 /** "3 March 2025 at 09:00" in UK time. */
 export function formatDateTime(date: Date, lang: Lang): string {
   return formatter(lang, 'long').format(date);
+}
+
+/** "3 March 2025" in UK time. */
+export function formatLongDate(date: Date, lang: Lang): string {
+  return formatter(lang, 'day').format(date);
 }
 
 /** "3 Mar 2025" in UK time, for lists. */

@@ -74,6 +74,7 @@ export function StaffDraftsPage(
         <Table
           caption={s.caption}
           captionHidden
+          stacked
           head={[
             { text: s.columns.subject },
             { text: s.columns.to },

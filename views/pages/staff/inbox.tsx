@@ -95,6 +95,7 @@ export function StaffInboxPage(
         <Table
           caption={s.caption}
           captionHidden
+          stacked
           head={[
             { text: s.columns.from },
             { text: s.columns.subject },

@@ -74,6 +74,7 @@ export function SentPage(props: StaffPageProps & { rows: SentRow[]; page: number
         <Table
           caption={s.caption}
           captionHidden
+          stacked
           head={[
             { text: s.columns.subject },
             { text: s.columns.sent },

@@ -51,6 +51,7 @@ export function TwoFactorPage(
               csrfToken={props.csrfToken}
               next={props.next}
               hasApp={props.passkey.hasApp}
+              lang={props.lang}
             />
           ) : null}
           {codeForm ? <p class="govuk-body">{s.intro}</p> : null}

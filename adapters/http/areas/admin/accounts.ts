@@ -22,6 +22,7 @@ import {
 } from '../../../../views/pages/admin/accounts.tsx';
 import { ADMIN_PATHS, accountPath } from '../../../../views/pages/admin/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { type Ctx, formOf, notFound } from '../staff/context.ts';
 import { idParam } from '../staff/params.ts';
 import { type AdminAreaDeps, actorOf, adminPageProps, pageOf, queryText } from './context.ts';
@@ -164,7 +165,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       }
       return c.html(NewStaffPage({ ...props, values, errors: issues }), 400);
     }
-    return c.redirect(`${accountPath(result.account.id)}?done=created`, 303);
+    return redirectKeepingLang(c, `${accountPath(result.account.id)}?done=created`);
   });
 
   area.get(`${ADMIN_PATHS.accounts}/:id`, async (c) => {
@@ -193,7 +194,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       const account = await accountIn(c);
       if (!account) return notFound(deps, c);
       const result = await run(c, account.id);
-      if (result.ok) return c.redirect(`${accountPath(account.id)}?done=${done}`, 303);
+      if (result.ok) return redirectKeepingLang(c, `${accountPath(account.id)}?done=${done}`);
       if (result.reason === 'not-found') return notFound(deps, c);
       const problems = (await adminPageProps(deps, c)).strings.admin.account.problems;
       const problem = problems[result.reason as keyof typeof problems] ?? problems['no-change'];
@@ -225,7 +226,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     const account = await accountIn(c);
     if (!account) return notFound(deps, c);
     const block = await whyNotDeletable(deps.admin, { accountId: account.id, actor: actorOf(c) });
-    if (block) return c.redirect(accountPath(account.id), 303);
+    if (block) return redirectKeepingLang(c, accountPath(account.id));
     return c.html(
       DeleteAccountPage({ ...(await adminPageProps(deps, c)), account: view(account) }),
     );
@@ -235,7 +236,7 @@ export function accountRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     const account = await accountIn(c);
     if (!account) return notFound(deps, c);
     const result = await deleteAccount(deps.admin, { accountId: account.id, actor: actorOf(c) });
-    if (result.ok) return c.redirect(`${ADMIN_PATHS.accounts}?done=deleted`, 303);
+    if (result.ok) return redirectKeepingLang(c, `${ADMIN_PATHS.accounts}?done=deleted`);
     if (result.reason === 'not-found') return notFound(deps, c);
     const strings = (await adminPageProps(deps, c)).strings.admin.account;
     return c.html(

@@ -3,6 +3,7 @@ import { rotateOrgKey } from '../../../../core/admin/rotate-key.ts';
 import { KeysPage } from '../../../../views/pages/admin/keys.tsx';
 import { ADMIN_PATHS } from '../../../../views/pages/admin/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { type AdminAreaDeps, actorOf, adminPageProps } from './context.ts';
 
 /**
@@ -19,6 +20,6 @@ export function keyRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
 
   area.post(ADMIN_PATHS.rotateKey, async (c) => {
     await rotateOrgKey(deps.admin, { actor: actorOf(c) });
-    return c.redirect(`${ADMIN_PATHS.keys}?done=rotated`, 303);
+    return redirectKeepingLang(c, `${ADMIN_PATHS.keys}?done=rotated`);
   });
 }

@@ -3,6 +3,7 @@ import { retryFailedMail } from '../../../../core/admin/retry-mail.ts';
 import { FailedMailPage } from '../../../../views/pages/admin/mail.tsx';
 import { ADMIN_PATHS } from '../../../../views/pages/admin/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { type Ctx, notFound } from '../staff/context.ts';
 import { idParam } from '../staff/params.ts';
 import { type AdminAreaDeps, actorOf, adminPageProps, pageOf } from './context.ts';
@@ -47,7 +48,7 @@ export function mailRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     const id = idParam(c, 'id');
     if (!id) return notFound(deps, c);
     const result = await retryFailedMail(deps.admin, { mailId: id, actor: actorOf(c) });
-    if (result.ok) return c.redirect(`${ADMIN_PATHS.mail}?done=retried`, 303);
+    if (result.ok) return redirectKeepingLang(c, `${ADMIN_PATHS.mail}?done=retried`);
     if (result.reason === 'not-found') return notFound(deps, c);
     return c.html(await page(c, { problem: 'not-failed' }), 400);
   });

@@ -12,6 +12,7 @@ import {
 import { ADMIN_PATHS } from '../../../../views/pages/admin/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { formOf } from '../staff/context.ts';
 import { type AdminAreaDeps, actorOf, adminPageProps } from './context.ts';
 
@@ -22,6 +23,7 @@ export function settingsToForm(settings: Settings): SettingsForm {
   return {
     orgName: settings.orgName,
     orgColour: settings.orgColour,
+    emailLanguage: settings.emailLanguage,
     internalDomains: settings.internalDomains.join('\n'),
     allowSubdomains: settings.allowSubdomains,
     maxAttachments: String(settings.maxAttachments),
@@ -52,6 +54,7 @@ function readForm(get: (name: string) => string): SettingsForm {
   return {
     orgName: line('orgName'),
     orgColour: line('orgColour'),
+    emailLanguage: line('emailLanguage'),
     internalDomains: get('internalDomains').slice(0, 20_000),
     allowSubdomains: get('allowSubdomains') === 'yes',
     maxAttachments: line('maxAttachments'),
@@ -141,6 +144,7 @@ export function checkSettingsForm(
     staffSecondFactor: form.staffSecondFactor,
     passkeySignIn: form.passkeySignIn,
     staffPasswords: form.staffPasswords,
+    emailLanguage: form.emailLanguage,
   };
   const checked = Object.fromEntries(
     Object.entries(candidate).filter(([, value]) => value !== undefined),
@@ -200,7 +204,7 @@ export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
   area.post(`${ADMIN_PATHS.settings}/reset`, async (c) => {
     const key = (await formOf(c)).get('reset') as keyof Settings;
     if (SETTING_KEYS.includes(key)) await resetSetting(deps.admin, { key, actor: actorOf(c) });
-    return c.redirect(`${ADMIN_PATHS.settings}?done=reset`, 303);
+    return redirectKeepingLang(c, `${ADMIN_PATHS.settings}?done=reset`);
   });
 
   area.post(ADMIN_PATHS.settings, async (c) => {
@@ -237,6 +241,6 @@ export function settingsRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
       return c.html(SettingsPage({ ...props, values, errors, sources: await sources() }), 400);
     }
     const done = result.changed.length > 0 ? 'saved' : 'unchanged';
-    return c.redirect(`${ADMIN_PATHS.settings}?done=${done}`, 303);
+    return redirectKeepingLang(c, `${ADMIN_PATHS.settings}?done=${done}`);
   });
 }

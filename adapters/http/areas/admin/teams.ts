@@ -15,6 +15,7 @@ import {
   type TeamView,
 } from '../../../../views/pages/admin/teams.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { type Ctx, formOf, notFound, staffOf } from '../staff/context.ts';
 import { idParam } from '../staff/params.ts';
 import { type AdminAreaDeps, adminPageProps } from './context.ts';
@@ -101,7 +102,7 @@ export function teamRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     });
     if (result.ok) {
       const query = new URLSearchParams({ done: 'created', team: result.mailbox.id });
-      return c.redirect(`${ADMIN_PATHS.teams}?${query}`, 303);
+      return redirectKeepingLang(c, `${ADMIN_PATHS.teams}?${query}`);
     }
     const s = (await adminPageProps(deps, c)).strings.admin.teams.problems;
     const errors: Record<string, string> = {};
@@ -132,7 +133,7 @@ export function teamRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
         team: teamId,
         member: result.member.id,
       });
-      return c.redirect(`${ADMIN_PATHS.teams}?${query}`, 303);
+      return redirectKeepingLang(c, `${ADMIN_PATHS.teams}?${query}`);
     }
     if (result.problem === 'no-team') return notFound(deps, c);
     const s = (await adminPageProps(deps, c)).strings.admin.teams.problems;
@@ -155,6 +156,6 @@ export function teamRoutes(area: Hono<AppEnv>, deps: AdminAreaDeps): void {
     // No such team, or nobody by that id on it: the ids name nothing, as for a missing page.
     if (!removed) return notFound(deps, c);
     const query = new URLSearchParams({ done: 'removed', team: teamId, member: memberId });
-    return c.redirect(`${ADMIN_PATHS.teams}?${query}`, 303);
+    return redirectKeepingLang(c, `${ADMIN_PATHS.teams}?${query}`);
   });
 }

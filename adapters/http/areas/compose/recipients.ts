@@ -4,6 +4,7 @@ import { findContact } from '../../../../core/contacts/address-book.ts';
 import type { ContactDeps } from '../../../../core/contacts/deps.ts';
 import { findGroup } from '../../../../core/contacts/groups.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
+import { emailProblemText } from '../../../../views/codes.ts';
 import type { Strings } from '../../../../views/strings/index.ts';
 
 /** The most people one message may go to (sendMessage has the same limit). */
@@ -62,7 +63,7 @@ export async function resolveRecipients(
     for (const raw of splitAddresses(args.input[field])) {
       const result = normaliseEmail(raw);
       if (!result.ok) {
-        issues[field] ??= p.invalidAddress(raw, result.reason);
+        issues[field] ??= p.invalidAddress(raw, emailProblemText(args.strings, result.problem));
         continue;
       }
       add(field, result.email);

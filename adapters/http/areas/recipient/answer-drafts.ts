@@ -10,6 +10,7 @@ import { MINUTE_MS } from '../../../../core/shared/time.ts';
 import { SignInRequiredPage } from '../../../../views/pages/errors.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import type { ComposeUpload } from '../compose/compose-form.ts';
 import { draftFileDeps, hasDraftFile, saveInto, stageUpload } from './compose-form.ts';
@@ -113,9 +114,9 @@ export async function saveAnswerOnTimeout(
   const idle = Math.round(idleLimitMs(deps.policy, person) / MINUTE_MS);
   const dropped = upload.firstFile !== null || upload.refusal !== null;
   const draft = encodeURIComponent(saved.draft.id);
-  return c.redirect(
+  return redirectKeepingLang(
+    c,
     `/compose/signed-out?idle=${idle}${dropped ? '&files=1' : ''}&draft=${draft}`,
-    303,
   );
 }
 

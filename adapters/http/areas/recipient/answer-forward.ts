@@ -9,6 +9,7 @@ import {
 import { decryptText } from '../../../../core/messages/open-message.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
+import { sendIssuesText } from '../../../../views/codes.ts';
 import { FORWARD_FILES_SHOWN, ForwardPage } from '../../../../views/pages/mailbox/forward.tsx';
 import type { MessageNotice } from '../../../../views/pages/mailbox/message.tsx';
 import type { AnswerDraftNotice } from '../../../../views/pages/mailbox/reply.tsx';
@@ -277,7 +278,9 @@ export function forwardRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       if (result.reason === 'invalid') {
         return again({ to: forwardProblemText(props.strings, props.settings, result.problem) });
       }
-      return again(onFormFields(result.issues, ['to', 'attachments']));
+      return again(
+        onFormFields(sendIssuesText(props.strings, result.issues), ['to', 'attachments']),
+      );
     }
     await dropAnswerDraft(deps, account, draftId);
     return seeOther(c, `${mailboxPaths.message(id)}?notice=forwarded`);
@@ -301,7 +304,9 @@ function forwardedText(
   const text = original.format === 'text' ? original.content : htmlToPlainText(original.content);
   const lines = [
     s.heading,
-    s.from(original.from.name, original.from.email),
+    original.from.name && original.from.name !== original.from.email
+      ? s.from(original.from.name, original.from.email)
+      : s.fromAddress(original.from.email),
     s.date(formatDateTime(original.sentAt, lang)),
     s.subject(original.subject),
     s.to(original.to.join(', ')),

@@ -3,6 +3,7 @@ import type { Account } from '../../../../core/accounts/model.ts';
 import type { DraftContent } from '../../../../core/messages/model.ts';
 import { findOwnDelivery } from '../../../../core/messages/read-access.ts';
 import { prepareReply, replyToMessage } from '../../../../core/messages/reply-message.ts';
+import { sendIssuesText } from '../../../../views/codes.ts';
 import { type AnswerDraftNotice, ReplyPage } from '../../../../views/pages/mailbox/reply.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Strings } from '../../../../views/strings/index.ts';
@@ -210,7 +211,11 @@ export function replyRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       return again(
         refusal
           ? uploadRefusalText(props.strings, settings, refusal)
-          : onFormFields(result.issues, ['subject', 'body', 'attachments']),
+          : onFormFields(sendIssuesText(props.strings, result.issues), [
+              'subject',
+              'body',
+              'attachments',
+            ]),
       );
     }
     await dropAnswerDraft(deps, account, draftId);

@@ -5,10 +5,12 @@ import { findGroup } from '../../../../core/contacts/groups.ts';
 import { removeDraftFile } from '../../../../core/messages/draft-files.ts';
 import { deleteDraft, saveDraft } from '../../../../core/messages/drafts.ts';
 import { type OutgoingAttachment, sendMessage } from '../../../../core/messages/send-message.ts';
+import { sendIssuesText } from '../../../../views/codes.ts';
 import { AutosaveStatus } from '../../../../views/pages/compose/autosave.tsx';
 import { type ComposeValues, EMPTY_COMPOSE } from '../../../../views/pages/compose/compose.tsx';
 import { formatTime } from '../../../../views/pages/mailbox/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import {
   type ComposeUpload,
   readComposeUpload,
@@ -132,12 +134,16 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     }
     if (!result.ok) {
       const refused = upload.reader?.refusal;
-      return fail(refused ? uploadRefusalText(strings, settings, refused) : result.issues);
+      return fail(
+        refused
+          ? uploadRefusalText(strings, settings, refused)
+          : sendIssuesText(strings, result.issues),
+      );
     }
     if (values.draftId) {
       await deleteDraft(draftFileDeps(deps), { accountId: account.id, draftId: values.draftId });
     }
-    return c.redirect('/sent?sent=1', 303);
+    return redirectKeepingLang(c, '/sent?sent=1');
   });
 
   // Save as draft: the text, and the files chosen, into the person's draft.
@@ -149,7 +155,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
     if (!account) return saveComposeOnTimeout(deps, c, upload);
     const saved = await saveWithFiles(c, account, upload);
     if (!saved.ok) return saved.response;
-    return c.redirect(`/drafts/${encodeURIComponent(saved.draftId)}?saved=1`, 303);
+    return redirectKeepingLang(c, `/drafts/${encodeURIComponent(saved.draftId)}?saved=1`);
   });
 
   // Remove, beside a file of the draft: the whole form posts, so nothing typed is lost.
@@ -172,7 +178,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       attachmentId: fileId,
     });
     if (!removed) return notFoundFor(deps, c, account);
-    return c.redirect(`/drafts/${encodeURIComponent(saved.draftId)}?saved=removed`, 303);
+    return redirectKeepingLang(c, `/drafts/${encodeURIComponent(saved.draftId)}?saved=removed`);
   });
 
   /**

@@ -1,4 +1,5 @@
 import type { ContactIssues, ContactProblem } from '../../../../core/contacts/rules.ts';
+import { emailProblemText } from '../../../../views/codes.ts';
 import type { Strings } from '../../../../views/strings/index.ts';
 import type { FormFields } from '../compose/compose-form.ts';
 
@@ -24,7 +25,7 @@ function contactProblemText(strings: Strings, problem: ContactProblem): string {
     case 'too-many':
       return p[problem.code](problem.max);
     case 'email-invalid':
-      return p['email-invalid'](problem.reason);
+      return p['email-invalid'](emailProblemText(strings, problem.problem));
     default:
       return p[problem.code];
   }

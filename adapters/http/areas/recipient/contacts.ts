@@ -13,6 +13,7 @@ import { ContactPage } from '../../../../views/pages/contacts/contact.tsx';
 import { type ContactsNotice, ContactsPage } from '../../../../views/pages/contacts/contacts.tsx';
 import { SuggestionList } from '../../../../views/pages/contacts/suggest.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { urlencodedFields } from '../compose/compose-form.ts';
 import { isCouncilAddress, splitAddresses } from '../compose/recipients.ts';
 import { contactIssueText, contactValues } from './contact-form.ts';
@@ -68,7 +69,7 @@ export function addressBookRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): 
     const form = await urlencodedFields(c);
     const values = contactValues(form);
     const result = await saveContact(deps.contacts, { ownerId: account.id, ...values });
-    if (result.ok) return c.redirect('/contacts?notice=added', 303);
+    if (result.ok) return redirectKeepingLang(c, '/contacts?notice=added');
     if (result.reason === 'not-found') return notFoundFor(deps, c, account);
     const issues = contactIssueText(strings, result.issues);
     return render(c, await contactsPage(c, account, { values, issues }), 400);
@@ -149,7 +150,7 @@ export function contactRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       contactId,
       ...values,
     });
-    if (result.ok) return c.redirect('/contacts?notice=saved', 303);
+    if (result.ok) return redirectKeepingLang(c, '/contacts?notice=saved');
     if (result.reason === 'not-found') return notFoundFor(deps, c, account);
     const issues = contactIssueText(strings, result.issues);
     const page = await contactPage(c, account, contactId, { values, issues });
@@ -164,7 +165,7 @@ export function contactRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
       contactId: c.req.param('id'),
     });
     if (!deleted) return notFoundFor(deps, c, account);
-    return c.redirect('/contacts?notice=deleted', 303);
+    return redirectKeepingLang(c, '/contacts?notice=deleted');
   });
 }
 

@@ -10,16 +10,10 @@ import type { Settings } from '../../../../core/settings/model.ts';
 import type { SignedInPageProps } from '../../../../views/pages/compose/shared.tsx';
 import { NotFoundPage, SignInRequiredPage } from '../../../../views/pages/errors.tsx';
 import { type MailboxPageProps, mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
-import {
-  hrefWithLang,
-  isLang,
-  type Lang,
-  pickLanguage,
-  type Strings,
-  stringsFor,
-} from '../../../../views/strings/index.ts';
+import { type Lang, type Strings, stringsFor } from '../../../../views/strings/index.ts';
 import type { Sealpost } from '../../../compose.ts';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang, requestLanguage } from '../../language.ts';
 
 /** What the recipient area needs from the composition root. */
 export type RecipientAreaDeps = {
@@ -46,12 +40,9 @@ export type PageProps = MailboxPageProps & { settings: Settings };
 /** Ids are random and short; anything longer is not one, and is not looked up. */
 export const MAX_ID_LENGTH = 128;
 
-/** The language of this request. */
+/** The language of this request (`requestLanguage`). */
 export function languageOf(c: Ctx): Lang {
-  return pickLanguage({
-    query: c.req.query('lang'),
-    acceptLanguage: c.req.header('accept-language'),
-  });
+  return requestLanguage(c);
 }
 
 /** Props every page of this area gives the layout; signed in or not. */
@@ -141,8 +132,7 @@ export async function signInRequired(
 
 /** A redirect after a POST, keeping a language chosen in the URL. */
 export function seeOther(c: Ctx, path: string): Response {
-  const lang = c.req.query('lang');
-  return c.redirect(isLang(lang) ? hrefWithLang(path, lang) : path, 303);
+  return redirectKeepingLang(c, path);
 }
 
 /** The delivery id from the path, or null when it cannot be one. */
@@ -158,6 +148,7 @@ export function policyOf(settings: Settings): AddressingPolicy {
     allowSubdomains: settings.allowSubdomains,
     forwardOutside: settings.forwardOutside,
     orgName: settings.orgName,
+    emailLanguage: settings.emailLanguage,
   };
 }
 

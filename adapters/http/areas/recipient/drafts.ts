@@ -12,6 +12,7 @@ import { type DraftsNotice, DraftsPage } from '../../../../views/pages/compose/d
 import { formatDateTime } from '../../../../views/pages/mailbox/shared.tsx';
 import type { Lang } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { composePage } from './compose-form.ts';
 import {
   composePageProps,
@@ -69,7 +70,7 @@ export function draftRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       draft.id,
       content.answer ?? null,
     );
-    if (answerPath) return c.redirect(answerPath, 303);
+    if (answerPath) return redirectKeepingLang(c, answerPath);
     const saved = c.req.query('saved');
     const notice: ComposeNotice | null =
       saved === 'removed'
@@ -101,7 +102,7 @@ export function draftRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       { accountId: account.id, draftId: c.req.param('id') },
     );
     if (!deleted) return notFoundFor(deps, c, account);
-    return c.redirect('/drafts?notice=deleted', 303);
+    return redirectKeepingLang(c, '/drafts?notice=deleted');
   });
 }
 

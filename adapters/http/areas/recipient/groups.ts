@@ -5,6 +5,7 @@ import { deleteGroup, findGroup, listGroups, saveGroup } from '../../../../core/
 import { GroupPage } from '../../../../views/pages/contacts/group.tsx';
 import { type GroupsNotice, GroupsPage } from '../../../../views/pages/contacts/groups.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { urlencodedFields } from '../compose/compose-form.ts';
 import { contactIssueText } from './contact-form.ts';
 import {
@@ -72,7 +73,7 @@ export function groupRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
     const form = await urlencodedFields(c);
     const values = { name: form.get('name'), memberIds: form.all('members') };
     const result = await saveGroup(deps.contacts, { ownerId: account.id, ...values });
-    if (result.ok) return c.redirect('/contacts/groups?notice=created', 303);
+    if (result.ok) return redirectKeepingLang(c, '/contacts/groups?notice=created');
     if (result.reason === 'not-found') return notFoundFor(deps, c, account);
     const issues = contactIssueText(strings, result.issues);
     return render(c, await groupsPage(c, account, { values, issues }), 400);
@@ -93,7 +94,7 @@ export function groupRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
     const form = await urlencodedFields(c);
     const values = { name: form.get('name'), memberIds: form.all('members') };
     const result = await saveGroup(deps.contacts, { ownerId: account.id, groupId, ...values });
-    if (result.ok) return c.redirect('/contacts/groups?notice=saved', 303);
+    if (result.ok) return redirectKeepingLang(c, '/contacts/groups?notice=saved');
     if (result.reason === 'not-found') return notFoundFor(deps, c, account);
     const issues = contactIssueText(strings, result.issues);
     const page = await groupPage(c, account, groupId, { values, issues });
@@ -108,7 +109,7 @@ export function groupRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
       groupId: c.req.param('id'),
     });
     if (!deleted) return notFoundFor(deps, c, account);
-    return c.redirect('/contacts/groups?notice=deleted', 303);
+    return redirectKeepingLang(c, '/contacts/groups?notice=deleted');
   });
 }
 

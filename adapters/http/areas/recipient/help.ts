@@ -40,7 +40,11 @@ export function helpRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void {
 
   area.get('/accessibility', async (c) => {
     const props = await helpProps(c);
-    const page = props.strings.info.accessibility(props.org.name);
+    const page = props.strings.info.accessibility({
+      orgName: props.org.name,
+      idleMinutes: app.config.sessionIdleMinutes,
+      maxHours: app.config.sessionMaxHours,
+    });
     return render(c, InfoPage({ ...props, page }));
   });
 

@@ -179,6 +179,7 @@ export function sharedMailboxRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps)
       domains: { internalDomains: s.internalDomains, allowSubdomains: s.allowSubdomains },
       genericAllowed: s.sharedMailboxes,
       orgName: s.orgName,
+      emailLanguage: s.emailLanguage,
       ip: c.get('clientIp'),
     });
     if (result.ok) return seeOther(c, `${sharedMailboxPaths.members}?done=invited`);

@@ -15,7 +15,7 @@ export function requestAccessRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps)
     const form = await formOf(c);
     const settings = await deps.app.settings.get();
     const result = await requestExtension(
-      { ...deps.mailbox, orgName: settings.orgName },
+      { ...deps.mailbox, orgName: settings.orgName, emailLanguage: settings.emailLanguage },
       { account: signedIn(c), deliveryId: id, ip: c.get('clientIp') },
     );
     if (!result.ok) return notFound(deps, c);

@@ -8,7 +8,7 @@ import { StepUpPage } from '../../../../views/pages/mailbox/step-up.tsx';
 import { accountTwoFactorPaths } from '../../../../views/pages/mailbox/two-factor.tsx';
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
-import { safeNextPath } from '../public.ts';
+import { safeNextPath } from '../public/paths.ts';
 import {
   type Ctx,
   idOf,

@@ -3,6 +3,7 @@ import { endTimedOutSession, idleLimitMs } from '../../../../core/auth/sessions.
 import { MINUTE_MS } from '../../../../core/shared/time.ts';
 import { SavedOnTimeoutPage } from '../../../../views/pages/compose/signed-out.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import type { ComposeUpload } from '../compose/compose-form.ts';
 import { draftContent, saveInto, valuesFrom } from './compose-form.ts';
@@ -36,7 +37,7 @@ export async function saveComposeOnTimeout(
   clearSessionCookie(c, { https: deps.https });
   const idle = Math.round(idleLimitMs(deps.policy, owner) / MINUTE_MS);
   const dropped = upload.firstFile !== null || upload.refusal !== null;
-  return c.redirect(`/compose/signed-out?idle=${idle}${dropped ? '&files=1' : ''}`, 303);
+  return redirectKeepingLang(c, `/compose/signed-out?idle=${idle}${dropped ? '&files=1' : ''}`);
 }
 
 /**

@@ -21,7 +21,7 @@ import { oslojsTotp } from '../../../security/totp.ts';
 import type { AppEnv } from '../../env.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import { sharedRateLimiter } from '../../rate-limiters.ts';
-import { safeNextPath } from '../public.ts';
+import { safeNextPath } from '../public/paths.ts';
 import {
   basics,
   type Ctx,
@@ -52,6 +52,7 @@ export function recipientTwoFactorRoutes(area: Hono<AppEnv>, deps: RecipientArea
     hasher: app.hasher,
     templates: app.templates,
     publicUrl: app.config.publicUrl.replace(/\/+$/, ''),
+    settings: app.settings,
     totp: oslojsTotp(),
   };
   // The staff area's limiter by name: wrong passwords typed on either page count together.

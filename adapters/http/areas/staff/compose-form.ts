@@ -4,8 +4,9 @@ import { latestAllowedAccessEnd, MAX_ACCESS_DAYS } from '../../../../core/lifecy
 import type { Classification, DraftContent } from '../../../../core/messages/model.ts';
 import type { Settings } from '../../../../core/settings/model.ts';
 import { addDays } from '../../../../core/shared/time.ts';
+import { formatLongDate } from '../../../../views/pages/mailbox/shared.tsx';
 import type { ComposeValues, PreviewFacts } from '../../../../views/pages/staff/compose.tsx';
-import type { Strings } from '../../../../views/strings/index.ts';
+import type { Lang, Strings } from '../../../../views/strings/index.ts';
 import { endOfDayFrom } from './params.ts';
 
 /** The longest subject `sendMessage` accepts. */
@@ -113,6 +114,7 @@ export function checkCompose(
   settings: Settings,
   strings: Strings,
   now: Date,
+  lang: Lang,
 ): { ok: true; checked: CheckedCompose } | { ok: false; errors: Record<string, string> } {
   const s = strings.staff.compose.errors;
   const errors: Record<string, string> = {};
@@ -156,7 +158,7 @@ export function checkCompose(
     const date = endOfDayFrom(values.accessDate);
     if (!date || date.getTime() <= now.getTime()) errors.accessDate = s.accessDate;
     else if (date.getTime() > latest.getTime()) {
-      errors.accessDate = s.accessDateTooLate(latest);
+      errors.accessDate = s.accessDateTooLate(formatLongDate(latest, lang));
     } else accessEndsAt = date;
   } else {
     const days = values.accessDays === '' ? settings.accessDays : Number(values.accessDays);

@@ -7,9 +7,11 @@ import {
 import { deleteDraft } from '../../../../core/messages/drafts.ts';
 import type { Draft } from '../../../../core/messages/model.ts';
 import { type OutgoingAttachment, sendMessage } from '../../../../core/messages/send-message.ts';
+import { sendIssuesText } from '../../../../views/codes.ts';
 import { PreviewPage, SentConfirmationPage } from '../../../../views/pages/staff/compose.tsx';
 import { STAFF_PATHS, staffDraftPath } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { readComposeUpload, urlencodedFields } from '../compose/compose-form.ts';
 import { streamedAttachments } from '../compose/streamed-attachments.ts';
 import {
@@ -110,12 +112,18 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         draftId: draft.id,
         attachmentId: remove,
       });
-      return c.redirect(`${staffDraftPath(draft.id)}?done=removed`, 303);
+      return redirectKeepingLang(c, `${staffDraftPath(draft.id)}?done=removed`);
     }
     if (draft && fields.get('action') === 'save') {
-      return c.redirect(`${staffDraftPath(draft.id)}?done=saved`, 303);
+      return redirectKeepingLang(c, `${staffDraftPath(draft.id)}?done=saved`);
     }
-    const checked = checkCompose(values, current, props.strings, deps.mailbox.clock.now());
+    const checked = checkCompose(
+      values,
+      current,
+      props.strings,
+      deps.mailbox.clock.now(),
+      props.lang,
+    );
     if (!checked.ok) return fail(checked.errors);
     return c.html(
       PreviewPage({
@@ -138,7 +146,13 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const fail = async (errors: Record<string, string>) =>
       c.html(await composePage(c, values, { errors }), 400);
     if (upload.refusal) return fail(fileRefusalText(props.strings, current, upload.refusal.reason));
-    const checked = checkCompose(values, current, props.strings, deps.mailbox.clock.now());
+    const checked = checkCompose(
+      values,
+      current,
+      props.strings,
+      deps.mailbox.clock.now(),
+      props.lang,
+    );
     if (!checked.ok) {
       const errors = { ...checked.errors };
       if (upload.firstFile) errors.attachments = props.strings.compose.problems.chooseAgain;
@@ -190,16 +204,20 @@ export function composeRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     }
     if (!result.ok) {
       const { attachments, ...others } = result.issues;
-      if (Object.keys(others).length > 0 || !attachments) return fail(result.issues);
+      if (Object.keys(others).length > 0 || !attachments)
+        return fail(sendIssuesText(props.strings, result.issues));
       // An infected file is named by the scanner's refusal; otherwise a limit was broken.
-      if (result.infected) return fail({ attachments });
+      if (result.infected) return fail(sendIssuesText(props.strings, { attachments }));
       const reason = counted.files > current.maxAttachments ? 'too-many-files' : 'too-large';
       return fail(fileRefusalText(props.strings, current, reason));
     }
     if (staged) {
       await deleteDraft(fileDeps, { accountId: account.id, draftId: values.draftId });
     }
-    return c.redirect(`${STAFF_PATHS.compose}/sent/${encodeURIComponent(result.messageId)}`, 303);
+    return redirectKeepingLang(
+      c,
+      `${STAFF_PATHS.compose}/sent/${encodeURIComponent(result.messageId)}`,
+    );
   });
 
   area.get(`${STAFF_PATHS.compose}/sent/:messageId`, async (c) => {

@@ -6,8 +6,9 @@ import type { TotpCodes } from '../../../../core/auth/totp.ts';
 import type { MailboxDeps } from '../../../../core/messages/deps.ts';
 import { NotFoundPage } from '../../../../views/pages/errors.tsx';
 import type { StaffPageProps, StaffViewer } from '../../../../views/pages/staff/shared.tsx';
-import { type Lang, pickLanguage, stringsFor } from '../../../../views/strings/index.ts';
+import { type Lang, stringsFor } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang, requestLanguage } from '../../language.ts';
 
 /** What the staff area needs from the composition root. */
 export type StaffAreaDeps = {
@@ -46,12 +47,9 @@ export function staffOf(c: Ctx): StaffAccount {
   return account;
 }
 
-/** The language of this request. */
+/** The language of this request (`requestLanguage`). */
 export function langOf(c: Ctx): Lang {
-  return pickLanguage({
-    query: c.req.query('lang'),
-    acceptLanguage: c.req.header('accept-language'),
-  });
+  return requestLanguage(c);
 }
 
 /**
@@ -124,7 +122,7 @@ export function signInRedirect(c: Ctx): Response {
   const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : url.pathname;
   const pending = c.get('session')?.twoFactorPending === true;
   const target = pending ? '/sign-in/two-factor' : '/sign-in';
-  return c.redirect(`${target}?next=${encodeURIComponent(back)}`, 303);
+  return redirectKeepingLang(c, `${target}?next=${encodeURIComponent(back)}`);
 }
 
 /**

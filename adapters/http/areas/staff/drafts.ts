@@ -9,6 +9,7 @@ import { StaffDraftsPage } from '../../../../views/pages/staff/drafts.tsx';
 import { STAFF_PATHS, staffDraftPath } from '../../../../views/pages/staff/shared.tsx';
 import { stringsFor } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import { readComposeUpload } from '../compose/compose-form.ts';
 import { draftContentOf, readComposeValues, valuesOfDraft } from './compose-form.ts';
@@ -79,7 +80,7 @@ export function draftRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     if (!id || !canSend(account)) return notFound(deps, c);
     const deleted = await deleteDraft(kit.fileDeps, { accountId: account.id, draftId: id });
     if (!deleted) return notFound(deps, c);
-    return c.redirect(`${STAFF_PATHS.drafts}?done=deleted`, 303);
+    return redirectKeepingLang(c, `${STAFF_PATHS.drafts}?done=deleted`);
   });
 }
 
@@ -123,7 +124,7 @@ export function staffTimeoutSave(deps: StaffAreaDeps): MiddlewareHandler<AppEnv>
     const dropped = upload.firstFile !== null || upload.refusal !== null;
     const query = new URLSearchParams({ draft: draft.id, idle: String(idle) });
     if (dropped) query.set('files', '1');
-    return c.redirect(`${STAFF_PATHS.signedOut}?${query}`, 303);
+    return redirectKeepingLang(c, `${STAFF_PATHS.signedOut}?${query}`);
   };
 }
 

@@ -3,6 +3,7 @@ import { mailboxesOf, mailboxToActFor } from '../../../../core/mailboxes/members
 import { StaffMailboxesPage } from '../../../../views/pages/staff/mailboxes.tsx';
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import {
   canSend,
   formOf,
@@ -62,7 +63,7 @@ export function mailboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const mailboxId = (await formOf(c)).get('mailboxId');
     if (mailboxId === person.id) {
       await repos().sessions.setActingMailbox({ id: session.id, mailboxId: null });
-      return c.redirect(STAFF_PATHS.inbox, 303);
+      return redirectKeepingLang(c, STAFF_PATHS.inbox);
     }
     if (mailboxId === '' || mailboxId.length > MAX_ID_LENGTH) return notFound(deps, c);
     // Membership is checked here and again on every request (a removed member is back
@@ -70,6 +71,6 @@ export function mailboxRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const mailbox = await mailboxToActFor(repos(), { person, mailboxId, genericAllowed: false });
     if (!mailbox) return notFound(deps, c);
     await repos().sessions.setActingMailbox({ id: session.id, mailboxId: mailbox.id });
-    return c.redirect(STAFF_PATHS.inbox, 303);
+    return redirectKeepingLang(c, STAFF_PATHS.inbox);
   });
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../../views/pages/staff/requests.tsx';
 import { requestPath, STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import {
   canSend,
   formOf,
@@ -106,7 +107,7 @@ export function requestRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const body = await formOf(c);
     const decision = body.get('decision');
     if (decision !== 'grant' && decision !== 'deny') {
-      return c.redirect(requestPath(id), 303);
+      return redirectKeepingLang(c, requestPath(id));
     }
     const settings = await deps.accounts.settings.get();
     const result = await decideAccessRequest(
@@ -115,6 +116,7 @@ export function requestRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         orgName: settings.orgName,
         extensionDays: settings.extensionDays,
         accessDays: settings.accessDays,
+        emailLanguage: settings.emailLanguage,
       },
       { account, requestId: id, grant: decision === 'grant', ip: c.get('clientIp') },
     );
@@ -132,6 +134,6 @@ export function requestRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
         400,
       );
     }
-    return c.redirect(`${STAFF_PATHS.requests}?done=${result.request.status}`, 303);
+    return redirectKeepingLang(c, `${STAFF_PATHS.requests}?done=${result.request.status}`);
   });
 }

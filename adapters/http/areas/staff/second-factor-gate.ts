@@ -3,6 +3,7 @@ import type { SettingsReader } from '../../../../core/accounts/deps.ts';
 import { mustEnrolSecondFactor } from '../../../../core/auth/second-factor.ts';
 import { STAFF_PATHS } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 
 /**
  * The paths a staff member who must set up a second factor may still reach: the page
@@ -50,7 +51,7 @@ export function secondFactorGate(args: { settings: SettingsReader }): Middleware
       !isSecondFactorSetupPath(c.req.path) &&
       mustEnrolSecondFactor(account, await args.settings.get())
     ) {
-      return c.redirect(STAFF_PATHS.twoFactor, 303);
+      return redirectKeepingLang(c, STAFF_PATHS.twoFactor);
     }
     await next();
   };

@@ -12,6 +12,7 @@ import {
 } from '../../../../views/pages/staff/sent.tsx';
 import { STAFF_PATHS, trackingPath } from '../../../../views/pages/staff/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { redirectKeepingLang } from '../../language.ts';
 import { bodyView } from '../../message-body.ts';
 import { attachmentHeaders } from '../recipient/download-headers.ts';
 import { MAX_BODY_BYTES } from '../recipient/message.ts';
@@ -111,7 +112,7 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       });
       if (!result.ok) return notFound(deps, c);
       const done = action === 'revoke' ? 'revoked' : 'restored';
-      return c.redirect(`${trackingPath(id)}?done=${done}&count=${result.changed}`, 303);
+      return redirectKeepingLang(c, `${trackingPath(id)}?done=${done}&count=${result.changed}`);
     });
   }
 
@@ -145,7 +146,7 @@ export function sentRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
           : e.date;
       return trackingPage(c, id, { status: 400, errors: { endDate: message }, endDate: typed });
     }
-    return c.redirect(`${trackingPath(id)}?done=access-end`, 303);
+    return redirectKeepingLang(c, `${trackingPath(id)}?done=access-end`);
   });
 
   /** The tracking page of `messageId` for the signed-in staff member, or the 404. */

@@ -20,8 +20,9 @@ import {
 } from '../../../../views/pages/staff/two-factor.tsx';
 import { stringsFor } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
+import { adoptChosenLanguage, redirectKeepingLang } from '../../language.ts';
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.ts';
-import { HOME_PATH, safeNextPath } from '../public.ts';
+import { HOME_PATH, safeNextPath } from '../public/paths.ts';
 import {
   type Ctx,
   formOf,
@@ -76,9 +77,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
   area.get(STAFF_PATHS.signIn2fa, async (c) => {
     const next = safeNextPath(c.req.query('next'));
     const session = c.get('session');
-    if (!session) return c.redirect('/sign-in', 303);
+    if (!session) return redirectKeepingLang(c, '/sign-in');
     if (!session.twoFactorPending) {
-      return c.redirect(next ?? landingFor(c.get('person')?.kind ?? null).home, 303);
+      return redirectKeepingLang(c, next ?? landingFor(c.get('person')?.kind ?? null).home);
     }
     return c.html(
       TwoFactorPage({ ...(await signedOutProps(c)), next, passkey: await passkeyOf(session) }),
@@ -89,9 +90,9 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
     const body = await formOf(c);
     const next = safeNextPath(body.get('next'));
     const session = c.get('session');
-    if (!session) return c.redirect('/sign-in', 303);
+    if (!session) return redirectKeepingLang(c, '/sign-in');
     if (!session.twoFactorPending) {
-      return c.redirect(next ?? landingFor(c.get('person')?.kind ?? null).home, 303);
+      return redirectKeepingLang(c, next ?? landingFor(c.get('person')?.kind ?? null).home);
     }
     const code = body.get('code').trim().slice(0, 64);
     if (code === '') {
@@ -135,12 +136,14 @@ export function twoFactorRoutes(area: Hono<AppEnv>, deps: StaffAreaDeps): void {
       session: result.session,
       now: deps.accounts.clock.now(),
     });
+    // Signed in at last: a language chosen before signing in is kept with the account.
+    await adoptChosenLanguage(c, deps.accounts, { id: session.accountId });
     const landing = landingFor(result.accountKind);
     // A recovery code means a lost phone: offer a new app (and new codes) straight away.
     if (result.method === 'recovery-code') {
-      return c.redirect(`${landing.setUp}?codesLeft=${result.recoveryCodesLeft}`, 303);
+      return redirectKeepingLang(c, `${landing.setUp}?codesLeft=${result.recoveryCodesLeft}`);
     }
-    return c.redirect(next ?? landing.home, 303);
+    return redirectKeepingLang(c, next ?? landing.home);
   });
 
   area.get(STAFF_PATHS.twoFactor, async (c) => {
