@@ -21,7 +21,6 @@ import { currentDelegate } from './http/acting-context.ts';
 import { bindDataDir, checkBinding } from './installation/binding.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { adapterRegistry, type BuiltInContext, selectedAdapter } from './registry/index.ts';
-import { argon2Hasher } from './security/argon2-hasher.ts';
 import { fileCommonPasswords } from './security/common-passwords.ts';
 import { nodeDomainNames } from './security/domain-names.ts';
 import { nodeSecrets, randomIds } from './security/secrets.ts';
@@ -265,7 +264,11 @@ export async function compose(
     storage,
     cipher,
     blobs: withInlineBlobs(store.blobs, storage.repos.inlineBlobs),
-    hasher: argon2Hasher(),
+    hasher: adapterRegistry.build(
+      'hasher',
+      selectedAdapter(config, 'hasher'),
+      adapterContext(config, logger),
+    ),
     commonPasswords: fileCommonPasswords(),
     secrets: nodeSecrets({ signingKey: loadSigningKey(config.dataDir) }),
     ids: randomIds(),

@@ -9,6 +9,7 @@ import { openpgpCipher } from '../crypto/openpgp/index.ts';
 import { keyGuard, keysBelongHere } from '../installation/binding.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxFolderMailer, smtpMailer } from '../mail/index.ts';
+import { argon2Hasher, DEFAULT_ARGON2 } from '../security/argon2-hasher.ts';
 import { postgresBlobChunks } from '../storage/postgres/blob-chunks.ts';
 import { postgresStorage } from '../storage/postgres/index.ts';
 import { sqliteBlobChunks } from '../storage/sqlite/blob-chunks.ts';
@@ -220,6 +221,23 @@ export const smtpDefinition = builtIn({
   },
 });
 
+/**
+ * argon2id password hashes (@node-rs/argon2), at OWASP's minimum cost unless the config
+ * file raises it. Another hasher must verify the argon2 hashes already stored (or
+ * accounts set new passwords): the password-hasher suite in the kit says what it owes.
+ */
+export const argon2Definition = builtIn({
+  port: 'hasher',
+  name: 'argon2',
+  description: 'argon2id password hashes (OWASP minimum cost by default).',
+  options: z.strictObject({
+    memoryCost: z.number().int().min(DEFAULT_ARGON2.memoryCost).optional(),
+    timeCost: z.number().int().min(DEFAULT_ARGON2.timeCost).optional(),
+    parallelism: z.number().int().min(1).max(16).optional(),
+  }),
+  create: (options) => argon2Hasher({ ...DEFAULT_ARGON2, ...options }),
+});
+
 /** Every adapter shipped with Sealpost, registered when this module loads. */
 export const BUILT_IN_ADAPTERS: AdapterDefinition[] = [
   sqliteDefinition,
@@ -230,6 +248,7 @@ export const BUILT_IN_ADAPTERS: AdapterDefinition[] = [
   openpgpDefinition,
   outboxFolderDefinition,
   smtpDefinition,
+  argon2Definition,
 ];
 
 for (const definition of BUILT_IN_ADAPTERS) adapterRegistry.register(definition);
@@ -258,6 +277,8 @@ export function selectedAdapter(config: Config, port: Port): { name: string; opt
       return { name: config.blobStore, options: {} };
     case 'cipher':
       return { name: 'openpgp', options: {} };
+    case 'hasher':
+      return { name: 'argon2', options: {} };
     case 'mailer':
       // MAIL_TRANSPORT=smtp with no SMTP_URL falls back to the folder, as it always has.
       if (config.mailTransport === 'smtp') {

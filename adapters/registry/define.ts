@@ -5,6 +5,7 @@
 // docs/decisions/0032-adapter-registry.md says why it is shaped so.
 
 import { z } from 'zod';
+import type { PasswordHasher } from '../../core/accounts/ports.ts';
 import type { BlobStore, StoredBlob } from '../../core/blobs/ports.ts';
 import type { Cipher } from '../../core/crypto/ports.ts';
 import type { MailContent } from '../../core/mail/model.ts';
@@ -33,6 +34,7 @@ export type {
   HookValues,
   MailContent,
   Mailer,
+  PasswordHasher,
   PluginSettings,
   SendResult,
   Storage,
@@ -42,7 +44,7 @@ export type {
 export { z };
 
 /** The ports an adapter can fill, each chosen by name in the configuration. */
-export const PORTS = ['storage', 'blobs', 'cipher', 'mailer'] as const;
+export const PORTS = ['storage', 'blobs', 'cipher', 'mailer', 'hasher'] as const;
 /** One of PORTS. */
 export type Port = (typeof PORTS)[number];
 
@@ -52,6 +54,8 @@ export type PortValues = {
   blobs: BlobStore & { close?(): Promise<void> };
   cipher: Cipher;
   mailer: Mailer;
+  /** Password hashes are stored: a new hasher must still verify the old ones. */
+  hasher: PasswordHasher;
 };
 
 /** A log function as pino has it: details first (never a secret), then the sentence. */

@@ -36,6 +36,7 @@ const fileSchema = z.strictObject({
       storage: entry.optional(),
       blobs: entry.optional(),
       cipher: entry.optional(),
+      hasher: entry.optional(),
       mailer: entry.optional(),
     })
     .optional(),

@@ -10,6 +10,7 @@ export const BUILT_IN_NAMES: Record<Port, readonly string[]> = {
   blobs: ['fs', 'database', 'azure-blob'],
   cipher: ['openpgp'],
   mailer: ['outbox', 'smtp'],
+  hasher: ['argon2'],
 };
 
 // npm's rule for a package name, lower case, optionally scoped.

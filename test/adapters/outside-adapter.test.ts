@@ -6,10 +6,11 @@
 // reported with every other configuration problem (exit 2, one line each).
 //
 // The folders are set up as npm would leave them, without the network: the adapter's
-// node_modules/sealpost is a link to this repository (`npm link sealpost`) and its
-// vitest a link to ours (its dev dependency); the installation's
-// node_modules/@council/sealpost-blob-memory is a link to the adapter's folder (what
-// `npm install ../sealpost-blob-memory` makes).
+// node_modules/sealpost is the package as published (`npm pack` of this repository,
+// unpacked, so only what package.json's `files` lists is there), with its own
+// dependencies linked to ours; its vitest is a link to ours (its dev dependency); the
+// installation's node_modules/@council/sealpost-blob-memory is a link to the adapter's
+// folder (what `npm install ../sealpost-blob-memory` makes).
 
 import { spawn } from 'node:child_process';
 import {
@@ -45,10 +46,49 @@ const root = realpathSync(tempDir('sealpost-outside-adapter-'));
 const adapterDir = path.join(root, 'sealpost-blob-memory');
 const installDir = path.join(root, 'installation');
 
-beforeAll(() => {
+/** `npm pack` of this repository, unpacked at `dir` as npm installs a package. */
+async function installPacked(dir: string): Promise<void> {
+  const packed = await runTool(
+    'npm',
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', root],
+    ROOT,
+  );
+  const filename = (JSON.parse(packed) as Array<{ filename: string }>)[0]?.filename ?? '';
+  mkdirSync(dir, { recursive: true });
+  await runTool(
+    'tar',
+    ['-xzf', path.join(root, filename), '-C', dir, '--strip-components=1'],
+    root,
+  );
+  // Its dependencies, as `npm install` would have put them beside it.
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+}
+
+/** Runs a tool to the end; its standard output, or an error with what it said. */
+function runTool(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]}: ${err}`)),
+    );
+  });
+}
+
+beforeAll(async () => {
   cpSync(FIXTURE, adapterDir, { recursive: true });
   mkdirSync(path.join(adapterDir, 'node_modules'));
-  symlinkSync(ROOT, path.join(adapterDir, 'node_modules', 'sealpost'), 'dir');
+  await installPacked(path.join(adapterDir, 'node_modules', 'sealpost'));
   symlinkSync(
     path.join(ROOT, 'node_modules', 'vitest'),
     path.join(adapterDir, 'node_modules', 'vitest'),
@@ -56,7 +96,7 @@ beforeAll(() => {
   );
   mkdirSync(path.join(installDir, 'node_modules', '@council'), { recursive: true });
   symlinkSync(adapterDir, path.join(installDir, 'node_modules', PACKAGE), 'dir');
-});
+}, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `node <args>` in `cwd` with a plain environment; the exit code and the output. */

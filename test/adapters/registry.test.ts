@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBlobStore, chooseMailer } from '../../adapters/compose.ts';
 import { ConfigProblems, parseConfig } from '../../adapters/config/config.ts';
 import { createLogger } from '../../adapters/logging/logger.ts';
-import { adapterRegistry } from '../../adapters/registry/index.ts';
+import { adapterRegistry, selectedAdapter } from '../../adapters/registry/index.ts';
 import { loadConfig, resolvePackage } from '../../adapters/registry/load.ts';
 import type { InboundMail } from '../../core/gateway/ports.ts';
 import { ConfigurationError } from '../../core/shared/errors.ts';
@@ -128,6 +128,30 @@ describe('the adapter registry', () => {
     expect(adapterRegistry.names('blobs')).toEqual(['fs', 'database', 'azure-blob']);
     expect(adapterRegistry.names('cipher')).toEqual(['openpgp']);
     expect(adapterRegistry.names('mailer')).toEqual(['outbox', 'smtp']);
+    expect(adapterRegistry.names('hasher')).toEqual(['argon2']);
+  });
+
+  it('builds the password hasher by name, its cost raised by the file and never lowered', async () => {
+    const configFile = path.join(root, 'hasher.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ adapters: { hasher: { use: 'argon2', options: { timeCost: 3 } } } }),
+    );
+    const config = await loadConfig(
+      { ...base('hasher'), SEALPOST_CONFIG: configFile },
+      { cwd: root },
+    );
+    const hasher = adapterRegistry.build('hasher', selectedAdapter(config, 'hasher'), {} as never);
+    const stored = await hasher.hash({ password: 'kettle gravel orchard stamp' });
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=3,p=1\$/);
+    expect(await hasher.verify({ hash: stored, password: 'kettle gravel orchard stamp' })).toBe(
+      true,
+    );
+    expect(
+      await problemsOf(base('weak'), {
+        adapters: { hasher: { use: 'argon2', options: { memoryCost: 1024 } } },
+      }),
+    ).toEqual([expect.stringMatching(/^problem\.config\.json adapters\.hasher.*memoryCost/)]);
   });
 
   it('refuses a name it does not have, naming those it has', () => {
@@ -202,7 +226,7 @@ describe('the adapter registry', () => {
     );
     expect(problems).toEqual([
       'PORT must be a whole number from 1 to 65535 (got "x"). Example: PORT=3000',
-      'problem.config.json adapters.storage: sealpost-nothing its port must be one of storage, blobs, cipher, mailer.',
+      'problem.config.json adapters.storage: sealpost-nothing its port must be one of storage, blobs, cipher, mailer, hasher.',
       'problem.config.json adapters.storage: sealpost-nothing it has no name.',
       'problem.config.json adapters.storage: sealpost-nothing its options are not a zod schema.',
       'problem.config.json adapters.storage: sealpost-nothing it has no create function.',

@@ -70,10 +70,10 @@ if (azuriteAvailable('BlobStore contract (azureBlobStore)')) {
   });
 
   describe('azureBlobStore against Azurite', () => {
-    it('imports only what a package of its own could: the SDK, zod, node and the kit', () => {
+    it('imports only what a package of its own could: the SDK, zod, node and sealpost/adapter', () => {
       const dir = path.join(ROOT, 'adapters/blobs/azure-blob');
       const allowed =
-        /^(@azure\/storage-blob|@azure\/identity|zod|node:[a-z]+|sealpost\/test-kit|\.\/[a-z-]+\.ts)$/;
+        /^(@azure\/storage-blob|@azure\/identity|zod|node:[a-z]+|sealpost\/adapter|\.\/[a-z-]+\.ts)$/;
       const found: string[] = [];
       for (const file of readdirSync(dir).filter(
         (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { BlobStore, StoredBlob } from 'sealpost/test-kit';
+import type { BlobStore, StoredBlob } from 'sealpost/adapter';
 import { newUpload } from './block-ids.ts';
 import { orderedListing } from './listing.ts';
 import { type AzureBlobStoreOptions, checkOptions, containerClientOf } from './options.ts';
