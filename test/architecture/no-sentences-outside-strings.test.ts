@@ -24,7 +24,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCANNED = ['core', 'adapters'];
+const SCANNED = ['core', 'adapters', 'plugins', 'views'];
 /** Folders whose text is for the admin at a terminal, not a page or an email. */
 const SKIPPED_FOLDERS = [
   // The `sealpost` command line: its output and usage errors.
@@ -39,13 +39,57 @@ const SKIPPED_FOLDERS = [
   // The adapter registry: loading and describing adapters at startup, its problems and
   // descriptions printed for the admin at a terminal (exit 2, `sealpost doctor`).
   join('adapters', 'registry'),
+  // The string tables themselves: the one place words live.
+  join('views', 'strings'),
 ];
+
+/** JSX attributes a person reads (or hears): their text must come from the tables too. */
+const READ_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'title', 'alt', 'placeholder']);
 
 /**
  * Sentences that stay where they are, by file and start of the text, with why. Keep it
  * short: a sentence a person reads belongs in views/strings/.
  */
 const ALLOWED: Array<{ file: string; startsWith: string; reason: string }> = [
+  {
+    file: 'plugins/classification/manifest.ts',
+    startsWith: '',
+    reason:
+      'a plugin’s name and description: for developers, logs and docs; no page or email shows them',
+  },
+  {
+    file: 'plugins/subject-keyword/manifest.ts',
+    startsWith: '',
+    reason:
+      'a plugin’s name and description: for developers, logs and docs; no page or email shows them',
+  },
+  {
+    file: 'plugins/dlp/manifest.ts',
+    startsWith: '',
+    reason: 'the DLP plugin’s and detectors’ names and descriptions: for developers, logs and docs',
+  },
+  {
+    file: 'plugins/registry.ts',
+    startsWith: 'Scans attachments',
+    reason: 'the ClamAV plugin’s description: for developers, logs and docs',
+  },
+  {
+    file: 'plugins/dlp/ni-number.ts',
+    startsWith: 'National Insurance',
+    reason:
+      'a detector’s noun in the gateway’s decision: recorded in the audit trail and in SMTP replies, which stay English (docs/i18n.md)',
+  },
+  {
+    file: 'plugins/clamav/clamd-scanner.ts',
+    startsWith: 'File too large to scan',
+    reason: 'a scan verdict’s threat name, like clamd’s own (Eicar-Signature): logged, never shown',
+  },
+  {
+    file: 'views/pages/help/markdown.ts',
+    startsWith: '',
+    reason:
+      'writes docs/recipients/*.md, the English help a council can put on its website; not a page',
+  },
   {
     file: 'adapters/mail/outbox-folder.ts',
     startsWith: 'Sealpost outbox: mail ',
@@ -173,7 +217,28 @@ function findSentences(fileName: string, source: string): Finding[] {
   const kind = fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, kind);
   const found: Finding[] = [];
+  const add = (node: ts.Node, text: string) => {
+    const line = file.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+    found.push({ file: fileName, line, text });
+  };
   const visit = (node: ts.Node): void => {
+    // Words written straight into a view's markup, even one ("Inbox"), are words a
+    // person reads: they must come from the string tables.
+    if (ts.isJsxText(node)) {
+      const text = node.text.replace(/\s+/g, ' ').trim();
+      if (/[A-Za-z]{2,}/.test(text)) add(node, text);
+      return;
+    }
+    if (
+      ts.isJsxAttribute(node) &&
+      READ_ATTRIBUTES.has(node.name.getText()) &&
+      node.initializer &&
+      ts.isStringLiteral(node.initializer) &&
+      /[A-Za-z]{2,}/.test(node.initializer.text)
+    ) {
+      add(node, node.initializer.text);
+      return;
+    }
     const literal =
       ts.isStringLiteral(node) ||
       ts.isNoSubstitutionTemplateLiteral(node) ||
@@ -240,6 +305,19 @@ describe('no user-facing English outside views/strings', () => {
     expect(readsAsSentence('Auto-Submitted')).toBe(false);
   });
 
+  it('finds words written into a view: markup text and the attributes people hear', () => {
+    const source = [
+      'const a = <h1>Inbox</h1>;',
+      'const b = <button aria-label="Close" class="govuk-button">{s.close}</button>;',
+      'const c = <p>{s.intro}</p>;',
+      'const d = <img alt="" src="/logo.svg" />;',
+    ].join('\n');
+    expect(findSentences('x.tsx', source).map((f) => [f.line, f.text])).toEqual([
+      [1, 'Inbox'],
+      [2, 'Close'],
+    ]);
+  });
+
   it('finds a sentence in a page handler but not in a log line or a thrown error', () => {
     const source = [
       "logger.warn({ id }, 'The mail could not be sent today.');",
@@ -250,7 +328,7 @@ describe('no user-facing English outside views/strings', () => {
     expect(findSentences('x.ts', source).map((f) => f.line)).toEqual([3]);
   });
 
-  it('core/ and adapters/ hold no user-facing English sentence', () => {
+  it('core/, adapters/, plugins/ and views/ (its string tables aside) hold no user-facing English', () => {
     const findings = allFindings().filter(
       (f) => !ALLOWED.some((a) => a.file === f.file && f.text.startsWith(a.startsWith)),
     );

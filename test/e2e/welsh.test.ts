@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/accounts/model.ts';
 import { stringsFor } from '../../views/strings/index.ts';
-import { expectAccessible, launchBrowser, newContext } from '../support/browser.ts';
+import { launchBrowser, newContext } from '../support/browser.ts';
 import { englishOnPage, expectWelshPage } from '../support/welsh-page.ts';
 import { startTestPortal, type TestPortal } from './support/portal.ts';
 
@@ -84,7 +84,6 @@ describe.each([
     const check = async (page: Page, what: string) => {
       visited.push(what);
       await expectWelshPage(page, what);
-      await expectAccessible(page, what);
     };
 
     try {

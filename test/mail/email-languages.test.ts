@@ -238,10 +238,11 @@ describe('emails in English, Welsh and both', () => {
       expect(both.html).toContain('<div lang="en">');
       for (const href of hrefsOf(english.html)) expect(href).not.toContain('lang=');
       for (const href of hrefsOf(welsh.html)) expect(href).toMatch(/[?&]lang=cy(&|$)/);
-      // The bilingual HTML: Welsh links before the English part, English ones after.
+      // The bilingual HTML: Welsh links before the English part, English ones after,
+      // each saying which language the person chose by following it.
       const [cyPart = '', enPart = ''] = both.html.split('<div lang="en">');
-      for (const href of hrefsOf(cyPart)) expect(href).toContain('lang=cy');
-      for (const href of hrefsOf(enPart)) expect(href).not.toContain('lang=');
+      for (const href of hrefsOf(cyPart)) expect(href).toMatch(/[?&]lang=cy(&|$)/);
+      for (const href of hrefsOf(enPart)) expect(href).toMatch(/[?&]lang=en(&|$)/);
     } else {
       expect(english.html + welsh.html + both.html).toBe('');
     }

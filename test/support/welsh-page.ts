@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { entriesFor } from '../../views/strings/catalogue/catalogue.ts';
 import { catalogueFolder, loadFolder } from '../../views/strings/catalogue/folder.ts';
 import { en } from '../../views/strings/en.ts';
-import { checkAxe } from './browser.ts';
+import { expectAccessible } from './browser.ts';
 
 /**
  * The English a Welsh page must not show: every piece of text of the English table
@@ -69,15 +69,11 @@ export async function englishOnPage(page: Page): Promise<string[]> {
 
 /**
  * What every Welsh page of an end-to-end flow must be: `<html lang="cy">`, no English
- * text of ours on it, and no axe violation at 1280 and at 320 CSS pixels wide.
+ * text of ours on it, and everything `expectAccessible` asks of any page (axe at the
+ * window's width and at 320 px, no sideways scrolling at 320 px).
  */
 export async function expectWelshPage(page: Page, what: string): Promise<void> {
   expect(await page.getAttribute('html', 'lang'), `${what}: <html lang>`).toBe('cy');
   expect((await englishOnPage(page)).join(' | '), `${what}: English on a Welsh page`).toBe('');
-  const size = page.viewportSize();
-  for (const width of [1280, 320]) {
-    await page.setViewportSize({ width, height: 800 });
-    expect((await checkAxe(page)).join('\n\n'), `axe on ${what} at ${width} px`).toBe('');
-  }
-  if (size) await page.setViewportSize(size);
+  await expectAccessible(page, what);
 }

@@ -23,11 +23,21 @@ const clock = new Intl.DateTimeFormat('en-GB', {
 });
 
 /**
+ * True while the English half of a bilingual email is built (see `renderIn`; the
+ * builders are synchronous, so nothing else runs meanwhile).
+ */
+let englishHalf = false;
+
+/**
  * A link as a reader of `lang` should get it: a Welsh email's links carry `lang=cy`,
- * so the page they open is Welsh before anyone signs in (no cookie remembers it).
+ * so the page they open is Welsh before anyone signs in (no cookie remembers it). In a
+ * bilingual email the English half's links carry `lang=en`: which half the person
+ * followed is their choice, kept with their account when they register or sign in, so
+ * their later emails come in that language alone.
  */
 function linkIn(lang: Lang, link: string): string {
-  return lang === 'en' ? link : hrefWithLang(link, lang);
+  if (lang === 'en') return englishHalf ? hrefWithLang(link, 'en') : link;
+  return hrefWithLang(link, lang);
 }
 
 function a(href: string, words: string): string {
@@ -58,7 +68,13 @@ export function renderIn(language: MailLanguage, build: (lang: Lang) => MailBloc
     };
   }
   const cy = build('cy');
-  const en = build('en');
+  englishHalf = true;
+  let en: MailBlock;
+  try {
+    en = build('en');
+  } finally {
+    englishHalf = false;
+  }
   return {
     subject: `${cy.subject} / ${en.subject}`,
     text: [...cy.text, '', SEPARATOR, '', ...en.text].join('\n'),

@@ -4,7 +4,7 @@ import type { Session } from '../../../core/auth/model.ts';
 import { isSsoRecheckDue, recheckSsoSession } from '../../../core/auth/sso/recheck.ts';
 import type { SsoSetup } from '../../compose.ts';
 import type { AppEnv } from '../env.ts';
-import { redirectKeepingLang } from '../language.ts';
+import { pathKeepingLang, redirectKeepingLang } from '../language.ts';
 import { clearSessionCookie, SESSION_STATUS_PATH } from './session.ts';
 
 /** Where a person whose session the provider no longer confirms is sent. */
@@ -59,7 +59,8 @@ export function ssoRecheck(args: {
       c.set('account', null);
       c.set('person', null);
       clearSessionCookie(c, { https: args.https });
-      if (c.req.header('HX-Request') === 'true') c.header('HX-Redirect', SSO_ENDED_PATH);
+      if (c.req.header('HX-Request') === 'true')
+        c.header('HX-Redirect', pathKeepingLang(c, SSO_ENDED_PATH));
       return redirectKeepingLang(c, SSO_ENDED_PATH);
     }
     c.set('session', result.session);
