@@ -4,19 +4,11 @@ import type { EmailLanguageSettings } from '../mail/language.ts';
 import { chooseMailLanguage } from '../mail/language.ts';
 import type { OutboxMail } from '../mail/model.ts';
 import { prepareOutboxMail } from '../mail/outbox.ts';
-import type { MailTemplates } from '../mail/ports.ts';
+import type { MailTemplates, SecondFactorChange } from '../mail/ports.ts';
 import type { Clock, Ids } from '../shared/ports.ts';
 
-/** What changed about an account's second factor. */
-export type SecondFactorChange =
-  | 'enrolled'
-  | 'replaced'
-  | 'removed'
-  | 'passkey-added'
-  | 'passkey-removed'
-  | 'passkey-renamed'
-  /** An administrator cleared the app and every passkey (the person lost them). */
-  | 'reset';
+/** What changed about an account's second factor (defined with the email that tells of it). */
+export type { SecondFactorChange } from '../mail/ports.ts';
 
 /**
  * True when a change to the account's second factor is emailed to its address (ASVS

@@ -24,6 +24,17 @@ export type Mailer = {
 /** A rendered email body, before it is addressed. */
 export type RenderedMail = { subject: string; text: string; html: string };
 
+/** What changed about an account's second factor (the subject of its notice). */
+export type SecondFactorChange =
+  | 'enrolled'
+  | 'replaced'
+  | 'removed'
+  | 'passkey-added'
+  | 'passkey-removed'
+  | 'passkey-renamed'
+  /** An administrator cleared the app and every passkey (the person lost them). */
+  | 'reset';
+
 /**
  * The language an email is written in, as a code the views turn into words: one
  * language (a BCP 47 primary tag: `en`, `cy`), or `en+cy`, Welsh and English in one
@@ -133,14 +144,7 @@ export type MailTemplates = {
   secondFactorChanged(
     args: {
       orgName: string;
-      change:
-        | 'enrolled'
-        | 'replaced'
-        | 'removed'
-        | 'passkey-added'
-        | 'passkey-removed'
-        | 'passkey-renamed'
-        | 'reset';
+      change: SecondFactorChange;
       publicUrl: string;
     },
     language: MailLanguage,

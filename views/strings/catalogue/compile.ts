@@ -1,4 +1,4 @@
-import type { Catalogue } from './catalogue.ts';
+import { type Catalogue, PLURAL_FORMS } from './catalogue.ts';
 import { functionShape } from './entries.ts';
 
 /** Where a compiled translation had to use English: the keys, for the tests and `doctor`. */
@@ -29,11 +29,6 @@ type Tools = {
   categories: Intl.LDMLPluralRule[];
 };
 
-const CATEGORY_ORDER: Record<string, Intl.LDMLPluralRule[]> = {
-  cy: ['zero', 'one', 'two', 'few', 'many', 'other'],
-  en: ['one', 'other'],
-};
-
 function formatters(lang: string): Tools {
   return {
     plural: new Intl.PluralRules(lang),
@@ -44,7 +39,7 @@ function formatters(lang: string): Tools {
       year: 'numeric',
       timeZone: 'Europe/London',
     }),
-    categories: CATEGORY_ORDER[lang] ?? ['other'],
+    categories: PLURAL_FORMS[lang]?.categories ?? ['other'],
   };
 }
 
