@@ -317,4 +317,14 @@ describe('redirects keep a language chosen in the URL', () => {
     expect(done.location).toBe('/inbox?lang=cy');
     expect((await portal.account(email))?.language).toBe('cy');
   });
+
+  it('a page that asks to sign in links to a Welsh sign-in from a Welsh page', async () => {
+    const b = browser();
+    const asked = await b.request('/inbox?lang=cy');
+    expect(asked.res.status).toBe(401);
+    expect(htmlLang(asked.html)).toBe('cy');
+    expect(asked.html).toContain('href="/sign-in?next=%2Finbox%3Flang%3Dcy&amp;lang=cy"');
+    const english = await b.request('/inbox');
+    expect(english.html).toContain('href="/sign-in?next=%2Finbox"');
+  });
 });

@@ -37,6 +37,7 @@ import {
   notFoundFor,
   type RecipientAreaDeps,
   render,
+  signInLink,
   signInRequired,
 } from './context.ts';
 import { AFTER_TIMEOUT, saveComposeOnTimeout } from './timeout.ts';
@@ -243,9 +244,7 @@ export function composeRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps): void
         strings,
         draftId: saved.draft.id,
         savedAt: formatTime(saved.draft.updatedAt, lang),
-        signedOut: account
-          ? null
-          : { signInHref: `/sign-in?next=${encodeURIComponent(AFTER_TIMEOUT)}` },
+        signedOut: account ? null : { signInHref: signInLink(AFTER_TIMEOUT, lang) },
       }),
     );
   });

@@ -10,7 +10,13 @@ import type { Settings } from '../../../../core/settings/model.ts';
 import type { SignedInPageProps } from '../../../../views/pages/compose/shared.tsx';
 import { NotFoundPage, SignInRequiredPage } from '../../../../views/pages/errors.tsx';
 import { type MailboxPageProps, mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
-import { type Lang, type Strings, stringsFor } from '../../../../views/strings/index.ts';
+import {
+  DEFAULT_LANG,
+  hrefWithLang,
+  type Lang,
+  type Strings,
+  stringsFor,
+} from '../../../../views/strings/index.ts';
 import type { Sealpost } from '../../../compose.ts';
 import type { AppEnv } from '../../env.ts';
 import { redirectKeepingLang, requestLanguage } from '../../language.ts';
@@ -112,6 +118,12 @@ export async function notFoundFor(
 }
 
 /** 401 with a way to sign in and come back here (to "Write a message" after a POST). */
+/** The sign-in page, coming back to `next`, in the page's language. */
+export function signInLink(next: string, lang: Lang): string {
+  const href = `/sign-in?next=${encodeURIComponent(next)}`;
+  return lang === DEFAULT_LANG ? href : hrefWithLang(href, lang);
+}
+
 export async function signInRequired(
   deps: Pick<RecipientAreaDeps, 'app'>,
   c: Ctx,
@@ -124,7 +136,7 @@ export async function signInRequired(
       strings: b.strings,
       lang: b.lang,
       org: b.org,
-      signInHref: `/sign-in?next=${encodeURIComponent(back)}`,
+      signInHref: signInLink(back, b.lang),
     }),
     401,
   );

@@ -7,7 +7,14 @@ import { redirectKeepingLang } from '../../language.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import type { ComposeUpload } from '../compose/compose-form.ts';
 import { draftContent, saveInto, valuesFrom } from './compose-form.ts';
-import { basics, type Ctx, type RecipientAreaDeps, render, signInRequired } from './context.ts';
+import {
+  basics,
+  type Ctx,
+  type RecipientAreaDeps,
+  render,
+  signInLink,
+  signInRequired,
+} from './context.ts';
 
 /** Where a person who was signed out lands after signing in again. */
 export const AFTER_TIMEOUT = '/drafts?notice=timeout';
@@ -62,7 +69,7 @@ export function signedOutRoute(area: Hono<AppEnv>, deps: RecipientAreaDeps): voi
             : deps.policy.recipientIdleMinutes,
         filesDropped: c.req.query('files') === '1',
         // A reply or forward saved on timeout opens again as itself after signing in.
-        signInHref: `/sign-in?next=${encodeURIComponent(draftPath ?? AFTER_TIMEOUT)}`,
+        signInHref: signInLink(draftPath ?? AFTER_TIMEOUT, b.lang),
       }),
     );
   });
