@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { startOutboxWorker } from '../../../core/mail/outbox-worker.ts';
 import { recordNotificationSent } from '../../../core/messages/record-notified.ts';
+import { compileAllLanguages } from '../../../views/strings/index.ts';
 import { compose } from '../../compose.ts';
 import { startGateway } from '../../gateway/start-gateway.ts';
 import { createPortal } from '../../http/portal.ts';
@@ -24,6 +25,7 @@ export async function runServe(ctx: CommandContext, argv: string[]): Promise<num
   // --print-links is PRINT_LINKS=on for this run: a first look without a mail server.
   const config = flags['print-links'] === true ? { ...ctx.config, printLinks: true } : ctx.config;
   if (cluster.isWorker) return runHttpWorker(config);
+  compileAllLanguages();
   const app = await compose(config, { warnPassphrase: true });
   // The org key pair is made on first start, not on the first message: the admin can
   // back it up straight away (docs/admin/install.md), a missing passphrase is warned

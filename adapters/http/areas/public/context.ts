@@ -27,6 +27,9 @@ import { anonymousCsrfToken } from '../../middleware/csrf.ts';
 import { setDeviceCookie, setSessionCookie } from '../../middleware/session.ts';
 import { HOME_PATH, STAFF_HOME_PATH, TWO_FACTOR_PATH } from './paths.ts';
 
+/** Re-exported for the area's handlers (one definition, in adapters/http/form.ts). */
+export { formOf } from '../../form.ts';
+
 /** What the public area needs: the account use cases' dependencies and its limits. */
 export type PublicAreaDeps = {
   accounts: AccountDeps;
@@ -194,17 +197,6 @@ export function publicContext(deps: PublicAreaDeps) {
     newPasswordPage,
     invalidLink,
     passwordLinkOutcome,
-  };
-}
-
-/** The urlencoded form fields as strings ('' when missing or a file). */
-export async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  return {
-    get(name: string) {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : '';
-    },
   };
 }
 

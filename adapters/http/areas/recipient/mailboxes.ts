@@ -15,6 +15,7 @@ import {
 } from '../../../../views/pages/mailbox/mailboxes.tsx';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { AppEnv } from '../../env.ts';
+import { formOf } from '../../form.ts';
 import { sharedRateLimiter } from '../../rate-limiters.ts';
 import {
   type Ctx,
@@ -252,15 +253,4 @@ function recipientOf(c: Ctx): Account | null {
 async function mailboxIdOf(c: Ctx): Promise<string | null> {
   const id = (await formOf(c)).get('mailboxId');
   return id.length <= MAX_ID_LENGTH ? id : null;
-}
-
-/** The urlencoded form fields as strings ('' when missing or a file). */
-async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  return {
-    get(name: string) {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : '';
-    },
-  };
 }

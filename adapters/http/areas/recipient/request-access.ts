@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { requestExtension } from '../../../../core/access/requests.ts';
 import { mailboxPaths } from '../../../../views/pages/mailbox/shared.tsx';
 import type { AppEnv } from '../../env.ts';
-import { type Ctx, idOf, notFound, type RecipientAreaDeps, seeOther, signedIn } from './context.ts';
+import { formOf } from '../../form.ts';
+import { idOf, notFound, type RecipientAreaDeps, seeOther, signedIn } from './context.ts';
 
 /**
  * Asking for more time to read a message, from the message itself or from the list of
@@ -26,15 +27,4 @@ export function requestAccessRoutes(area: Hono<AppEnv>, deps: RecipientAreaDeps)
         : `${mailboxPaths.message(id)}?notice=access-requested`,
     );
   });
-}
-
-/** The urlencoded form fields as strings ('' when missing or a file). */
-async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  return {
-    get(name: string) {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : '';
-    },
-  };
 }

@@ -19,6 +19,7 @@ import {
 import { TwoFactorEndedPage } from '../../../../views/pages/staff/two-factor.tsx';
 import { oslojsTotp } from '../../../security/totp.ts';
 import type { AppEnv } from '../../env.ts';
+import { formOf } from '../../form.ts';
 import { clearSessionCookie } from '../../middleware/session.ts';
 import { sharedRateLimiter } from '../../rate-limiters.ts';
 import { safeNextPath } from '../public/paths.ts';
@@ -196,15 +197,4 @@ function recipientOf(c: Ctx): Account | null {
 function codesLeftOf(value: string | undefined): number | null {
   if (value === undefined || !/^\d{1,2}$/.test(value)) return null;
   return Number(value);
-}
-
-/** The urlencoded form fields as strings ('' when missing or a file). */
-async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  return {
-    get(name: string) {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : '';
-    },
-  };
 }

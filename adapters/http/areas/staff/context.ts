@@ -10,6 +10,9 @@ import { type Lang, stringsFor } from '../../../../views/strings/index.ts';
 import type { AppEnv } from '../../env.ts';
 import { redirectKeepingLang, requestLanguage } from '../../language.ts';
 
+/** Re-exported for the area's handlers (one definition, in adapters/http/form.ts). */
+export { formOf } from '../../form.ts';
+
 /** What the staff area needs from the composition root. */
 export type StaffAreaDeps = {
   /** The account use cases' dependencies (sessions, settings, cipher, ...). */
@@ -145,16 +148,5 @@ export function requireStaff(deps: Pick<StaffAreaDeps, 'accounts'>): MiddlewareH
       return notFound(deps, c);
     }
     await next();
-  };
-}
-
-/** The urlencoded form fields as strings ('' when missing). */
-export async function formOf(c: Ctx): Promise<{ get(name: string): string }> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  return {
-    get(name: string) {
-      const value = (body as Record<string, unknown>)[name];
-      return typeof value === 'string' ? value : '';
-    },
   };
 }
